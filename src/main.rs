@@ -1,1 +1,294 @@
-fn main() {}
+//! `numlab`: the command line of the numlab workbench.
+//!
+//! Every subcommand reads the user's own data (CSV, header row allowed,
+//! columns by name or 0-based index), prints to stdout or writes `--output`
+//! atomically, and on bad input prints one line to stderr and exits 2.
+
+mod table;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use numlab_core::smoothing::{gaussian_flatten, Cutoff, EdgeMode, GaussianSmoother, Method};
+use numlab_studies::bench;
+
+use table::{csv_text, npy_bytes, write_atomic, Columns};
+
+#[derive(Parser)]
+#[command(
+    name = "numlab",
+    version,
+    about = "numlab: fast, correct answers to six classic NumPy/SciPy questions",
+    long_about = "numlab: fast, correct answers to six classic NumPy/SciPy questions.\n\nExamples:\n  numlab figures --out figures\n  numlab smooth data.csv --sigma 10 --mode nearest --output smoothed.csv\n  numlab bench smooth-uniform-1e6-s10"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate every study's figures (SVG and PNG) and summary.md.
+    ///
+    /// Example: numlab figures --study smoothing --out figures
+    Figures(FiguresArgs),
+    /// Gaussian smoothing of y over x from a CSV file (study 01).
+    ///
+    /// Uniform x runs the filter with SciPy's edge modes (default reflect);
+    /// irregular x runs the Nadaraya-Watson regression with distances in x
+    /// units. `--method seed` is the questioner's GaussianFlattenData call with
+    /// their arguments (--reach, --sigma, --phi, --amplitude).
+    ///
+    /// Example: numlab smooth data.csv --x time --y signal --sigma 0.5 --mode nearest --output out.csv
+    Smooth(SmoothArgs),
+    /// Time the canonical workloads of BENCHMARKS.md in-process.
+    ///
+    /// Warm-up, then the median of repeated runs; inputs are built outside the
+    /// timing, and each workload's accuracy is checked after it.
+    ///
+    /// Example: numlab bench smooth-uniform-1e6-s10 --json
+    Bench(BenchArgs),
+}
+
+#[derive(Args)]
+struct FiguresArgs {
+    /// A study to run (id or number, e.g. smoothing or 01); repeat for several; default all.
+    #[arg(long = "study", value_name = "ID")]
+    studies: Vec<String>,
+    /// Output folder.
+    #[arg(long, value_name = "DIR", default_value = "figures")]
+    out: PathBuf,
+}
+
+#[derive(Args)]
+struct SmoothArgs {
+    /// CSV file: header row allowed; default x and y are the first two columns; a single column is y with x = 0..n-1.
+    input: String,
+    /// Kernel width in x units (in samples for --method seed).
+    #[arg(long)]
+    sigma: f64,
+    /// Cut the kernel at this many sigmas (default 4; SciPy's truncate).
+    #[arg(long, conflicts_with = "reach")]
+    truncate: Option<f64>,
+    /// Cut the kernel where it falls below this fraction of its peak, in (0, 1).
+    #[arg(long)]
+    reach: Option<f64>,
+    /// Edge mode on uniform x: reflect, mirror, nearest, wrap, constant, renormalize (default reflect; irregular x always renormalizes).
+    #[arg(long)]
+    mode: Option<String>,
+    /// Fill value of --mode constant.
+    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
+    cval: f64,
+    /// auto, direct, sliding, fft, recursive, or seed (the questioner's call).
+    #[arg(long, default_value = "auto")]
+    method: String,
+    /// The questioner's phi (only with --method seed).
+    #[arg(long, allow_negative_numbers = true)]
+    phi: Option<f64>,
+    /// The questioner's amplitude (only with --method seed).
+    #[arg(long, allow_negative_numbers = true)]
+    amplitude: Option<f64>,
+    /// The x column, by name or 0-based index.
+    #[arg(long = "x", value_name = "COL")]
+    x_col: Option<String>,
+    /// The y column, by name or 0-based index.
+    #[arg(long = "y", value_name = "COL")]
+    y_col: Option<String>,
+    /// Leave out NaN values (and empty cells) and renormalise, instead of spreading them.
+    #[arg(long)]
+    skip_nan: bool,
+    /// Write the result here (CSV with header x,y,smoothed) instead of stdout.
+    #[arg(long, value_name = "OUT.csv")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct BenchArgs {
+    /// Workloads to run (default all); see --list.
+    names: Vec<String>,
+    /// One JSON object per line: {"workload", "median_s", "min_s", "runs", ...}.
+    #[arg(long)]
+    json: bool,
+    /// List the workloads and exit.
+    #[arg(long)]
+    list: bool,
+    /// Write each workload's inputs as NPY files and a JSON description into DIR, then exit.
+    #[arg(long, value_name = "DIR")]
+    write_inputs: Option<PathBuf>,
+    /// Seconds to spend timing each workload (at least 5 runs).
+    #[arg(long, default_value_t = 1.0)]
+    budget: f64,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+                let _ = e.print();
+                return ExitCode::SUCCESS;
+            }
+            let text = e.kind().as_str().map_or_else(|| e.to_string(), |_| e.to_string());
+            let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("invalid arguments");
+            eprintln!("numlab: {} (see numlab --help)", first.trim_start_matches("error: "));
+            return ExitCode::from(2);
+        }
+    };
+    let result = match cli.command {
+        Command::Figures(a) => figures(a),
+        Command::Smooth(a) => smooth(a),
+        Command::Bench(a) => run_bench(a),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(msg) => {
+            eprintln!("numlab: error: {}", msg.replace('\n', " "));
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn figures(a: FiguresArgs) -> Result<(), String> {
+    let ids: Vec<String> = if a.studies.is_empty() {
+        numlab_studies::STUDIES.iter().map(|(_, id, _)| id.to_string()).collect()
+    } else {
+        a.studies
+    };
+    // Resolve every name before running anything.
+    for id in &ids {
+        if !numlab_studies::STUDIES.iter().any(|(n, s, _)| s == id || n == id) {
+            let known: Vec<&str> = numlab_studies::STUDIES.iter().map(|(_, s, _)| *s).collect();
+            return Err(format!("--study {id}: unknown study (expected one of {})", known.join(", ")));
+        }
+    }
+    for id in ids {
+        let start = std::time::Instant::now();
+        let out = numlab_studies::run_study(&id).map_err(|e| e.to_string())?;
+        let written = numlab_studies::write_outputs(&out, &a.out).map_err(|e| e.to_string())?;
+        println!(
+            "{} {}: {} files in {} ({:.1} s)",
+            out.number,
+            out.id,
+            written.len(),
+            a.out.display(),
+            start.elapsed().as_secs_f64()
+        );
+    }
+    Ok(())
+}
+
+fn smooth(a: SmoothArgs) -> Result<(), String> {
+    let table = Columns::read(&a.input)?;
+    let (x, y): (Vec<f64>, &[f64]) = match (&a.x_col, &a.y_col) {
+        (None, None) if table.values.len() == 1 => (numlab_core::signals::arange(table.values[0].len()), &table.values[0]),
+        (xc, yc) => {
+            let y = table.column(yc.as_deref().unwrap_or("1"), "--y")?;
+            let x = table.column(xc.as_deref().unwrap_or("0"), "--x")?.to_vec();
+            (x, y)
+        }
+    };
+    let smoothed = if a.method == "seed" {
+        if a.truncate.is_some() {
+            return Err("--truncate does not apply to --method seed (it cuts by --reach)".into());
+        }
+        if a.mode.is_some() || a.skip_nan {
+            return Err("--mode and --skip-nan do not apply to --method seed (the questioner's call renormalises at the ends and has no NaN handling)".into());
+        }
+        let reach = a.reach.ok_or("--method seed needs --reach (the questioner's reachPercentage, in (0, 1))")?;
+        gaussian_flatten(&x, y, reach, a.sigma, a.phi.unwrap_or(0.0), a.amplitude.unwrap_or(1.0))
+            .map_err(|e| e.to_string())?
+    } else {
+        if a.phi.is_some() || a.amplitude.is_some() {
+            return Err("--phi and --amplitude only apply to --method seed (they cancel in the normalisation)".into());
+        }
+        let method: Method = a.method.parse().map_err(|e: numlab_core::NumlabError| {
+            format!("--method {}: expected auto, direct, sliding, fft, recursive or seed ({e})", a.method)
+        })?;
+        let cutoff = match (a.truncate, a.reach) {
+            (_, Some(r)) => Cutoff::Reach(r),
+            (Some(t), None) => Cutoff::Truncate(t),
+            (None, None) => Cutoff::default(),
+        };
+        let mut s = GaussianSmoother::new(a.sigma)
+            .and_then(|s| s.with_cutoff(cutoff))
+            .and_then(|s| s.with_cval(a.cval))
+            .map_err(|e| e.to_string())?
+            .with_method(method)
+            .with_skip_nan(a.skip_nan);
+        if let Some(m) = &a.mode {
+            let mode: EdgeMode = m.parse().map_err(|e: numlab_core::NumlabError| e.to_string())?;
+            s = s.with_mode(mode);
+        }
+        s.smooth_xy(&x, y).map_err(|e| e.to_string())?.values
+    };
+    let text = csv_text(&["x", "y", "smoothed"], &[&x, y, &smoothed]);
+    match a.output {
+        Some(path) => write_atomic(&path, text.as_bytes()),
+        None => {
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes()).map_err(|e| format!("stdout: {e}"))
+        }
+    }
+}
+
+fn run_bench(a: BenchArgs) -> Result<(), String> {
+    if a.list {
+        for w in bench::WORKLOADS {
+            println!("{}\t{}", w.name, w.about);
+        }
+        return Ok(());
+    }
+    if !(a.budget.is_finite() && a.budget >= 0.0) {
+        return Err(format!("--budget {}: must be a finite number of seconds >= 0", a.budget));
+    }
+    let selected: Vec<&bench::Workload> = if a.names.is_empty() {
+        bench::WORKLOADS.iter().collect()
+    } else {
+        a.names
+            .iter()
+            .map(|n| {
+                bench::find(n).ok_or_else(|| {
+                    format!("unknown workload '{n}' (see numlab bench --list)")
+                })
+            })
+            .collect::<Result<_, _>>()?
+    };
+    if let Some(dir) = a.write_inputs {
+        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        for w in selected {
+            let inputs = w.inputs().map_err(|e| e.to_string())?;
+            let x_name = inputs.x.as_ref().map(|_| format!("{}.x.npy", w.name));
+            if let (Some(x), Some(name)) = (&inputs.x, &x_name) {
+                write_atomic(&dir.join(name), &npy_bytes(x))?;
+            }
+            let y_name = format!("{}.y.npy", w.name);
+            write_atomic(&dir.join(&y_name), &npy_bytes(&inputs.y))?;
+            let desc = serde_json::json!({"workload": w.name, "params": inputs.params, "x": x_name, "y": y_name});
+            write_atomic(&dir.join(format!("{}.json", w.name)), desc.to_string().as_bytes())?;
+        }
+        return Ok(());
+    }
+    if !a.json {
+        println!("{:<28} {:>12} {:>12} {:>5} {:>10}  accurate", "workload", "median", "min", "runs", "error");
+    }
+    for w in selected {
+        let m = w.measure(a.budget).map_err(|e| e.to_string())?;
+        if a.json {
+            println!("{}", serde_json::to_string(&m).map_err(|e| e.to_string())?);
+        } else {
+            println!(
+                "{:<28} {:>12} {:>12} {:>5} {:>10.1e}  {}",
+                m.workload,
+                numlab_studies::timing::human(m.median_s),
+                numlab_studies::timing::human(m.min_s),
+                m.runs,
+                m.error,
+                if m.accurate { "yes" } else { "NO" }
+            );
+        }
+    }
+    Ok(())
+}

@@ -166,3 +166,28 @@ pub fn nadaraya_watson_direct(x: &[f64], y: &[f64], sigma: f64, cut: f64) -> Vec
         })
         .collect()
 }
+
+/// Nadaraya-Watson over the window |x_j - x_i| <= cut of sorted x, with
+/// `f64::exp`, one output at a time: O(n × window), for checking the fast path
+/// on inputs too large for [`nadaraya_watson_direct`].
+pub fn nadaraya_watson_windowed(x: &[f64], y: &[f64], sigma: f64, cut: f64) -> Vec<f64> {
+    let n = x.len();
+    let mut lo = 0;
+    (0..n)
+        .map(|i| {
+            while x[i] - x[lo] > cut {
+                lo += 1;
+            }
+            let mut num = 0.0;
+            let mut den = 0.0;
+            let mut j = lo;
+            while j < n && x[j] - x[i] <= cut {
+                let w = (-0.5 * ((x[j] - x[i]) / sigma).powi(2)).exp();
+                num += w * y[j];
+                den += w;
+                j += 1;
+            }
+            num / den
+        })
+        .collect()
+}
