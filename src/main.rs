@@ -66,13 +66,13 @@ struct SmoothArgs {
     /// CSV file: header row allowed; default x and y are the first two columns; a single column is y with x = 0..n-1.
     input: String,
     /// Kernel width in x units (in samples for --method seed).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     sigma: f64,
     /// Cut the kernel at this many sigmas (default 4; SciPy's truncate).
-    #[arg(long, conflicts_with = "reach")]
+    #[arg(long, conflicts_with = "reach", allow_negative_numbers = true)]
     truncate: Option<f64>,
     /// Cut the kernel where it falls below this fraction of its peak, in (0, 1).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     reach: Option<f64>,
     /// Edge mode on uniform x: reflect, mirror, nearest, wrap, constant, renormalize (default reflect; irregular x always renormalizes).
     #[arg(long)]
@@ -117,7 +117,7 @@ struct BenchArgs {
     #[arg(long, value_name = "DIR")]
     write_inputs: Option<PathBuf>,
     /// Seconds to spend timing each workload (at least 5 runs).
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
     budget: f64,
 }
 
@@ -130,9 +130,20 @@ fn main() -> ExitCode {
                 let _ = e.print();
                 return ExitCode::SUCCESS;
             }
-            let text = e.kind().as_str().map_or_else(|| e.to_string(), |_| e.to_string());
-            let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("invalid arguments");
-            eprintln!("numlab: {} (see numlab --help)", first.trim_start_matches("error: "));
+            // clap's message spans lines (the arguments, then usage): keep the
+            // message part on one line.
+            let text = e.render().to_string();
+            let message: Vec<&str> = text
+                .lines()
+                .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect();
+            let message = message.join(" ");
+            eprintln!(
+                "numlab: {} (see numlab --help)",
+                message.trim_start_matches("error: ")
+            );
             return ExitCode::from(2);
         }
     };
@@ -152,15 +163,24 @@ fn main() -> ExitCode {
 
 fn figures(a: FiguresArgs) -> Result<(), String> {
     let ids: Vec<String> = if a.studies.is_empty() {
-        numlab_studies::STUDIES.iter().map(|(_, id, _)| id.to_string()).collect()
+        numlab_studies::STUDIES
+            .iter()
+            .map(|(_, id, _)| id.to_string())
+            .collect()
     } else {
         a.studies
     };
     // Resolve every name before running anything.
     for id in &ids {
-        if !numlab_studies::STUDIES.iter().any(|(n, s, _)| s == id || n == id) {
+        if !numlab_studies::STUDIES
+            .iter()
+            .any(|(n, s, _)| s == id || n == id)
+        {
             let known: Vec<&str> = numlab_studies::STUDIES.iter().map(|(_, s, _)| *s).collect();
-            return Err(format!("--study {id}: unknown study (expected one of {})", known.join(", ")));
+            return Err(format!(
+                "--study {id}: unknown study (expected one of {})",
+                known.join(", ")
+            ));
         }
     }
     for id in ids {
@@ -182,7 +202,10 @@ fn figures(a: FiguresArgs) -> Result<(), String> {
 fn smooth(a: SmoothArgs) -> Result<(), String> {
     let table = Columns::read(&a.input)?;
     let (x, y): (Vec<f64>, &[f64]) = match (&a.x_col, &a.y_col) {
-        (None, None) if table.values.len() == 1 => (numlab_core::signals::arange(table.values[0].len()), &table.values[0]),
+        (None, None) if table.values.len() == 1 => (
+            numlab_core::signals::arange(table.values[0].len()),
+            &table.values[0],
+        ),
         (xc, yc) => {
             let y = table.column(yc.as_deref().unwrap_or("1"), "--y")?;
             let x = table.column(xc.as_deref().unwrap_or("0"), "--x")?.to_vec();
@@ -196,15 +219,27 @@ fn smooth(a: SmoothArgs) -> Result<(), String> {
         if a.mode.is_some() || a.skip_nan {
             return Err("--mode and --skip-nan do not apply to --method seed (the questioner's call renormalises at the ends and has no NaN handling)".into());
         }
-        let reach = a.reach.ok_or("--method seed needs --reach (the questioner's reachPercentage, in (0, 1))")?;
-        gaussian_flatten(&x, y, reach, a.sigma, a.phi.unwrap_or(0.0), a.amplitude.unwrap_or(1.0))
-            .map_err(|e| e.to_string())?
+        let reach = a
+            .reach
+            .ok_or("--method seed needs --reach (the questioner's reachPercentage, in (0, 1))")?;
+        gaussian_flatten(
+            &x,
+            y,
+            reach,
+            a.sigma,
+            a.phi.unwrap_or(0.0),
+            a.amplitude.unwrap_or(1.0),
+        )
+        .map_err(|e| e.to_string())?
     } else {
         if a.phi.is_some() || a.amplitude.is_some() {
             return Err("--phi and --amplitude only apply to --method seed (they cancel in the normalisation)".into());
         }
         let method: Method = a.method.parse().map_err(|e: numlab_core::NumlabError| {
-            format!("--method {}: expected auto, direct, sliding, fft, recursive or seed ({e})", a.method)
+            format!(
+                "--method {}: expected auto, direct, sliding, fft, recursive or seed ({e})",
+                a.method
+            )
         })?;
         let cutoff = match (a.truncate, a.reach) {
             (_, Some(r)) => Cutoff::Reach(r),
@@ -218,7 +253,9 @@ fn smooth(a: SmoothArgs) -> Result<(), String> {
             .with_method(method)
             .with_skip_nan(a.skip_nan);
         if let Some(m) = &a.mode {
-            let mode: EdgeMode = m.parse().map_err(|e: numlab_core::NumlabError| e.to_string())?;
+            let mode: EdgeMode = m
+                .parse()
+                .map_err(|e: numlab_core::NumlabError| e.to_string())?;
             s = s.with_mode(mode);
         }
         s.smooth_xy(&x, y).map_err(|e| e.to_string())?.values
@@ -229,7 +266,8 @@ fn smooth(a: SmoothArgs) -> Result<(), String> {
         None => {
             use std::io::Write;
             let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes()).map_err(|e| format!("stdout: {e}"))
+            out.write_all(text.as_bytes())
+                .map_err(|e| format!("stdout: {e}"))
         }
     }
 }
@@ -242,7 +280,10 @@ fn run_bench(a: BenchArgs) -> Result<(), String> {
         return Ok(());
     }
     if !(a.budget.is_finite() && a.budget >= 0.0) {
-        return Err(format!("--budget {}: must be a finite number of seconds >= 0", a.budget));
+        return Err(format!(
+            "--budget {}: must be a finite number of seconds >= 0",
+            a.budget
+        ));
     }
     let selected: Vec<&bench::Workload> = if a.names.is_empty() {
         bench::WORKLOADS.iter().collect()
@@ -250,9 +291,8 @@ fn run_bench(a: BenchArgs) -> Result<(), String> {
         a.names
             .iter()
             .map(|n| {
-                bench::find(n).ok_or_else(|| {
-                    format!("unknown workload '{n}' (see numlab bench --list)")
-                })
+                bench::find(n)
+                    .ok_or_else(|| format!("unknown workload '{n}' (see numlab bench --list)"))
             })
             .collect::<Result<_, _>>()?
     };
@@ -267,12 +307,18 @@ fn run_bench(a: BenchArgs) -> Result<(), String> {
             let y_name = format!("{}.y.npy", w.name);
             write_atomic(&dir.join(&y_name), &npy_bytes(&inputs.y))?;
             let desc = serde_json::json!({"workload": w.name, "params": inputs.params, "x": x_name, "y": y_name});
-            write_atomic(&dir.join(format!("{}.json", w.name)), desc.to_string().as_bytes())?;
+            write_atomic(
+                &dir.join(format!("{}.json", w.name)),
+                desc.to_string().as_bytes(),
+            )?;
         }
         return Ok(());
     }
     if !a.json {
-        println!("{:<28} {:>12} {:>12} {:>5} {:>10}  accurate", "workload", "median", "min", "runs", "error");
+        println!(
+            "{:<28} {:>12} {:>12} {:>5} {:>10}  accurate",
+            "workload", "median", "min", "runs", "error"
+        );
     }
     for w in selected {
         let m = w.measure(a.budget).map_err(|e| e.to_string())?;

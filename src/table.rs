@@ -49,11 +49,17 @@ impl Columns {
         let mut values = vec![Vec::new(); width];
         let mut push_row = |cells: &[String], line: usize| -> Result<(), String> {
             if cells.len() != width {
-                return Err(format!("{path}: line {line} has {} field(s), expected {width}", cells.len()));
+                return Err(format!(
+                    "{path}: line {line} has {} field(s), expected {width}",
+                    cells.len()
+                ));
             }
             for (k, c) in cells.iter().enumerate() {
                 let v = parse_cell(c).ok_or_else(|| {
-                    format!("{path}: line {line}, column '{}': '{c}' is not a number", names[k])
+                    format!(
+                        "{path}: line {line}, column '{}': '{c}' is not a number",
+                        names[k]
+                    )
                 })?;
                 values[k].push(v);
             }
@@ -135,7 +141,10 @@ pub fn csv_text(header: &[&str], columns: &[&[f64]]) -> String {
 
 /// A 1-D little-endian float64 NPY file (format version 1.0).
 pub fn npy_bytes(values: &[f64]) -> Vec<u8> {
-    let mut header = format!("{{'descr': '<f8', 'fortran_order': False, 'shape': ({},), }}", values.len());
+    let mut header = format!(
+        "{{'descr': '<f8', 'fortran_order': False, 'shape': ({},), }}",
+        values.len()
+    );
     // Magic (6) + version (2) + header length (2) + header + '\n', padded to 64.
     let total = 10 + header.len() + 1;
     header.push_str(&" ".repeat((64 - total % 64) % 64));

@@ -111,7 +111,12 @@ pub(crate) mod check {
     }
 
     /// Same length.
-    pub fn same_len(a_name: &'static str, a: &[f64], b_name: &'static str, b: &[f64]) -> Result<()> {
+    pub fn same_len(
+        a_name: &'static str,
+        a: &[f64],
+        b_name: &'static str,
+        b: &[f64],
+    ) -> Result<()> {
         if a.len() != b.len() {
             return Err(NumlabError::LengthMismatch {
                 a_name,

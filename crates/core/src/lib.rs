@@ -20,3 +20,8 @@ pub mod signals;
 pub mod smoothing;
 
 pub use error::{NumlabError, Result};
+
+/// The README's Rust examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;

@@ -23,10 +23,16 @@ pub fn uniform(n: usize, low: f64, high: f64, seed: u64) -> Result<Vec<f64>> {
     check::finite("low", low)?;
     check::finite("high", high)?;
     if low >= high {
-        return Err(NumlabError::invalid("high", high, "must be greater than low"));
+        return Err(NumlabError::invalid(
+            "high",
+            high,
+            "must be greater than low",
+        ));
     }
     let mut r = rng(seed);
-    Ok((0..n).map(|_| low + (high - low) * r.random::<f64>()).collect())
+    Ok((0..n)
+        .map(|_| low + (high - low) * r.random::<f64>())
+        .collect())
 }
 
 /// `n` sorted values uniform in [low, high): irregular sample positions.

@@ -6,14 +6,20 @@ mod common;
 use common::*;
 use numlab_core::signals;
 use numlab_core::smoothing::{
-    gaussian_filter1d, gaussian_flatten, nadaraya_watson, reference, Cutoff, EdgeMode, GaussianSmoother, Grid,
-    Method, RECURSIVE_MAX_ERROR,
+    gaussian_filter1d, gaussian_flatten, nadaraya_watson, reference, Cutoff, EdgeMode,
+    GaussianSmoother, Grid, Method, RECURSIVE_MAX_ERROR,
 };
 use numlab_core::NumlabError;
 
 const EXACT: [Method; 4] = [Method::Auto, Method::Direct, Method::Sliding, Method::Fft];
 
-fn smoother(sigma: f64, truncate: f64, mode: EdgeMode, cval: f64, method: Method) -> GaussianSmoother {
+fn smoother(
+    sigma: f64,
+    truncate: f64,
+    mode: EdgeMode,
+    cval: f64,
+    method: Method,
+) -> GaussianSmoother {
     GaussianSmoother::new(sigma)
         .and_then(|s| s.with_truncate(truncate))
         .and_then(|s| s.with_cval(cval))
@@ -41,16 +47,30 @@ fn scipy_fixtures_every_mode_every_method() {
         let scale = max_abs(&input).max(1e-300);
         modes_seen.insert(mode);
         // Our radius is SciPy's.
-        let plan = smoother(sigma, truncate, mode, cval, Method::Direct).plan(1.0).unwrap();
-        assert_eq!(plan.kernel().left as u64, case["radius"].as_u64().unwrap(), "{name}: radius");
+        let plan = smoother(sigma, truncate, mode, cval, Method::Direct)
+            .plan(1.0)
+            .unwrap();
+        assert_eq!(
+            plan.kernel().left as u64,
+            case["radius"].as_u64().unwrap(),
+            "{name}: radius"
+        );
         for m in EXACT {
-            let got = smoother(sigma, truncate, mode, cval, m).smooth_uniform(&input, 1.0).unwrap();
+            let got = smoother(sigma, truncate, mode, cval, m)
+                .smooth_uniform(&input, 1.0)
+                .unwrap();
             let err = max_abs_diff(&got, &want) / scale;
-            assert!(err <= EXACT_REL, "{name} method {m}: error {err:e} of max|y|");
+            assert!(
+                err <= EXACT_REL,
+                "{name} method {m}: error {err:e} of max|y|"
+            );
         }
         // The SciPy-named function gives the same.
         let got = gaussian_filter1d(&input, sigma, mode, cval, truncate).unwrap();
-        assert!(max_abs_diff(&got, &want) / scale <= EXACT_REL, "{name}: gaussian_filter1d");
+        assert!(
+            max_abs_diff(&got, &want) / scale <= EXACT_REL,
+            "{name}: gaussian_filter1d"
+        );
     }
     assert_eq!(modes_seen.len(), 5, "fixtures must cover every SciPy mode");
 }
@@ -66,9 +86,14 @@ fn methods_agree_with_the_reference_sum() {
                     let radius = (4.0 * sigma + 0.5f64).floor() as usize;
                     let want = reference::gaussian_filter_direct(&y, sigma, radius, mode, 0.75);
                     for m in EXACT {
-                        let got = smoother(sigma, 4.0, mode, 0.75, m).smooth_uniform(&y, 1.0).unwrap();
+                        let got = smoother(sigma, 4.0, mode, 0.75, m)
+                            .smooth_uniform(&y, 1.0)
+                            .unwrap();
                         let err = max_abs_diff(&got, &want) / max_abs(&y);
-                        assert!(err <= EXACT_REL, "seed {seed} n {n} sigma {sigma} {mode} {m}: {err:e}");
+                        assert!(
+                            err <= EXACT_REL,
+                            "seed {seed} n {n} sigma {sigma} {mode} {m}: {err:e}"
+                        );
                     }
                 }
             }
@@ -84,12 +109,17 @@ fn reference_known_values() {
     let (w0, w1) = (1.0 / (1.0 + 2.0 * e), e / (1.0 + 2.0 * e));
     let y = [1.0, 2.0, 4.0];
     let got = reference::gaussian_filter_direct(&y, 1.0, 1, EdgeMode::Nearest, 0.0);
-    let want = [w1 * 1.0 + w0 * 1.0 + w1 * 2.0, w1 * 1.0 + w0 * 2.0 + w1 * 4.0, w1 * 2.0 + w0 * 4.0 + w1 * 4.0];
+    let want = [
+        w1 * 1.0 + w0 * 1.0 + w1 * 2.0,
+        w1 * 1.0 + w0 * 2.0 + w1 * 4.0,
+        w1 * 2.0 + w0 * 4.0 + w1 * 4.0,
+    ];
     assert!(max_abs_diff(&got, &want) < 1e-15);
     let got = reference::gaussian_filter_direct(&y, 1.0, 1, EdgeMode::Renormalize, 0.0);
     assert!((got[0] - (w0 * 1.0 + w1 * 2.0) / (w0 + w1)).abs() < 1e-15);
     // scipy.ndimage.gaussian_filter1d([1., 2, 3, 4, 5], 1) = [1.42704095, 2.06782203, 3., 3.93217797, 4.57295905]
-    let got = gaussian_filter1d(&[1.0, 2.0, 3.0, 4.0, 5.0], 1.0, EdgeMode::Reflect, 0.0, 4.0).unwrap();
+    let got =
+        gaussian_filter1d(&[1.0, 2.0, 3.0, 4.0, 5.0], 1.0, EdgeMode::Reflect, 0.0, 4.0).unwrap();
     let want = [1.42704095, 2.06782203, 3.0, 3.93217797, 4.57295905];
     assert!(max_abs_diff(&got, &want) < 1e-8, "{got:?}");
 }
@@ -98,14 +128,27 @@ fn reference_known_values() {
 fn a_constant_stays_constant() {
     let y = vec![2.5; 300];
     for &sigma in &[0.5, 3.0, 40.0, 500.0] {
-        for mode in [EdgeMode::Reflect, EdgeMode::Mirror, EdgeMode::Nearest, EdgeMode::Wrap, EdgeMode::Renormalize] {
+        for mode in [
+            EdgeMode::Reflect,
+            EdgeMode::Mirror,
+            EdgeMode::Nearest,
+            EdgeMode::Wrap,
+            EdgeMode::Renormalize,
+        ] {
             for m in EXACT {
-                let got = smoother(sigma, 4.0, mode, 0.0, m).smooth_uniform(&y, 1.0).unwrap();
-                assert!(got.iter().all(|v| (v - 2.5).abs() < 1e-12), "sigma {sigma} {mode} {m}");
+                let got = smoother(sigma, 4.0, mode, 0.0, m)
+                    .smooth_uniform(&y, 1.0)
+                    .unwrap();
+                assert!(
+                    got.iter().all(|v| (v - 2.5).abs() < 1e-12),
+                    "sigma {sigma} {mode} {m}"
+                );
             }
         }
         // constant mode with cval equal to the constant, too.
-        let got = smoother(sigma, 4.0, EdgeMode::Constant, 2.5, Method::Auto).smooth_uniform(&y, 1.0).unwrap();
+        let got = smoother(sigma, 4.0, EdgeMode::Constant, 2.5, Method::Auto)
+            .smooth_uniform(&y, 1.0)
+            .unwrap();
         assert!(got.iter().all(|v| (v - 2.5).abs() < 1e-12));
     }
 }
@@ -116,9 +159,14 @@ fn wrap_keeps_the_sum() {
     let total: f64 = y.iter().sum();
     for &sigma in &[1.0, 10.0, 300.0] {
         for m in EXACT {
-            let got = smoother(sigma, 4.0, EdgeMode::Wrap, 0.0, m).smooth_uniform(&y, 1.0).unwrap();
+            let got = smoother(sigma, 4.0, EdgeMode::Wrap, 0.0, m)
+                .smooth_uniform(&y, 1.0)
+                .unwrap();
             let s: f64 = got.iter().sum();
-            assert!((s - total).abs() < 1e-10, "sigma {sigma} {m}: {s} vs {total}");
+            assert!(
+                (s - total).abs() < 1e-10,
+                "sigma {sigma} {m}: {s} vs {total}"
+            );
         }
     }
 }
@@ -130,10 +178,15 @@ fn mirror_and_reflect_keep_symmetry() {
     y.extend(half.iter().rev());
     for mode in [EdgeMode::Reflect, EdgeMode::Mirror] {
         for &sigma in &[2.0, 25.0, 400.0] {
-            let got = smoother(sigma, 4.0, mode, 0.0, Method::Direct).smooth_uniform(&y, 1.0).unwrap();
+            let got = smoother(sigma, 4.0, mode, 0.0, Method::Direct)
+                .smooth_uniform(&y, 1.0)
+                .unwrap();
             let n = got.len();
             for i in 0..n / 2 {
-                assert!((got[i] - got[n - 1 - i]).abs() < 1e-12, "{mode} sigma {sigma} at {i}");
+                assert!(
+                    (got[i] - got[n - 1 - i]).abs() < 1e-12,
+                    "{mode} sigma {sigma} at {i}"
+                );
             }
         }
     }
@@ -145,11 +198,17 @@ fn recursive_error_bound() {
     let noise = signals::uniform(6000, -4.0, 4.0, SEEDS[2]).unwrap();
     let mut impulse = vec![0.0; 6001];
     impulse[3000] = 1.0;
-    let step: Vec<f64> = (0..6000).map(|i| if i < 3000 { -1.0 } else { 1.0 }).collect();
+    let step: Vec<f64> = (0..6000)
+        .map(|i| if i < 3000 { -1.0 } else { 1.0 })
+        .collect();
     for &sigma in &[2.0, 3.0, 10.0, 31.0, 100.0, 300.0, 1000.0] {
         for y in [&noise, &impulse, &step] {
-            let exact = smoother(sigma, 8.0, EdgeMode::Nearest, 0.0, Method::Fft).smooth_uniform(y, 1.0).unwrap();
-            let got = smoother(sigma, 4.0, EdgeMode::Nearest, 0.0, Method::Recursive).smooth_uniform(y, 1.0).unwrap();
+            let exact = smoother(sigma, 8.0, EdgeMode::Nearest, 0.0, Method::Fft)
+                .smooth_uniform(y, 1.0)
+                .unwrap();
+            let got = smoother(sigma, 4.0, EdgeMode::Nearest, 0.0, Method::Recursive)
+                .smooth_uniform(y, 1.0)
+                .unwrap();
             let err = max_abs_diff(&got, &exact) / max_abs(y);
             assert!(err <= RECURSIVE_MAX_ERROR, "sigma {sigma}: {err}");
             if sigma >= 10.0 {
@@ -158,8 +217,12 @@ fn recursive_error_bound() {
         }
     }
     // And it is not the exact filter: the bound is not vacuous.
-    let exact = smoother(10.0, 8.0, EdgeMode::Nearest, 0.0, Method::Fft).smooth_uniform(&noise, 1.0).unwrap();
-    let got = smoother(10.0, 4.0, EdgeMode::Nearest, 0.0, Method::Recursive).smooth_uniform(&noise, 1.0).unwrap();
+    let exact = smoother(10.0, 8.0, EdgeMode::Nearest, 0.0, Method::Fft)
+        .smooth_uniform(&noise, 1.0)
+        .unwrap();
+    let got = smoother(10.0, 4.0, EdgeMode::Nearest, 0.0, Method::Recursive)
+        .smooth_uniform(&noise, 1.0)
+        .unwrap();
     assert!(max_abs_diff(&got, &exact) / max_abs(&noise) > 1e-4);
 }
 
@@ -181,7 +244,9 @@ fn uniform_x_in_other_units() {
     // x in seconds with dx = 0.01: sigma 0.05 s is 5 samples.
     let y = signals::uniform(400, -1.0, 1.0, SEEDS[0]).unwrap();
     let x: Vec<f64> = (0..400).map(|i| i as f64 * 0.01).collect();
-    let s = GaussianSmoother::new(0.05).unwrap().with_mode(EdgeMode::Nearest);
+    let s = GaussianSmoother::new(0.05)
+        .unwrap()
+        .with_mode(EdgeMode::Nearest);
     let got = s.smooth_xy(&x, &y).unwrap();
     assert!(matches!(got.grid, Grid::Uniform { dx } if (dx - 0.01).abs() < 1e-15));
     let want = gaussian_filter1d(&y, 5.0, EdgeMode::Nearest, 0.0, 4.0).unwrap();
@@ -194,14 +259,24 @@ fn irregular_x_is_kernel_regression() {
         let x = signals::sorted_uniform(2000, 0.0, 500.0, seed).unwrap();
         let y = signals::uniform(2000, -4.0, 4.0, seed + 1).unwrap();
         for &sigma in &[0.05, 1.0, 7.5, 60.0] {
-            for cutoff in [Cutoff::Truncate(4.0), Cutoff::Truncate(1.0), Cutoff::Reach(0.01)] {
+            for cutoff in [
+                Cutoff::Truncate(4.0),
+                Cutoff::Truncate(1.0),
+                Cutoff::Reach(0.01),
+            ] {
                 let got = nadaraya_watson(&x, &y, sigma, cutoff, false).unwrap();
                 let want = reference::nadaraya_watson_direct(&x, &y, sigma, cutoff.distance(sigma));
-                assert!(max_abs_diff(&got, &want) / 4.0 <= EXACT_REL, "seed {seed} sigma {sigma} {cutoff:?}");
+                assert!(
+                    max_abs_diff(&got, &want) / 4.0 <= EXACT_REL,
+                    "seed {seed} sigma {sigma} {cutoff:?}"
+                );
             }
         }
         // smooth_xy picks the regression on irregular x.
-        let s = GaussianSmoother::new(5.0).unwrap().smooth_xy(&x, &y).unwrap();
+        let s = GaussianSmoother::new(5.0)
+            .unwrap()
+            .smooth_xy(&x, &y)
+            .unwrap();
         assert_eq!(s.grid, Grid::Irregular);
     }
     // Duplicate x values are allowed and weigh equally.
@@ -218,7 +293,9 @@ fn nadaraya_watson_on_a_uniform_grid_is_renormalize() {
     let y = signals::uniform(700, -4.0, 4.0, SEEDS[1]).unwrap();
     let x = signals::arange(700);
     let nw = nadaraya_watson(&x, &y, 6.0, Cutoff::Truncate(4.0), false).unwrap();
-    let rn = smoother(6.0, 4.0, EdgeMode::Renormalize, 0.0, Method::Direct).smooth_uniform(&y, 1.0).unwrap();
+    let rn = smoother(6.0, 4.0, EdgeMode::Renormalize, 0.0, Method::Direct)
+        .smooth_uniform(&y, 1.0)
+        .unwrap();
     assert!(max_abs_diff(&nw, &rn) < 1e-12);
 }
 
@@ -255,18 +332,26 @@ fn skip_nan_is_normalised_convolution() {
             })
             .collect();
         for m in EXACT {
-            let got = smoother(sigma, 4.0, mode, 0.5, m).with_skip_nan(true).smooth_uniform(&y, 1.0).unwrap();
+            let got = smoother(sigma, 4.0, mode, 0.5, m)
+                .with_skip_nan(true)
+                .smooth_uniform(&y, 1.0)
+                .unwrap();
             assert!(max_abs_diff(&got, &want) < 1e-11, "{mode} {m}");
         }
     }
     // Without skip_nan, NaN spreads exactly over the windows that hold it (SciPy).
-    let got = smoother(sigma, 4.0, EdgeMode::Nearest, 0.0, Method::Fft).smooth_uniform(&y, 1.0).unwrap();
+    let got = smoother(sigma, 4.0, EdgeMode::Nearest, 0.0, Method::Fft)
+        .smooth_uniform(&y, 1.0)
+        .unwrap();
     assert!(got[200 - 12].is_nan() && got[200 + 12].is_nan());
     assert!(got[200 - 13].is_finite() || (7..=9).contains(&(200 - 13)));
     assert!(got[120].is_finite());
     // A window with nothing finite is NaN.
     let all_nan = vec![f64::NAN; 10];
-    let got = smoother(1.0, 4.0, EdgeMode::Reflect, 0.0, Method::Auto).with_skip_nan(true).smooth_uniform(&all_nan, 1.0).unwrap();
+    let got = smoother(1.0, 4.0, EdgeMode::Reflect, 0.0, Method::Auto)
+        .with_skip_nan(true)
+        .smooth_uniform(&all_nan, 1.0)
+        .unwrap();
     assert!(got.iter().all(|v| v.is_nan()));
 }
 
@@ -281,15 +366,30 @@ fn seed_call_matches_the_questioners_code() {
         let name = case["name"].as_str().unwrap();
         let x = floats(&case["x"]);
         let y = floats(&case["y"]);
-        let (reach, sigma) = (case["reach"].as_f64().unwrap(), case["sigma"].as_f64().unwrap());
-        let (phi, amp) = (case["phi"].as_f64().unwrap(), case["amplitude"].as_f64().unwrap());
+        let (reach, sigma) = (
+            case["reach"].as_f64().unwrap(),
+            case["sigma"].as_f64().unwrap(),
+        );
+        let (phi, amp) = (
+            case["phi"].as_f64().unwrap(),
+            case["amplitude"].as_f64().unwrap(),
+        );
         let want = floats(&case["output"]);
         let got = gaussian_flatten(&x, &y, reach, sigma, phi, amp).unwrap();
-        assert!(max_abs_diff(&got, &want) <= SEED_ABS, "{name}: fast vs Python");
+        assert!(
+            max_abs_diff(&got, &want) <= SEED_ABS,
+            "{name}: fast vs Python"
+        );
         let port = reference::seed_loop(&x, &y, reach, sigma, phi, amp);
-        assert!(max_abs_diff(&port, &want) <= SEED_ABS, "{name}: loop port vs Python");
+        assert!(
+            max_abs_diff(&port, &want) <= SEED_ABS,
+            "{name}: loop port vs Python"
+        );
         let port = reference::seed_vectorised(&x, &y, reach, sigma, phi, amp);
-        assert!(max_abs_diff(&port, &want) <= SEED_ABS, "{name}: vectorised port vs Python");
+        assert!(
+            max_abs_diff(&port, &want) <= SEED_ABS,
+            "{name}: vectorised port vs Python"
+        );
     }
 }
 
@@ -299,10 +399,19 @@ fn seed_call_matches_the_ports_on_many_inputs() {
         for &n in &[1usize, 2, 3, 50, 999, 3073] {
             let x = signals::arange(n);
             let y = signals::uniform(n, -4.0, 4.0, seed).unwrap();
-            for &(reach, sigma) in &[(0.1, 10.0), (0.001, 100.0), (0.5, 2.5), (0.99, 3.0), (0.3, 0.4)] {
+            for &(reach, sigma) in &[
+                (0.1, 10.0),
+                (0.001, 100.0),
+                (0.5, 2.5),
+                (0.99, 3.0),
+                (0.3, 0.4),
+            ] {
                 let got = gaussian_flatten(&x, &y, reach, sigma, 0.0, 1.0).unwrap();
                 let want = reference::seed_loop(&x, &y, reach, sigma, 0.0, 1.0);
-                assert!(max_abs_diff(&got, &want) <= SEED_ABS, "n {n} reach {reach} sigma {sigma}");
+                assert!(
+                    max_abs_diff(&got, &want) <= SEED_ABS,
+                    "n {n} reach {reach} sigma {sigma}"
+                );
             }
         }
         // Irregular x with duplicates.
@@ -326,7 +435,10 @@ fn seed_quirks_are_kept() {
     let got = gaussian_flatten(&x, &y, 0.1, 10.0, 0.0, 1.0).unwrap();
     assert_eq!(got[99], 0.0);
     // A single point has an empty window: 0.
-    assert_eq!(gaussian_flatten(&[3.0], &[5.0], 0.1, 10.0, 0.0, 1.0).unwrap(), vec![0.0]);
+    assert_eq!(
+        gaussian_flatten(&[3.0], &[5.0], 0.1, 10.0, 0.0, 1.0).unwrap(),
+        vec![0.0]
+    );
 }
 
 fn is_invalid(r: Result<impl std::fmt::Debug, NumlabError>, param: &str) -> bool {
@@ -340,48 +452,125 @@ fn is_invalid(r: Result<impl std::fmt::Debug, NumlabError>, param: &str) -> bool
 fn bad_input_is_a_typed_error() {
     let y = [1.0, 2.0, 3.0];
     let x = [0.0, 1.0, 2.0];
-    assert!(matches!(GaussianSmoother::new(1.0).unwrap().smooth_uniform(&[], 1.0), Err(NumlabError::TooShort { name: "y", .. })));
+    assert!(matches!(
+        GaussianSmoother::new(1.0).unwrap().smooth_uniform(&[], 1.0),
+        Err(NumlabError::TooShort { name: "y", .. })
+    ));
     for s in [0.0, -1.0, f64::NAN, f64::INFINITY] {
         assert!(is_invalid(GaussianSmoother::new(s), "sigma"), "sigma {s}");
-        assert!(is_invalid(gaussian_flatten(&x, &y, 0.1, s, 0.0, 1.0), "sigma"));
+        assert!(is_invalid(
+            gaussian_flatten(&x, &y, 0.1, s, 0.0, 1.0),
+            "sigma"
+        ));
     }
     for t in [0.0, -2.0, f64::NAN] {
-        assert!(is_invalid(GaussianSmoother::new(1.0).unwrap().with_truncate(t), "truncate"));
+        assert!(is_invalid(
+            GaussianSmoother::new(1.0).unwrap().with_truncate(t),
+            "truncate"
+        ));
     }
     for r in [0.0, 1.0, 1.5, -0.1, f64::NAN] {
-        assert!(is_invalid(GaussianSmoother::new(1.0).unwrap().with_reach(r), "reach"));
-        assert!(is_invalid(gaussian_flatten(&x, &y, r, 1.0, 0.0, 1.0), "reach"));
+        assert!(is_invalid(
+            GaussianSmoother::new(1.0).unwrap().with_reach(r),
+            "reach"
+        ));
+        assert!(is_invalid(
+            gaussian_flatten(&x, &y, r, 1.0, 0.0, 1.0),
+            "reach"
+        ));
     }
-    assert!(is_invalid(GaussianSmoother::new(1.0).unwrap().with_cval(f64::NAN), "cval"));
-    assert!(is_invalid(GaussianSmoother::new(1.0).unwrap().smooth_uniform(&y, 0.0), "dx"));
-    assert!(matches!(
-        GaussianSmoother::new(1.0).unwrap().smooth_xy(&x, &[1.0, 2.0]),
-        Err(NumlabError::LengthMismatch { a_len: 3, b_len: 2, .. })
+    assert!(is_invalid(
+        GaussianSmoother::new(1.0).unwrap().with_cval(f64::NAN),
+        "cval"
+    ));
+    assert!(is_invalid(
+        GaussianSmoother::new(1.0).unwrap().smooth_uniform(&y, 0.0),
+        "dx"
     ));
     assert!(matches!(
-        GaussianSmoother::new(1.0).unwrap().smooth_xy(&[0.0, f64::NAN, 2.0], &y),
-        Err(NumlabError::NonFinite { name: "x", index: 1, .. })
+        GaussianSmoother::new(1.0)
+            .unwrap()
+            .smooth_xy(&x, &[1.0, 2.0]),
+        Err(NumlabError::LengthMismatch {
+            a_len: 3,
+            b_len: 2,
+            ..
+        })
     ));
     assert!(matches!(
-        GaussianSmoother::new(1.0).unwrap().smooth_xy(&[0.0, 2.0, 1.0], &y),
-        Err(NumlabError::Unsorted { name: "x", index: 2, .. })
+        GaussianSmoother::new(1.0)
+            .unwrap()
+            .smooth_xy(&[0.0, f64::NAN, 2.0], &y),
+        Err(NumlabError::NonFinite {
+            name: "x",
+            index: 1,
+            ..
+        })
     ));
-    assert!(matches!(nadaraya_watson(&[0.0, 2.0, 1.0], &y, 1.0, Cutoff::Truncate(4.0), false), Err(NumlabError::Unsorted { .. })));
-    assert!(matches!(nadaraya_watson(&[], &[], 1.0, Cutoff::Truncate(4.0), false), Err(NumlabError::TooShort { .. })));
+    assert!(matches!(
+        GaussianSmoother::new(1.0)
+            .unwrap()
+            .smooth_xy(&[0.0, 2.0, 1.0], &y),
+        Err(NumlabError::Unsorted {
+            name: "x",
+            index: 2,
+            ..
+        })
+    ));
+    assert!(matches!(
+        nadaraya_watson(&[0.0, 2.0, 1.0], &y, 1.0, Cutoff::Truncate(4.0), false),
+        Err(NumlabError::Unsorted { .. })
+    ));
+    assert!(matches!(
+        nadaraya_watson(&[], &[], 1.0, Cutoff::Truncate(4.0), false),
+        Err(NumlabError::TooShort { .. })
+    ));
     // The questioner's formula divides by amplitude * cos(phi).
-    assert!(is_invalid(gaussian_flatten(&x, &y, 0.1, 1.0, 0.0, 0.0), "amplitude"));
-    assert!(is_invalid(gaussian_flatten(&x, &y, 0.1, 1.0, f64::NAN, 1.0), "phi"));
-    assert!(is_invalid(gaussian_flatten(&x, &y, 0.1, 1.0, 0.0, f64::INFINITY), "amplitude"));
+    assert!(is_invalid(
+        gaussian_flatten(&x, &y, 0.1, 1.0, 0.0, 0.0),
+        "amplitude"
+    ));
+    assert!(is_invalid(
+        gaussian_flatten(&x, &y, 0.1, 1.0, f64::NAN, 1.0),
+        "phi"
+    ));
+    assert!(is_invalid(
+        gaussian_flatten(&x, &y, 0.1, 1.0, 0.0, f64::INFINITY),
+        "amplitude"
+    ));
     // Irregular x refuses a SciPy mode and the fast methods.
     let xi = [0.0, 1.0, 5.0];
-    assert!(matches!(GaussianSmoother::new(1.0).unwrap().with_mode(EdgeMode::Wrap).smooth_xy(&xi, &y), Err(NumlabError::Unsupported(_))));
-    assert!(matches!(GaussianSmoother::new(1.0).unwrap().with_method(Method::Fft).smooth_xy(&xi, &y), Err(NumlabError::Unsupported(_))));
+    assert!(matches!(
+        GaussianSmoother::new(1.0)
+            .unwrap()
+            .with_mode(EdgeMode::Wrap)
+            .smooth_xy(&xi, &y),
+        Err(NumlabError::Unsupported(_))
+    ));
+    assert!(matches!(
+        GaussianSmoother::new(1.0)
+            .unwrap()
+            .with_method(Method::Fft)
+            .smooth_xy(&xi, &y),
+        Err(NumlabError::Unsupported(_))
+    ));
     // Names.
-    assert!(matches!("sideways".parse::<EdgeMode>(), Err(NumlabError::UnknownName { name: "mode", .. })));
-    assert!(matches!("magic".parse::<Method>(), Err(NumlabError::UnknownName { name: "method", .. })));
+    assert!(matches!(
+        "sideways".parse::<EdgeMode>(),
+        Err(NumlabError::UnknownName { name: "mode", .. })
+    ));
+    assert!(matches!(
+        "magic".parse::<Method>(),
+        Err(NumlabError::UnknownName { name: "method", .. })
+    ));
     // Sliding sums refuse windows too long in sigmas, by name.
     assert!(matches!(
-        GaussianSmoother::new(2.0).unwrap().with_truncate(100.0).unwrap().with_method(Method::Sliding).smooth_uniform(&y, 1.0),
+        GaussianSmoother::new(2.0)
+            .unwrap()
+            .with_truncate(100.0)
+            .unwrap()
+            .with_method(Method::Sliding)
+            .smooth_uniform(&y, 1.0),
         Err(NumlabError::Unsupported(_))
     ));
     // Messages name the parameter and the value.
@@ -395,8 +584,12 @@ fn results_do_not_depend_on_the_thread_count() {
     // single-chunk reference order by re-running on slices.
     let y = signals::uniform(300_000, -4.0, 4.0, SEEDS[0]).unwrap();
     for m in [Method::Direct, Method::Sliding, Method::Fft] {
-        let a = smoother(20.0, 4.0, EdgeMode::Nearest, 0.0, m).smooth_uniform(&y, 1.0).unwrap();
-        let b = smoother(20.0, 4.0, EdgeMode::Nearest, 0.0, m).smooth_uniform(&y, 1.0).unwrap();
+        let a = smoother(20.0, 4.0, EdgeMode::Nearest, 0.0, m)
+            .smooth_uniform(&y, 1.0)
+            .unwrap();
+        let b = smoother(20.0, 4.0, EdgeMode::Nearest, 0.0, m)
+            .smooth_uniform(&y, 1.0)
+            .unwrap();
         assert_eq!(a, b, "{m}");
     }
 }

@@ -212,7 +212,7 @@ fn prepare(chart: &Chart) -> Result<Prepared<'_>, PlotError> {
         .y_range
         .map(|(a, b)| resolve_range("y", ys, Some((a, b)), std::iter::empty()))
         .transpose()?;
-    let within = |v: f64, r: Option<(f64, f64)>| r.map_or(true, |(lo, hi)| v >= lo && v <= hi);
+    let within = |v: f64, r: Option<(f64, f64)>| r.is_none_or(|(lo, hi)| v >= lo && v <= hi);
     let (x0, x1) = match x_explicit {
         Some(r) => r,
         None => resolve_range(

@@ -56,7 +56,8 @@ pub const WORKLOADS: &[Workload] = &[
     uniform("smooth-uniform-1e7-s100", 10_000_000, 100.0),
     Workload {
         name: "smooth-seed-1e4",
-        about: "the questioner's call, x = 0..n-1, n = 1e4, sigma 100, reach 0.001, phi 0, amplitude 1",
+        about:
+            "the questioner's call, x = 0..n-1, n = 1e4, sigma 100, reach 0.001, phi 0, amplitude 1",
         tolerance: 1e-12,
         error_kind: "max abs diff to the questioner's version (ported)",
         kind: Kind::Seed { n: 10_000 },
@@ -145,7 +146,9 @@ impl Workload {
                 .with_mode(EdgeMode::Nearest)
                 .smooth_uniform(&inputs.y, 1.0)?,
             Kind::Seed { .. } => gaussian_flatten(x, &inputs.y, 0.001, 100.0, 0.0, 1.0)?,
-            Kind::Irregular { sigma, .. } => nadaraya_watson(x, &inputs.y, sigma, Cutoff::Truncate(4.0), false)?,
+            Kind::Irregular { sigma, .. } => {
+                nadaraya_watson(x, &inputs.y, sigma, Cutoff::Truncate(4.0), false)?
+            }
         })
     }
 
@@ -155,7 +158,12 @@ impl Workload {
     /// The reference's (none for the workloads' inputs).
     pub fn error(&self, inputs: &Inputs, output: &[f64]) -> Result<f64> {
         let ymax = inputs.y.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-        let diff = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(u, v)| (u - v).abs()).fold(0.0, f64::max);
+        let diff = |a: &[f64], b: &[f64]| {
+            a.iter()
+                .zip(b)
+                .map(|(u, v)| (u - v).abs())
+                .fold(0.0, f64::max)
+        };
         Ok(match self.kind {
             Kind::Uniform { sigma, .. } => {
                 let exact = GaussianSmoother::new(sigma)?
@@ -166,11 +174,17 @@ impl Workload {
             }
             Kind::Seed { .. } => {
                 let x = inputs.x.as_deref().unwrap_or(&[]);
-                diff(output, &reference::seed_vectorised(x, &inputs.y, 0.001, 100.0, 0.0, 1.0))
+                diff(
+                    output,
+                    &reference::seed_vectorised(x, &inputs.y, 0.001, 100.0, 0.0, 1.0),
+                )
             }
             Kind::Irregular { sigma, .. } => {
                 let x = inputs.x.as_deref().unwrap_or(&[]);
-                diff(output, &reference::nadaraya_watson_windowed(x, &inputs.y, sigma, 4.0 * sigma)) / ymax
+                diff(
+                    output,
+                    &reference::nadaraya_watson_windowed(x, &inputs.y, sigma, 4.0 * sigma),
+                ) / ymax
             }
         })
     }

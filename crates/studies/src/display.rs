@@ -35,7 +35,11 @@ impl Table {
 
     /// An HTML `<table>` (cells escaped).
     pub fn to_html(&self) -> String {
-        let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+        let esc = |s: &str| {
+            s.replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+        };
         let mut s = String::from("<table>\n<thead><tr>");
         for h in &self.header {
             s.push_str(&format!("<th>{}</th>", esc(h)));
@@ -54,7 +58,10 @@ impl Table {
 
     /// Shows the table as the rich output of an evcxr Jupyter cell.
     pub fn evcxr_display(&self) {
-        println!("EVCXR_BEGIN_CONTENT text/html\n{}\nEVCXR_END_CONTENT", self.to_html());
+        println!(
+            "EVCXR_BEGIN_CONTENT text/html\n{}\nEVCXR_END_CONTENT",
+            self.to_html()
+        );
     }
 }
 
@@ -76,7 +83,15 @@ impl std::fmt::Display for Table {
                 .collect();
             writeln!(f, "{}", line.join("  "))?;
             if k == 0 {
-                writeln!(f, "{}", width.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().join("  "))?;
+                writeln!(
+                    f,
+                    "{}",
+                    width
+                        .iter()
+                        .map(|w| "-".repeat(*w))
+                        .collect::<Vec<_>>()
+                        .join("  ")
+                )?;
             }
         }
         Ok(())

@@ -82,7 +82,11 @@ pub fn run_study(id: &str) -> Result<StudyOutput> {
         "smoothing" | "01" | "1" => smoothing::run(),
         _ => Err(StudyError::UnknownStudy(
             id.to_string(),
-            STUDIES.iter().map(|(_, id, _)| *id).collect::<Vec<_>>().join(", "),
+            STUDIES
+                .iter()
+                .map(|(_, id, _)| *id)
+                .collect::<Vec<_>>()
+                .join(", "),
         )),
     }
 }
@@ -100,8 +104,14 @@ fn io_err(path: &Path, e: std::io::Error) -> StudyError {
 /// # Errors
 /// The file system's.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
     fs::write(&tmp, contents).map_err(|e| io_err(&tmp, e))?;
     fs::rename(&tmp, path).map_err(|e| {
@@ -129,7 +139,10 @@ pub fn write_outputs(output: &StudyOutput, dir: &Path) -> Result<Vec<PathBuf>> {
     }
     let summary = dir.join("summary.md");
     let old = fs::read_to_string(&summary).unwrap_or_default();
-    write_atomic(&summary, merge_summary(&old, output.number, &output.summary).as_bytes())?;
+    write_atomic(
+        &summary,
+        merge_summary(&old, output.number, &output.summary).as_bytes(),
+    )?;
     written.push(summary);
     Ok(written)
 }
@@ -143,11 +156,15 @@ pub fn merge_summary(old: &str, number: &str, section: &str) -> String {
     let mut rest = old;
     while let Some(start) = rest.find("<!-- study ") {
         let after = &rest[start + 11..];
-        let Some(close) = after.find(" -->") else { break };
+        let Some(close) = after.find(" -->") else {
+            break;
+        };
         let num = after[..close].to_string();
         let body_start = start + 11 + close + 4;
         let end_marker = format!("<!-- end study {num} -->");
-        let Some(end) = rest[body_start..].find(&end_marker) else { break };
+        let Some(end) = rest[body_start..].find(&end_marker) else {
+            break;
+        };
         sections.push((num, rest[body_start..body_start + end].trim().to_string()));
         rest = &rest[body_start + end + end_marker.len()..];
     }
@@ -156,7 +173,9 @@ pub fn merge_summary(old: &str, number: &str, section: &str) -> String {
     sections.sort_by(|a, b| a.0.cmp(&b.0));
     let mut out = String::from(SUMMARY_HEAD);
     for (n, body) in sections {
-        out.push_str(&format!("\n<!-- study {n} -->\n{body}\n<!-- end study {n} -->\n"));
+        out.push_str(&format!(
+            "\n<!-- study {n} -->\n{body}\n<!-- end study {n} -->\n"
+        ));
     }
     out
 }

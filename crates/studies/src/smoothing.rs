@@ -66,12 +66,24 @@ impl Scenario {
 
     /// Their first script: 1,000 points, sigma 10, reach 0.1.
     pub fn first() -> Result<Self> {
-        Self::new("1,000 points, sigma 10, reach 0.1", 1000, 10.0, 0.1, SEED_SCENARIO_1)
+        Self::new(
+            "1,000 points, sigma 10, reach 0.1",
+            1000,
+            10.0,
+            0.1,
+            SEED_SCENARIO_1,
+        )
     }
 
     /// Their second script: 3,073 points, sigma 100, reach 0.001.
     pub fn second() -> Result<Self> {
-        Self::new("3,073 points, sigma 100, reach 0.001", 3073, 100.0, 0.001, SEED_SCENARIO_2)
+        Self::new(
+            "3,073 points, sigma 100, reach 0.001",
+            3073,
+            100.0,
+            0.001,
+            SEED_SCENARIO_2,
+        )
     }
 
     /// numlab's call with their arguments.
@@ -79,12 +91,26 @@ impl Scenario {
     /// # Errors
     /// As [`gaussian_flatten`].
     pub fn ours(&self) -> Result<Vec<f64>> {
-        Ok(gaussian_flatten(&self.x, &self.y, self.reach, self.sigma, self.phi, self.amplitude)?)
+        Ok(gaussian_flatten(
+            &self.x,
+            &self.y,
+            self.reach,
+            self.sigma,
+            self.phi,
+            self.amplitude,
+        )?)
     }
 
     /// Their improved version, ported.
     pub fn theirs(&self) -> Vec<f64> {
-        reference::seed_vectorised(&self.x, &self.y, self.reach, self.sigma, self.phi, self.amplitude)
+        reference::seed_vectorised(
+            &self.x,
+            &self.y,
+            self.reach,
+            self.sigma,
+            self.phi,
+            self.amplitude,
+        )
     }
 }
 
@@ -116,7 +142,8 @@ impl Comparison {
         let s = &scenario;
         let ours = s.ours()?;
         let (theirs, vectorised_port_s) = timing::once(|| s.theirs());
-        let (_, loop_port_s) = timing::once(|| reference::seed_loop(&s.x, &s.y, s.reach, s.sigma, s.phi, s.amplitude));
+        let (_, loop_port_s) =
+            timing::once(|| reference::seed_loop(&s.x, &s.y, s.reach, s.sigma, s.phi, s.amplitude));
         let t = timing::measure(|| s.ours(), 5, 200, 0.2);
         let max_abs_diff = max_abs_diff(&ours, &theirs);
         Ok(Comparison {
@@ -130,21 +157,60 @@ impl Comparison {
         })
     }
 
+    /// The comparison as a table: times and the largest difference.
+    pub fn table(&self) -> Table {
+        let mut t = Table::new(["", "value"]);
+        t.row(["scenario".to_string(), self.scenario.name.clone()]);
+        t.row([
+            "their original loops (Rust port), one run".to_string(),
+            human(self.loop_port_s),
+        ]);
+        t.row([
+            "their improved version (Rust port), one run".to_string(),
+            human(self.vectorised_port_s),
+        ]);
+        t.row([
+            "numlab gaussian_flatten, median".to_string(),
+            human(self.ours_s),
+        ]);
+        t.row([
+            "speed-up over their improved version".to_string(),
+            format!("{:.0}x", self.vectorised_port_s / self.ours_s),
+        ]);
+        t.row([
+            "max |numlab - theirs|".to_string(),
+            format!("{:.1e}", self.max_abs_diff),
+        ]);
+        t
+    }
+
+    /// Shows [`table`](Self::table) in an evcxr notebook cell.
+    pub fn evcxr_display(&self) {
+        self.table().evcxr_display();
+    }
+
     /// Their plot: original and flattened data, numlab's time in the title.
     pub fn figure(&self) -> Figure {
         let s = &self.scenario;
-        let chart = Chart::new(format!("{}: {} (numlab, same call)", s.name, human(self.ours_s)))
-            .with_labels("x (sample index)", "y")
-            .with_series(Series::line("Original Data", &s.x, &s.y).with_width(1))
-            .with_series(Series::line("Flattened Data", &s.x, &self.ours).with_width(2))
-            .with_legend(LegendPosition::UpperRight);
+        let chart = Chart::new(format!(
+            "{}: {} (numlab, same call)",
+            s.name,
+            human(self.ours_s)
+        ))
+        .with_labels("x (sample index)", "y")
+        .with_series(Series::line("Original Data", &s.x, &s.y).with_width(1))
+        .with_series(Series::line("Flattened Data", &s.x, &self.ours).with_width(2))
+        .with_legend(LegendPosition::UpperRight);
         Figure::single(chart, 900, 500)
     }
 }
 
 /// max |a - b| over paired values.
 pub fn max_abs_diff(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(u, v)| (u - v).abs()).fold(0.0, f64::max)
+    a.iter()
+        .zip(b)
+        .map(|(u, v)| (u - v).abs())
+        .fold(0.0, f64::max)
 }
 
 /// One row of the time-against-n sweep.
@@ -203,17 +269,36 @@ impl Scaling {
             if n <= port_max_n {
                 let (_, t) = timing::once(|| reference::seed_loop(&x, &y, 0.001, sigma, 0.0, 1.0));
                 push(SCALING_LABELS[0], t);
-                let (_, t) = timing::once(|| reference::seed_vectorised(&x, &y, 0.001, sigma, 0.0, 1.0));
+                let (_, t) =
+                    timing::once(|| reference::seed_vectorised(&x, &y, 0.001, sigma, 0.0, 1.0));
                 push(SCALING_LABELS[1], t);
             }
-            let t = timing::measure(|| gaussian_flatten(&x, &y, 0.001, sigma, 0.0, 1.0), 3, 100, budget_s);
+            let t = timing::measure(
+                || gaussian_flatten(&x, &y, 0.001, sigma, 0.0, 1.0),
+                3,
+                100,
+                budget_s,
+            );
             push(SCALING_LABELS[2], t.median_s);
-            for (k, m) in [Method::Direct, Method::Fft, Method::Sliding, Method::Recursive].into_iter().enumerate() {
+            for (k, m) in [
+                Method::Direct,
+                Method::Fft,
+                Method::Sliding,
+                Method::Recursive,
+            ]
+            .into_iter()
+            .enumerate()
+            {
                 let s = GaussianSmoother::new(sigma)?.with_method(m);
                 let t = timing::measure(|| s.smooth_uniform(&y, 1.0), 3, 100, budget_s);
                 push(SCALING_LABELS[3 + k], t.median_s);
             }
-            let t = timing::measure(|| nadaraya_watson(&xi, &y, sigma, Cutoff::Truncate(4.0), false), 3, 100, budget_s);
+            let t = timing::measure(
+                || nadaraya_watson(&xi, &y, sigma, Cutoff::Truncate(4.0), false),
+                3,
+                100,
+                budget_s,
+            );
             push(SCALING_LABELS[7], t.median_s);
         }
         Ok(Scaling { rows })
@@ -230,10 +315,11 @@ impl Scaling {
 
     /// Log-log time against n with an O(n²) guide.
     pub fn figure(&self) -> Figure {
-        let mut chart = Chart::new("Time against n: their O(n²) scans against numlab (sigma = 100 samples)")
-            .with_labels("n (points)", "time (s)")
-            .with_log_log()
-            .with_legend(LegendPosition::UpperLeft);
+        let mut chart =
+            Chart::new("Time against n: their O(n²) scans against numlab (sigma = 100 samples)")
+                .with_labels("n (points)", "time (s)")
+                .with_log_log()
+                .with_legend(LegendPosition::UpperLeft);
         // Their versions in warm colours, numlab's in cool ones.
         const COLORS: [usize; 8] = [1, 4, 0, 2, 3, 5, 6, 7];
         for (label, color) in SCALING_LABELS.iter().zip(COLORS) {
@@ -244,9 +330,15 @@ impl Scaling {
         }
         let (n, t) = self.series(SCALING_LABELS[1]);
         if let (Some(&n0), Some(&t0)) = (n.first(), t.first()) {
-            chart = chart.with_reference_slope(ReferenceSlope::new(2.0, (n0, t0 * 0.2), 1.5, "O(n²)"));
+            chart =
+                chart.with_reference_slope(ReferenceSlope::new(2.0, (n0, t0 * 0.2), 1.5, "O(n²)"));
         }
         Figure::single(chart, 1000, 620)
+    }
+
+    /// Shows [`table`](Self::table) in an evcxr notebook cell.
+    pub fn evcxr_display(&self) {
+        self.table().evcxr_display();
     }
 
     /// The measurements as a table (n in columns).
@@ -254,7 +346,9 @@ impl Scaling {
         let mut ns: Vec<usize> = self.rows.iter().map(|r| r.n).collect();
         ns.sort_unstable();
         ns.dedup();
-        let mut t = Table::new(std::iter::once("method".to_string()).chain(ns.iter().map(|n| format!("n = {n}"))));
+        let mut t = Table::new(
+            std::iter::once("method".to_string()).chain(ns.iter().map(|n| format!("n = {n}"))),
+        );
         for label in SCALING_LABELS {
             let cells = ns.iter().map(|&n| {
                 self.rows
@@ -290,6 +384,25 @@ pub struct Irregular {
 }
 
 impl Irregular {
+    /// RMS errors against the noiseless curve.
+    pub fn table(&self) -> Table {
+        let mut t = Table::new(["smoother", "RMS error against the truth"]);
+        t.row([
+            "numlab nadaraya_watson (kernel on x distance)".to_string(),
+            format!("{:.4}", self.regression_rms),
+        ]);
+        t.row([
+            "their call (kernel on index distance)".to_string(),
+            format!("{:.4}", self.seed_rms),
+        ]);
+        t
+    }
+
+    /// Shows [`table`](Self::table) in an evcxr notebook cell.
+    pub fn evcxr_display(&self) {
+        self.table().evcxr_display();
+    }
+
     /// 300 points at x = 1000 u², u uniform: 10 times denser at the left end.
     ///
     /// # Errors
@@ -298,13 +411,23 @@ impl Irregular {
         let n = 300;
         let u = signals::sorted_uniform(n, 0.0, 1.0, SEED_IRREGULAR)?;
         let x: Vec<f64> = u.iter().map(|u| 1000.0 * u * u).collect();
-        let truth: Vec<f64> = x.iter().map(|&x| (2.0 * std::f64::consts::PI * x / 250.0).sin()).collect();
+        let truth: Vec<f64> = x
+            .iter()
+            .map(|&x| (2.0 * std::f64::consts::PI * x / 250.0).sin())
+            .collect();
         let noise = signals::normal(n, 0.3, SEED_IRREGULAR + 1)?;
         let y: Vec<f64> = truth.iter().zip(&noise).map(|(t, e)| t + e).collect();
         let sigma = 20.0;
         let seed_call = gaussian_flatten(&x, &y, 0.001, sigma, 0.0, 1.0)?;
         let regression = nadaraya_watson(&x, &y, sigma, Cutoff::Reach(0.001), false)?;
-        let rms = |v: &[f64]| (v.iter().zip(&truth).map(|(a, b)| (a - b).powi(2)).sum::<f64>() / n as f64).sqrt();
+        let rms = |v: &[f64]| {
+            (v.iter()
+                .zip(&truth)
+                .map(|(a, b)| (a - b).powi(2))
+                .sum::<f64>()
+                / n as f64)
+                .sqrt()
+        };
         Ok(Irregular {
             seed_rms: rms(&seed_call),
             regression_rms: rms(&regression),
@@ -357,7 +480,11 @@ impl EdgeModes {
         let n = 60;
         let x = signals::arange(n);
         let noise = signals::normal(n, 0.25, SEED_EDGES)?;
-        let y: Vec<f64> = x.iter().zip(&noise).map(|(&i, e)| 1.0 + 0.05 * i + (i / 6.0).sin() + e).collect();
+        let y: Vec<f64> = x
+            .iter()
+            .zip(&noise)
+            .map(|(&i, e)| 1.0 + 0.05 * i + (i / 6.0).sin() + e)
+            .collect();
         let sigma = 4.0;
         let cval = 0.0;
         let smoothed = EdgeMode::ALL
@@ -367,7 +494,13 @@ impl EdgeModes {
                 Ok((m, s.smooth_uniform(&y, 1.0)?))
             })
             .collect::<Result<Vec<_>>>()?;
-        Ok(EdgeModes { x, y, sigma, cval, smoothed })
+        Ok(EdgeModes {
+            x,
+            y,
+            sigma,
+            cval,
+            smoothed,
+        })
     }
 
     /// Six panels, one per mode.
@@ -387,13 +520,19 @@ impl EdgeModes {
                 Chart::new(what)
                     .with_labels("sample", "y")
                     .with_series(Series::points("", &self.x, &self.y).with_color(5))
-                    .with_series(Series::line(m.name(), &self.x, s).with_color(1).with_width(2))
+                    .with_series(
+                        Series::line(m.name(), &self.x, s)
+                            .with_color(1)
+                            .with_width(2),
+                    )
                     .with_y_range(-0.5, 5.5)
                     .with_legend(LegendPosition::Hidden)
             })
             .collect();
-        Figure::grid(charts, 2, 3, 1200, 700)
-            .with_title(format!("Edge modes, sigma = {} samples, truncate 4 (radius 16)", self.sigma))
+        Figure::grid(charts, 2, 3, 1200, 700).with_title(format!(
+            "Edge modes, sigma = {} samples, truncate 4 (radius 16)",
+            self.sigma
+        ))
     }
 }
 
@@ -422,8 +561,13 @@ impl MethodError {
             let mut e = Vec::new();
             for &s in &sigmas {
                 let truncate = if m == Method::Recursive { 8.0 } else { 4.0 };
-                let exact = GaussianSmoother::new(s)?.with_truncate(truncate)?.with_method(Method::Direct).smooth_uniform(&y, 1.0)?;
-                let got = GaussianSmoother::new(s)?.with_method(m).smooth_uniform(&y, 1.0)?;
+                let exact = GaussianSmoother::new(s)?
+                    .with_truncate(truncate)?
+                    .with_method(Method::Direct)
+                    .smooth_uniform(&y, 1.0)?;
+                let got = GaussianSmoother::new(s)?
+                    .with_method(m)
+                    .smooth_uniform(&y, 1.0)?;
                 // A floor keeps exact agreement visible on the log axis.
                 e.push((max_abs_diff(&got, &exact) / ymax).max(1e-17));
             }
@@ -432,15 +576,36 @@ impl MethodError {
         Ok(MethodError { sigmas, errors })
     }
 
+    /// The errors as a table (sigma in columns).
+    pub fn table(&self) -> Table {
+        let mut t = Table::new(
+            std::iter::once("method".to_string())
+                .chain(self.sigmas.iter().map(|s| format!("σ = {s}"))),
+        );
+        for (m, e) in &self.errors {
+            t.row(
+                std::iter::once(m.name().to_string()).chain(e.iter().map(|v| format!("{v:.0e}"))),
+            );
+        }
+        t
+    }
+
+    /// Shows [`table`](Self::table) in an evcxr notebook cell.
+    pub fn evcxr_display(&self) {
+        self.table().evcxr_display();
+    }
+
     /// Log-log error against sigma.
     pub fn figure(&self) -> Figure {
-        let mut chart = Chart::new("Error against the direct sum, relative to max|y| (20,000 samples)")
-            .with_labels("sigma (samples)", "max error / max|y|")
-            .with_scales(Scale::Log10, Scale::Log10)
-            .with_y_range(1e-17, 1.0)
-            .with_legend(LegendPosition::UpperRight);
+        let mut chart =
+            Chart::new("Error against the direct sum, relative to max|y| (20,000 samples)")
+                .with_labels("sigma (samples)", "max error / max|y|")
+                .with_scales(Scale::Log10, Scale::Log10)
+                .with_y_range(1e-17, 1.0)
+                .with_legend(LegendPosition::UpperRight);
         for (k, (m, e)) in self.errors.iter().enumerate() {
-            chart = chart.with_series(Series::line_points(m.name(), &self.sigmas, e).with_color(k + 1));
+            chart =
+                chart.with_series(Series::line_points(m.name(), &self.sigmas, e).with_color(k + 1));
         }
         Figure::single(chart, 900, 520)
     }
@@ -453,8 +618,18 @@ impl MethodError {
 pub fn run() -> Result<StudyOutput> {
     let first = Comparison::run(Scenario::first()?)?;
     let second = Comparison::run(Scenario::second()?)?;
-    let ten_k = Comparison::run(Scenario::new("10,000 points, sigma 10, reach 0.1", 10_000, 10.0, 0.1, SEED_SCENARIO_1)?)?;
-    let scaling = Scaling::measure(&[100, 300, 1000, 3000, 10_000, 100_000, 1_000_000], 10_000, 0.05)?;
+    let ten_k = Comparison::run(Scenario::new(
+        "10,000 points, sigma 10, reach 0.1",
+        10_000,
+        10.0,
+        0.1,
+        SEED_SCENARIO_1,
+    )?)?;
+    let scaling = Scaling::measure(
+        &[100, 300, 1000, 3000, 10_000, 100_000, 1_000_000],
+        10_000,
+        0.05,
+    )?;
     let irregular = Irregular::run()?;
     let edges = EdgeModes::run()?;
     let errors = MethodError::run()?;
@@ -497,14 +672,16 @@ pub fn run() -> Result<StudyOutput> {
         "\nIrregular x (300 points, 10 times denser on the left, sigma = 20): RMS error against the noiseless curve {:.4} for the kernel on x distance (`nadaraya_watson`), {:.4} for the questioner's kernel on index distance.\n\n",
         irregular.regression_rms, irregular.seed_rms
     ));
-    let mut err = Table::new(std::iter::once("method".to_string()).chain(errors.sigmas.iter().map(|s| format!("σ = {s}"))));
-    for (m, e) in &errors.errors {
-        err.row(std::iter::once(m.name().to_string()).chain(e.iter().map(|v| format!("{v:.0e}"))));
-    }
+    let err = errors.table();
     summary.push_str("Largest error against the direct sum, relative to max|y| (20,000 samples; `recursive` against the untruncated Gaussian):\n\n");
     summary.push_str(&err.to_markdown());
     summary.push_str("\n### Measured on this machine\n\n");
-    let mut t = Table::new(["scenario", "they reported", "their code, ported to Rust", "numlab, same call"]);
+    let mut t = Table::new([
+        "scenario",
+        "they reported",
+        "their code, ported to Rust",
+        "numlab, same call",
+    ]);
     t.row([
         "1,000 points, sigma 10, reach 0.1, original loops".to_string(),
         "~8 s".to_string(),

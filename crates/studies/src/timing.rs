@@ -16,11 +16,18 @@ pub struct Timing {
 /// Runs `f` once to warm up, then repeatedly until `budget_s` seconds have
 /// passed and at least `min_runs` runs are done (at most `max_runs`).
 /// The result of each run goes through `std::hint::black_box`.
-pub fn measure<T, F: FnMut() -> T>(mut f: F, min_runs: usize, max_runs: usize, budget_s: f64) -> Timing {
+pub fn measure<T, F: FnMut() -> T>(
+    mut f: F,
+    min_runs: usize,
+    max_runs: usize,
+    budget_s: f64,
+) -> Timing {
     std::hint::black_box(f());
     let mut times = Vec::new();
     let start = Instant::now();
-    while times.len() < max_runs.max(1) && (times.len() < min_runs.max(1) || start.elapsed().as_secs_f64() < budget_s) {
+    while times.len() < max_runs.max(1)
+        && (times.len() < min_runs.max(1) || start.elapsed().as_secs_f64() < budget_s)
+    {
         let t = Instant::now();
         std::hint::black_box(f());
         times.push(t.elapsed().as_secs_f64());

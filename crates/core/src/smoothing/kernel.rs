@@ -27,7 +27,11 @@ impl Cutoff {
         match self {
             Cutoff::Truncate(t) => {
                 if !(t.is_finite() && t > 0.0) {
-                    return Err(NumlabError::invalid("truncate", t, "must be finite and > 0 (in sigmas)"));
+                    return Err(NumlabError::invalid(
+                        "truncate",
+                        t,
+                        "must be finite and > 0 (in sigmas)",
+                    ));
                 }
             }
             Cutoff::Reach(r) => {

@@ -25,7 +25,14 @@ fn gaussian_inverse(level: f64, mu: f64, sigma: f64, phi: f64, amplitude: f64) -
 /// Port of the original loop version: the window ends are found by scanning
 /// all of `x` for the closest value, then scanning again for its index; the
 /// kernel is filled, normalised and applied in three loops.
-pub fn seed_loop(x: &[f64], y: &[f64], reach: f64, sigma: f64, phi: f64, amplitude: f64) -> Vec<f64> {
+pub fn seed_loop(
+    x: &[f64],
+    y: &[f64],
+    reach: f64,
+    sigma: f64,
+    phi: f64,
+    amplitude: f64,
+) -> Vec<f64> {
     let n = x.len();
     let mut out = vec![0.0; n];
     // Linear scan for the closest value (first on ties).
@@ -43,11 +50,19 @@ pub fn seed_loop(x: &[f64], y: &[f64], reach: f64, sigma: f64, phi: f64, amplitu
     };
     // Linear scan for the first index holding a value (-1 when absent).
     let find = |value: f64| -> isize {
-        x.iter().position(|&v| v == value).map_or(-1, |p| p as isize)
+        x.iter()
+            .position(|&v| v == value)
+            .map_or(-1, |p| p as isize)
     };
     for i in 0..n {
         let centre = x[i];
-        let edges = gaussian_inverse(gaussian_value(0.0, 0.0, sigma, phi, amplitude) * reach, 0.0, sigma, phi, amplitude);
+        let edges = gaussian_inverse(
+            gaussian_value(0.0, 0.0, sigma, phi, amplitude) * reach,
+            0.0,
+            sigma,
+            phi,
+            amplitude,
+        );
         let hi = find(closest_value(centre + edges[0]));
         let lo = find(closest_value(centre + edges[1]));
         let count = (hi - lo).max(0) as usize;
@@ -75,7 +90,14 @@ pub fn seed_loop(x: &[f64], y: &[f64], reach: f64, sigma: f64, phi: f64, amplitu
 /// `argmin(|x - base|)` pass (an allocated difference array, as NumPy makes),
 /// its index by `where(x == value)[0]`, then slices and whole-array kernel
 /// arithmetic. Still O(n) per point.
-pub fn seed_vectorised(x: &[f64], y: &[f64], reach: f64, sigma: f64, phi: f64, amplitude: f64) -> Vec<f64> {
+pub fn seed_vectorised(
+    x: &[f64],
+    y: &[f64],
+    reach: f64,
+    sigma: f64,
+    phi: f64,
+    amplitude: f64,
+) -> Vec<f64> {
     let n = x.len();
     let mut out = vec![0.0; n];
     let closest_value = |base: f64| -> f64 {
@@ -89,12 +111,23 @@ pub fn seed_vectorised(x: &[f64], y: &[f64], reach: f64, sigma: f64, phi: f64, a
         x[best]
     };
     let first_where = |value: f64| -> usize {
-        let hits: Vec<usize> = x.iter().enumerate().filter(|(_, &v)| v == value).map(|(k, _)| k).collect();
+        let hits: Vec<usize> = x
+            .iter()
+            .enumerate()
+            .filter(|(_, &v)| v == value)
+            .map(|(k, _)| k)
+            .collect();
         hits[0]
     };
     for i in 0..n {
         let centre = x[i];
-        let edges = gaussian_inverse(gaussian_value(0.0, 0.0, sigma, phi, amplitude) * reach, 0.0, sigma, phi, amplitude);
+        let edges = gaussian_inverse(
+            gaussian_value(0.0, 0.0, sigma, phi, amplitude) * reach,
+            0.0,
+            sigma,
+            phi,
+            amplitude,
+        );
         let hi = first_where(closest_value(centre + edges[0]));
         let lo = first_where(closest_value(centre + edges[1]));
         let count = hi.saturating_sub(lo);
@@ -111,7 +144,13 @@ pub fn seed_vectorised(x: &[f64], y: &[f64], reach: f64, sigma: f64, phi: f64, a
 /// `scipy.ndimage.gaussian_filter1d(y, sigma, mode=mode, cval=cval, truncate=...)`
 /// for a kernel radius `radius` (samples), one output at a time. `Renormalize`
 /// divides by the weight that falls inside the signal.
-pub fn gaussian_filter_direct(y: &[f64], sigma: f64, radius: usize, mode: EdgeMode, cval: f64) -> Vec<f64> {
+pub fn gaussian_filter_direct(
+    y: &[f64],
+    sigma: f64,
+    radius: usize,
+    mode: EdgeMode,
+    cval: f64,
+) -> Vec<f64> {
     let n = y.len();
     let r = radius as isize;
     let weight = |k: isize| (-0.5 * (k as f64 / sigma).powi(2)).exp();
@@ -144,7 +183,14 @@ pub fn gaussian_filter_direct(y: &[f64], sigma: f64, radius: usize, mode: EdgeMo
 pub fn correlate_valid_direct(ext: &[f64], kernel: &Kernel) -> Vec<f64> {
     let m = kernel.len();
     (0..ext.len() + 1 - m)
-        .map(|i| kernel.weights.iter().enumerate().map(|(j, w)| w * ext[i + j]).sum())
+        .map(|i| {
+            kernel
+                .weights
+                .iter()
+                .enumerate()
+                .map(|(j, w)| w * ext[i + j])
+                .sum()
+        })
         .collect()
 }
 

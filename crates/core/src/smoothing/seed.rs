@@ -93,13 +93,21 @@ fn closest_from(x: &[f64], first_of: &[usize], target: f64, p: &mut usize) -> us
 /// The edge distance exactly as the questioner computes it (x units).
 pub(crate) fn edge_distance(reach: f64, sigma: f64, phi: f64, amplitude: f64) -> f64 {
     let scale = amplitude * phi.cos();
-    let peak = scale * (-((0.0 - 0.0) / sigma).powi(2) / 2.0).exp();
+    // Their GetGaussianValueY(0, 0, ...) = scale * exp(-0) = scale, exactly.
+    let peak = scale;
     let level = peak * reach;
     sigma * (-2.0 * (level / scale).ln()).sqrt() + 0.0
 }
 
 /// The fast seed-compatible smoother; inputs validated by the caller.
-pub(crate) fn flatten(x: &[f64], y: &[f64], reach: f64, sigma: f64, phi: f64, amplitude: f64) -> Result<Vec<f64>> {
+pub(crate) fn flatten(
+    x: &[f64],
+    y: &[f64],
+    reach: f64,
+    sigma: f64,
+    phi: f64,
+    amplitude: f64,
+) -> Result<Vec<f64>> {
     let n = x.len();
     let edge = edge_distance(reach, sigma, phi, amplitude);
     // Window ends for every point. The targets x_i ± edge grow with i, so one
@@ -114,7 +122,10 @@ pub(crate) fn flatten(x: &[f64], y: &[f64], reach: f64, sigma: f64, phi: f64, am
         lo[i] = closest_from(x, &first_of, x[i] + (0.0 - edge), &mut p_lo);
     }
     // g(d) for every index distance d a window reaches.
-    let reach_max = (0..n).map(|i| (i - lo[i]).max(hi[i].saturating_sub(i))).max().unwrap_or(0);
+    let reach_max = (0..n)
+        .map(|i| (i - lo[i]).max(hi[i].saturating_sub(i)))
+        .max()
+        .unwrap_or(0);
     let table: Vec<f64> = (0..=reach_max)
         .map(|d| {
             let z = d as f64 / sigma;

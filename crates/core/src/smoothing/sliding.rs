@@ -68,7 +68,8 @@ pub(crate) struct SlidingPlan {
 fn choose_k(rho: f64) -> Option<(usize, f64)> {
     let need = (-2.0 * (TARGET / 2.0).ln()).sqrt();
     LANE_CHOICES.iter().find_map(|&k| {
-        let alpha = 0.5 * (-rho + (rho * rho + 8.0 * std::f64::consts::PI * (k as f64 + 1.0)).sqrt());
+        let alpha =
+            0.5 * (-rho + (rho * rho + 8.0 * std::f64::consts::PI * (k as f64 + 1.0)).sqrt());
         (alpha >= need).then_some((k, alpha))
     })
 }
@@ -181,6 +182,7 @@ impl SlidingPlan {
 
     /// One block: direct sums for the first output, then the sliding update.
     #[inline(always)]
+    #[allow(clippy::needless_range_loop)]
     fn block<const K: usize>(&self, ext: &[f64], out: &mut [f64]) {
         let n = out.len();
         if n == 0 {
@@ -193,7 +195,12 @@ impl SlidingPlan {
             a
         };
         let (c, z_re, z_im) = (arr(&self.c), arr(&self.z_re), arr(&self.z_im));
-        let (a_re, a_im, b_re, b_im) = (arr(&self.a_re), arr(&self.a_im), arr(&self.b_re), arr(&self.b_im));
+        let (a_re, a_im, b_re, b_im) = (
+            arr(&self.a_re),
+            arr(&self.a_im),
+            arr(&self.b_re),
+            arr(&self.b_im),
+        );
 
         // The first window, summed directly.
         let mut t_re = [0.0f64; K];

@@ -1,0 +1,112 @@
+//! `numlab figures`: valid SVG and PNG, summary.md, and byte-identical output
+//! from a second run except the figures that show measured times (named
+//! `*timing*`) and summary.md's "Measured on this machine" sections.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use common::*;
+
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// summary.md without its measured sections (from a "### Measured" heading to the next study marker).
+fn deterministic_part(summary: &str) -> String {
+    let mut out = String::new();
+    let mut skipping = false;
+    for line in summary.lines() {
+        if line.starts_with("### Measured on this machine") {
+            skipping = true;
+        }
+        if line.starts_with("<!-- end study") {
+            skipping = false;
+        }
+        if !skipping {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "PNG signature");
+    assert_eq!(&bytes[12..16], b"IHDR");
+    let w = u32::from_be_bytes(bytes[16..20].try_into().unwrap());
+    let h = u32::from_be_bytes(bytes[20..24].try_into().unwrap());
+    assert_eq!(
+        &bytes[bytes.len() - 8..bytes.len() - 4],
+        b"IEND",
+        "PNG ends with IEND"
+    );
+    (w, h)
+}
+
+#[test]
+fn figures_are_valid_and_reproducible() {
+    let dir = scratch("figures");
+    let o = numlab(&dir, &["figures", "--study", "smoothing", "--out", "a"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = numlab(&dir, &["figures", "--study", "01", "--out", "b"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (a, b) = (files(&dir.join("a")), files(&dir.join("b")));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for name in [
+        "01-edge-modes",
+        "01-irregular-x",
+        "01-method-error",
+        "01-time-vs-n-timing",
+        "01-questioner-1000-timing",
+    ] {
+        assert!(a.contains_key(&format!("{name}.svg")), "{name}.svg missing");
+        assert!(a.contains_key(&format!("{name}.png")), "{name}.png missing");
+    }
+    for (name, bytes) in &a {
+        if name.ends_with(".svg") {
+            let text = std::str::from_utf8(bytes).expect("SVG is UTF-8");
+            assert!(text.trim_start().starts_with("<svg"), "{name}");
+            assert!(text.trim_end().ends_with("</svg>"), "{name}");
+            assert_eq!(
+                text.matches("<svg").count(),
+                text.matches("</svg>").count(),
+                "{name}"
+            );
+            assert!(text.contains("<text"), "{name} has no text");
+        } else if name.ends_with(".png") {
+            let (w, h) = png_size(bytes);
+            assert!(w >= 600 && h >= 400, "{name}: {w}x{h}");
+        }
+        if name.contains("timing") {
+            continue;
+        }
+        if name == "summary.md" {
+            let (sa, sb) = (
+                String::from_utf8_lossy(bytes),
+                String::from_utf8_lossy(&b[name]),
+            );
+            assert!(sa.contains("## 01 Gaussian smoothing"));
+            assert!(sa.contains("~8 s") && sa.contains("~0.15 s") && sa.contains("~1.75 s"));
+            assert_eq!(
+                deterministic_part(&sa),
+                deterministic_part(&sb),
+                "summary.md differs outside the measured sections"
+            );
+            continue;
+        }
+        assert!(bytes == &b[name], "{name} differs between two runs");
+    }
+    // No temporary files left.
+    assert!(a.keys().all(|n| !n.contains(".tmp")));
+}
