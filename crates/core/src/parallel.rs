@@ -2,9 +2,11 @@
 //!
 //! Work is cut into chunks whose boundaries depend only on the problem size,
 //! never on the number of threads, so every result is the same bit for bit
-//! whatever machine runs it.
+//! whatever machine runs it. Threads take the next chunk when they finish one,
+//! so a core slowed by other work takes fewer chunks; which thread computes a
+//! chunk never changes its result.
 
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 /// The number of worker threads: `NUMLAB_THREADS` if set to a positive
 /// integer, otherwise the machine's available parallelism.
@@ -22,7 +24,8 @@ pub fn num_threads() -> usize {
 /// Calls `f(start, chunk)` for consecutive chunks of `out` of length `chunk_len`
 /// (the last may be shorter), spread over the worker threads. `start` is the
 /// index of the chunk's first element in `out`. Runs on the calling thread when
-/// there is only one chunk or one thread.
+/// there is only one chunk or one thread; otherwise the calling thread works
+/// too, alongside `threads - 1` scoped threads.
 pub fn for_each_chunk<F>(out: &mut [f64], chunk_len: usize, f: F)
 where
     F: Fn(usize, &mut [f64]) + Sync,
@@ -36,17 +39,41 @@ where
         }
         return;
     }
-    // Contiguous runs of chunks per thread keep each thread's memory local.
-    let per_thread = n_chunks.div_ceil(threads);
+    // Chunks are handed out in order, one at a time; each is `&mut` to one
+    // part of `out`, so no two threads ever share an element.
+    let queue = Mutex::new(out.chunks_mut(chunk_len).enumerate());
+    let work = || loop {
+        // `f` runs outside the lock, so the lock cannot be poisoned by it;
+        // take the queue back in any case.
+        let next = match queue.lock() {
+            Ok(mut q) => q.next(),
+            Err(poisoned) => poisoned.into_inner().next(),
+        };
+        let Some((c, chunk)) = next else { break };
+        f(c * chunk_len, chunk);
+    };
     std::thread::scope(|scope| {
-        let f = &f;
-        for (t, run) in out.chunks_mut(per_thread * chunk_len).enumerate() {
-            scope.spawn(move || {
-                let base = t * per_thread * chunk_len;
-                for (c, chunk) in run.chunks_mut(chunk_len).enumerate() {
-                    f(base + c * chunk_len, chunk);
+        for _ in 1..threads {
+            scope.spawn(work);
+        }
+        work();
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_chunk_once_with_its_start() {
+        for (n, len) in [(0, 3), (1, 3), (10, 3), (1000, 7), (64, 64), (65, 64)] {
+            let mut out = vec![-1.0; n];
+            super::for_each_chunk(&mut out, len, |start, part| {
+                assert!(part.len() <= len && (part.len() == len || start + part.len() == n));
+                for (k, v) in part.iter_mut().enumerate() {
+                    assert_eq!(*v, -1.0);
+                    *v = (start + k) as f64;
                 }
             });
+            assert!(out.iter().enumerate().all(|(i, &v)| v == i as f64));
         }
-    });
+    }
 }

@@ -64,8 +64,12 @@ impl OverlapSave {
     /// Valid correlation: `ext.len() == out.len() + taps - 1`.
     pub(crate) fn correlate_valid(&self, ext: &[f64], out: &mut [f64]) {
         let step = self.fft_len - self.taps + 1;
-        // Several FFT blocks per chunk so each thread reuses its scratch.
-        let chunk = step * 16;
+        // About 64K samples of transforms per chunk (at most 16 blocks): enough
+        // to pay for a thread and its scratch, small enough that long kernels
+        // (32K-point blocks) still give the threads several chunks to share.
+        // Blocks start at multiples of `step` whatever the chunk, so the
+        // chunking never changes the result.
+        let chunk = step * (65_536 / self.fft_len).clamp(1, 16);
         parallel::for_each_chunk(out, chunk, |start, part| {
             let mut input = self.forward.make_input_vec();
             let mut spec = self.forward.make_output_vec();
@@ -76,7 +80,9 @@ impl OverlapSave {
                 let avail = (ext.len() - s).min(self.fft_len);
                 input[..avail].copy_from_slice(&ext[s..s + avail]);
                 input[avail..].fill(0.0);
-                let _ = self.forward.process_with_scratch(&mut input, &mut spec, &mut scratch_f);
+                let _ = self
+                    .forward
+                    .process_with_scratch(&mut input, &mut spec, &mut scratch_f);
                 for (x, h) in spec.iter_mut().zip(&self.spectrum) {
                     *x *= h;
                 }
@@ -85,7 +91,9 @@ impl OverlapSave {
                 if let Some(last) = spec.last_mut() {
                     last.im = 0.0;
                 }
-                let _ = self.inverse.process_with_scratch(&mut spec, &mut input, &mut scratch_i);
+                let _ = self
+                    .inverse
+                    .process_with_scratch(&mut spec, &mut input, &mut scratch_i);
                 dst.copy_from_slice(&input[self.taps - 1..self.taps - 1 + dst.len()]);
             }
         });
