@@ -1,0 +1,152 @@
+//! `numlab spectrum` and `numlab lowpass` (study 02).
+
+use std::path::PathBuf;
+
+use clap::Args;
+use numlab_core::spectrum::{RealDft, Sides, SpectrumOptions, Window};
+
+use crate::table::{csv_text, float, write_atomic, Columns};
+
+#[derive(Args)]
+pub struct SpectrumArgs {
+    /// CSV file: header row allowed; the signal is --column, by default the only column or else column 1 (column 0 being time).
+    input: String,
+    /// The signal column, by name or 0-based index.
+    #[arg(long, value_name = "COL")]
+    column: Option<String>,
+    /// Sample spacing in seconds.
+    #[arg(
+        long,
+        value_name = "DT",
+        allow_negative_numbers = true,
+        required_unless_present = "rate",
+        conflicts_with = "rate"
+    )]
+    dt: Option<f64>,
+    /// Sampling rate in Hz (dt = 1 / rate).
+    #[arg(long, value_name = "HZ", allow_negative_numbers = true)]
+    rate: Option<f64>,
+    /// rectangular (default), hann, hamming, blackman, flattop; amplitudes are corrected by the window's coherent gain.
+    #[arg(long, default_value = "rectangular", value_name = "NAME")]
+    window: String,
+    /// one (f = 0..fs/2: 2|X_k|/N, DC and Nyquist |X_k|/N) or two (every fftfreq bin, NumPy order: |X_k|/N).
+    #[arg(long, default_value = "one", value_name = "one|two")]
+    sides: String,
+    /// Write here instead of stdout.
+    #[arg(long, value_name = "OUT.csv")]
+    output: Option<PathBuf>,
+    /// JSON (frequency, amplitude, phase arrays and the convention) instead of CSV.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+pub struct LowpassArgs {
+    /// CSV file: header row allowed; the signal is --column, by default the only column or else column 1 (column 0 being time).
+    input: String,
+    /// Keep the K largest |X_k| of the one-sided DFT (K <= N/2 + 1; each a frequency pair ±f, DC and Nyquist single).
+    #[arg(
+        long,
+        value_name = "K",
+        allow_negative_numbers = true,
+        conflicts_with = "threshold",
+        required_unless_present = "threshold"
+    )]
+    keep: Option<usize>,
+    /// Keep the coefficients with |X_k| >= T (|X_k| as numpy.fft.rfft returns it: signal units × samples).
+    #[arg(long, value_name = "T", allow_negative_numbers = true)]
+    threshold: Option<f64>,
+    /// The signal column, by name or 0-based index.
+    #[arg(long, value_name = "COL")]
+    column: Option<String>,
+    /// Write the result here (CSV index,original,rebuilt) instead of stdout.
+    #[arg(long, value_name = "OUT.csv")]
+    output: Option<PathBuf>,
+}
+
+/// The signal column (--column, else the only column, else column 1) and a
+/// prefix naming it for messages.
+fn signal<'a>(table: &'a Columns, column: Option<&str>) -> Result<(&'a [f64], String), String> {
+    let key = match column {
+        Some(c) => c,
+        None if table.values.len() == 1 => "0",
+        None => "1",
+    };
+    let values = table.column(key, "--column")?;
+    let name = table
+        .names
+        .iter()
+        .position(|n| n == key)
+        .or_else(|| key.parse::<usize>().ok())
+        .and_then(|k| table.names.get(k))
+        .map_or(key, String::as_str);
+    Ok((values, format!("{}, column '{name}'", table.path)))
+}
+
+fn emit(output: Option<PathBuf>, text: &str) -> Result<(), String> {
+    match output {
+        Some(path) => write_atomic(&path, text.as_bytes()),
+        None => {
+            use std::io::Write;
+            std::io::stdout()
+                .lock()
+                .write_all(text.as_bytes())
+                .map_err(|e| format!("stdout: {e}"))
+        }
+    }
+}
+
+pub fn spectrum(a: SpectrumArgs) -> Result<(), String> {
+    let window: Window = a
+        .window
+        .parse()
+        .map_err(|e: numlab_core::NumlabError| format!("--window: {e}"))?;
+    let sides: Sides = a
+        .sides
+        .parse()
+        .map_err(|e: numlab_core::NumlabError| format!("--sides: {e}"))?;
+    let options = match (a.dt, a.rate) {
+        (Some(dt), _) => SpectrumOptions::new(dt).map_err(|e| format!("--dt: {e}"))?,
+        (None, Some(rate)) => {
+            SpectrumOptions::from_rate(rate).map_err(|e| format!("--rate: {e}"))?
+        }
+        (None, None) => return Err("give the sampling as --dt DT (seconds) or --rate HZ".into()),
+    };
+    let table = Columns::read(&a.input)?;
+    let (x, what) = signal(&table, a.column.as_deref())?;
+    let s = options
+        .with_window(window)
+        .with_sides(sides)
+        .compute(x)
+        .map_err(|e| format!("{what}: {e}"))?;
+    let text = if a.json {
+        let mut t = serde_json::to_string(&s).map_err(|e| e.to_string())?;
+        t.push('\n');
+        t
+    } else {
+        csv_text(
+            &["frequency", "amplitude", "phase"],
+            &[&s.frequency, &s.amplitude, &s.phase],
+        )
+    };
+    emit(a.output, &text)
+}
+
+pub fn lowpass(a: LowpassArgs) -> Result<(), String> {
+    let table = Columns::read(&a.input)?;
+    let (x, what) = signal(&table, a.column.as_deref())?;
+    // The sample spacing does not change the rebuilt samples.
+    let dft = RealDft::new(x, 1.0).map_err(|e| format!("{what}: {e}"))?;
+    let low = match (a.keep, a.threshold) {
+        (Some(k), _) => dft.keep_top(k).map_err(|e| format!("--keep: {e}"))?,
+        (None, Some(t)) => dft.keep_above(t).map_err(|e| format!("--threshold: {e}"))?,
+        (None, None) => return Err("give --keep K or --threshold T".into()),
+    };
+    let rebuilt = low.rebuild();
+    let mut text = String::with_capacity(48 * x.len() + 32);
+    text.push_str("index,original,rebuilt\n");
+    for (i, (v, r)) in x.iter().zip(&rebuilt).enumerate() {
+        text.push_str(&format!("{i},{},{}\n", float(*v), float(*r)));
+    }
+    emit(a.output, &text)
+}
