@@ -1,0 +1,386 @@
+//! Convergence studies: errors over a list of grids at fixed CFL, observed orders.
+
+use super::problems::{Init, Problem};
+use super::scheme::{check_cfl, ErrorSample, Grid1d, Leapfrog1d};
+use crate::error::{check, NumlabError, Result};
+
+/// The number of steps K and the step dt = T / K that land exactly on the end
+/// time `t_end` with a CFL number <= `cfl`: `K = ceil(T / (cfl dx))` (a ratio
+/// within 1e-9 of an integer counts as that integer, so rounding in T/(c dx)
+/// never adds a step).
+pub fn steps_to(t_end: f64, cfl: f64, dx: f64) -> (u64, f64) {
+    let r = t_end / (cfl * dx);
+    let k = if (r - r.round()).abs() <= 1e-9 * r.max(1.0) {
+        r.round()
+    } else {
+        r.ceil()
+    }
+    .max(1.0);
+    (k as u64, t_end / k)
+}
+
+/// Least-squares slope of ln(error) against ln(dx): the observed order.
+/// `None` when fewer than two pairs have a finite, positive error and dx.
+pub fn fitted_order(dx: &[f64], error: &[f64]) -> Option<f64> {
+    let pts: Vec<(f64, f64)> = dx
+        .iter()
+        .zip(error)
+        .filter(|(h, e)| h.is_finite() && **h > 0.0 && e.is_finite() && **e > 0.0)
+        .map(|(h, e)| (h.ln(), e.ln()))
+        .collect();
+    if pts.len() < 2 {
+        return None;
+    }
+    let m = pts.len() as f64;
+    let (mx, my) = pts
+        .iter()
+        .fold((0.0, 0.0), |(a, b), (x, y)| (a + x / m, b + y / m));
+    let (sxy, sxx) = pts.iter().fold((0.0, 0.0), |(a, b), (x, y)| {
+        (a + (x - mx) * (y - my), b + (x - mx) * (x - mx))
+    });
+    if sxx <= 0.0 {
+        return None;
+    }
+    Some(sxy / sxx)
+}
+
+/// Orders between successive grids: `ln(e_i / e_{i+1}) / ln(dx_i / dx_{i+1})`.
+pub fn pairwise_orders(dx: &[f64], error: &[f64]) -> Vec<Option<f64>> {
+    dx.windows(2)
+        .zip(error.windows(2))
+        .map(|(h, e)| {
+            let o = (e[0] / e[1]).ln() / (h[0] / h[1]).ln();
+            o.is_finite().then_some(o)
+        })
+        .collect()
+}
+
+/// A convergence study of the 1-D staggered leapfrog: for each grid n, run
+/// from t = 0 to `t_end` at CFL <= `cfl` (see [`steps_to`]) and measure the
+/// errors of p at `t_end` and of u at `t_end + dt/2`, in the grid L2 and max
+/// norms. Space and time are refined together.
+///
+/// ```
+/// use numlab_core::wave::{ConvergenceStudy, Init, Problem};
+/// let table = ConvergenceStudy::new(vec![32, 64, 128], 0.5, 1.0)?
+///     .with_init(Init::Exact)
+///     .with_problem(Problem::General)
+///     .run()?;
+/// let order = table.order_l2_p.unwrap();
+/// assert!((order - 2.0).abs() < 0.1, "{order}");
+/// # Ok::<(), numlab_core::NumlabError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ConvergenceStudy {
+    grids: Vec<usize>,
+    cfl: f64,
+    t_end: f64,
+    length: f64,
+    init: Init,
+    problem: Problem,
+    history: bool,
+}
+
+impl ConvergenceStudy {
+    /// Grids (cell counts), CFL number, end time; L = 1, Taylor start, general problem.
+    ///
+    /// # Errors
+    /// An empty grid list; any n < 2; `cfl` not finite, <= 0 or > 1;
+    /// `t_end` not finite or <= 0.
+    pub fn new(grids: Vec<usize>, cfl: f64, t_end: f64) -> Result<Self> {
+        if grids.is_empty() {
+            return Err(NumlabError::TooShort {
+                name: "grids",
+                len: 0,
+                min: 1,
+            });
+        }
+        if let Some(&n) = grids.iter().find(|&&n| n < 2) {
+            return Err(NumlabError::invalid("n", n as f64, "must be >= 2 cells"));
+        }
+        check_cfl(
+            cfl,
+            1.0,
+            "must be finite, > 0 and <= 1 (the CFL limit of the staggered leapfrog)",
+        )?;
+        check::positive("t_end", t_end)?;
+        Ok(ConvergenceStudy {
+            grids,
+            cfl,
+            t_end,
+            length: 1.0,
+            init: Init::Taylor,
+            problem: Problem::General,
+            history: false,
+        })
+    }
+
+    /// Domain length L (x units).
+    ///
+    /// # Errors
+    /// Not finite or <= 0.
+    pub fn with_length(mut self, length: f64) -> Result<Self> {
+        check::positive("length", length)?;
+        self.length = length;
+        Ok(self)
+    }
+
+    /// How u is initialised.
+    pub fn with_init(mut self, init: Init) -> Self {
+        self.init = init;
+        self
+    }
+
+    /// The test problem.
+    pub fn with_problem(mut self, problem: Problem) -> Self {
+        self.problem = problem;
+        self
+    }
+
+    /// Also record the L2 errors of p and u after every step (in [`Level::history`]).
+    pub fn with_history(mut self, history: bool) -> Self {
+        self.history = history;
+        self
+    }
+
+    /// The grids.
+    pub fn grids(&self) -> &[usize] {
+        &self.grids
+    }
+
+    /// Runs one grid.
+    ///
+    /// # Errors
+    /// As [`Grid1d::new`] (already checked by `new`).
+    pub fn level(&self, n: usize) -> Result<Level> {
+        let grid = Grid1d::new(n, self.length)?;
+        let (steps, dt) = steps_to(self.t_end, self.cfl, grid.dx());
+        let mut s = Leapfrog1d::new(grid, dt)?;
+        s.initialise(self.problem, self.init);
+        let history = if self.history {
+            s.advance_recording(self.problem, steps)
+        } else {
+            s.advance(steps);
+            Vec::new()
+        };
+        let e = s.errors(self.problem);
+        Ok(Level {
+            n,
+            dx: grid.dx(),
+            dt,
+            steps,
+            cfl: s.cfl(),
+            error_l2_p: e.l2_p,
+            error_l2_u: e.l2_u,
+            error_max_p: e.max_p,
+            error_max_u: e.max_u,
+            history,
+        })
+    }
+
+    /// Runs every grid (on all cores, largest first) and fits the orders.
+    ///
+    /// # Errors
+    /// None in practice (inputs were checked by `new`).
+    pub fn run(&self) -> Result<ConvergenceTable> {
+        let threads = crate::parallel::num_threads().min(self.grids.len()).max(1);
+        // Largest grids first, dealt round-robin: balanced and deterministic
+        // (each level is computed the same way whichever thread runs it).
+        let mut order: Vec<usize> = (0..self.grids.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(self.grids[i]));
+        let mut results: Vec<Option<Result<Level>>> = vec![None; self.grids.len()];
+        if threads == 1 {
+            for &i in &order {
+                results[i] = Some(self.level(self.grids[i]));
+            }
+        } else {
+            let parts: Vec<Vec<(usize, Result<Level>)>> = std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..threads)
+                    .map(|t| {
+                        let mine: Vec<usize> =
+                            order.iter().copied().skip(t).step_by(threads).collect();
+                        scope.spawn(move || {
+                            mine.into_iter()
+                                .map(|i| (i, self.level(self.grids[i])))
+                                .collect::<Vec<_>>()
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_default())
+                    .collect()
+            });
+            for (i, r) in parts.into_iter().flatten() {
+                results[i] = Some(r);
+            }
+        }
+        let mut levels = Vec::with_capacity(self.grids.len());
+        for r in results {
+            match r {
+                Some(l) => levels.push(l?),
+                None => {
+                    return Err(NumlabError::Unsupported(
+                        "a convergence level did not finish".into(),
+                    ))
+                }
+            }
+        }
+        Ok(ConvergenceTable::from_levels(
+            levels,
+            self.cfl,
+            self.t_end,
+            self.init,
+            self.problem,
+        ))
+    }
+}
+
+/// One grid of a convergence study.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Level {
+    /// Cells.
+    pub n: usize,
+    /// Cell size L/n.
+    pub dx: f64,
+    /// Time step T/K.
+    pub dt: f64,
+    /// Steps K.
+    pub steps: u64,
+    /// The CFL number used, dt/dx (<= the requested one).
+    pub cfl: f64,
+    /// Grid L2 error of p at T.
+    pub error_l2_p: f64,
+    /// Grid L2 error of u at T + dt/2.
+    pub error_l2_u: f64,
+    /// Max error of p at T.
+    pub error_max_p: f64,
+    /// Max error of u at T + dt/2.
+    pub error_max_u: f64,
+    /// L2 errors after every step, when asked for ([`ConvergenceStudy::with_history`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<ErrorSample>,
+}
+
+/// The result of a [`ConvergenceStudy`]: one [`Level`] per grid, the orders
+/// between successive grids and the least-squares orders over all grids.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ConvergenceTable {
+    /// The requested CFL number.
+    pub cfl: f64,
+    /// End time T.
+    pub t_end: f64,
+    /// How u was initialised.
+    pub init: Init,
+    /// The test problem.
+    pub problem: Problem,
+    /// One row per grid, in the order given.
+    pub levels: Vec<Level>,
+    /// Order of the L2 error of p between level i and i+1.
+    pub pairwise_l2_p: Vec<Option<f64>>,
+    /// Order of the L2 error of u between level i and i+1.
+    pub pairwise_l2_u: Vec<Option<f64>>,
+    /// Least-squares order of the L2 error of p over all grids.
+    pub order_l2_p: Option<f64>,
+    /// Least-squares order of the L2 error of u.
+    pub order_l2_u: Option<f64>,
+    /// Least-squares order of the max error of p.
+    pub order_max_p: Option<f64>,
+    /// Least-squares order of the max error of u.
+    pub order_max_u: Option<f64>,
+}
+
+impl ConvergenceTable {
+    /// Orders from levels.
+    pub fn from_levels(
+        levels: Vec<Level>,
+        cfl: f64,
+        t_end: f64,
+        init: Init,
+        problem: Problem,
+    ) -> Self {
+        let col = |f: fn(&Level) -> f64| levels.iter().map(f).collect::<Vec<f64>>();
+        let dx = col(|l| l.dx);
+        let (lp, lu) = (col(|l| l.error_l2_p), col(|l| l.error_l2_u));
+        let (mp, mu) = (col(|l| l.error_max_p), col(|l| l.error_max_u));
+        ConvergenceTable {
+            cfl,
+            t_end,
+            init,
+            problem,
+            pairwise_l2_p: pairwise_orders(&dx, &lp),
+            pairwise_l2_u: pairwise_orders(&dx, &lu),
+            order_l2_p: fitted_order(&dx, &lp),
+            order_l2_u: fitted_order(&dx, &lu),
+            order_max_p: fitted_order(&dx, &mp),
+            order_max_u: fitted_order(&dx, &mu),
+            levels,
+        }
+    }
+
+    /// dx of every level.
+    pub fn dx(&self) -> Vec<f64> {
+        self.levels.iter().map(|l| l.dx).collect()
+    }
+    /// L2 error of p of every level.
+    pub fn error_l2_p(&self) -> Vec<f64> {
+        self.levels.iter().map(|l| l.error_l2_p).collect()
+    }
+    /// L2 error of u of every level.
+    pub fn error_l2_u(&self) -> Vec<f64> {
+        self.levels.iter().map(|l| l.error_l2_u).collect()
+    }
+}
+
+fn fmt_order(o: Option<f64>) -> String {
+    o.map_or_else(|| "-".to_string(), |o| format!("{o:.3}"))
+}
+
+impl std::fmt::Display for ConvergenceTable {
+    /// An aligned text table: one row per grid with the errors and the
+    /// pairwise L2 orders, then the fitted orders.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "staggered leapfrog, problem {}, init {}, CFL {}, T = {}",
+            self.problem, self.init, self.cfl, self.t_end
+        )?;
+        writeln!(
+            f,
+            "{:>7} {:>11} {:>11} {:>7} {:>11} {:>11} {:>11} {:>11} {:>8} {:>8}",
+            "n",
+            "dx",
+            "dt",
+            "steps",
+            "L2 err p",
+            "L2 err u",
+            "max err p",
+            "max err u",
+            "order p",
+            "order u"
+        )?;
+        for (i, l) in self.levels.iter().enumerate() {
+            let (op, ou) = if i == 0 {
+                (String::new(), String::new())
+            } else {
+                (
+                    fmt_order(self.pairwise_l2_p[i - 1]),
+                    fmt_order(self.pairwise_l2_u[i - 1]),
+                )
+            };
+            writeln!(
+                f,
+                "{:>7} {:>11.4e} {:>11.4e} {:>7} {:>11.4e} {:>11.4e} {:>11.4e} {:>11.4e} {:>8} {:>8}",
+                l.n, l.dx, l.dt, l.steps, l.error_l2_p, l.error_l2_u, l.error_max_p, l.error_max_u, op, ou
+            )?;
+        }
+        write!(
+            f,
+            "fitted order (least squares over all grids): L2 p {}, L2 u {}, max p {}, max u {}",
+            fmt_order(self.order_l2_p),
+            fmt_order(self.order_l2_u),
+            fmt_order(self.order_max_p),
+            fmt_order(self.order_max_u)
+        )
+    }
+}

@@ -1,0 +1,149 @@
+"""Writes notebooks/03-leapfrog-convergence.ipynb (cells without outputs).
+
+The notebook is kept as this list of cells so its text reviews as a diff;
+run `python3 scripts/notebook-src/make_03.py` after editing.
+"""
+import json
+import pathlib
+
+CELLS = [
+    ("md", """# 03 · Staggered leapfrog for the 1-D wave system: a convergence study done right
+
+**The question.** A user integrates the first-order system p_t + u_x = 0, u_t + p_x = 0 on a periodic
+interval with a staggered leapfrog written with NumPy slicing, and wants to show that it is second order
+in space and time. They are unsure whether the scheme is right and which norm to plot.
+
+This notebook follows their code path, names the three things that make their measurement misleading
+(the grid, the start of u, the time at which errors are taken), runs the corrected study on their
+grids, and ends with what a convergence test has to assert. The computations live in `numlab-core`
+(`wave`) and `numlab-studies`; the cells only call them."""),
+    ("code", """:dep numlab-studies = { path = "../crates/studies" }"""),
+    ("md", """`numlab-studies` re-exports `numlab_core` and `numlab_plot`, so this one `:dep` loads all three."""),
+    ("code", """use numlab_studies::numlab_core::wave::{reference, ConvergenceStudy, Init, Leapfrog1d, Problem};
+use numlab_studies::wave::*;"""),
+    ("md", """## Their code path, ported
+
+Their step is `p[1:] += c (u[:-1] - u[1:])`, then `p[0] = p[-1]`, then `u[:-1] += c (p[:-1] - p[1:])`,
+then `u[-1] = u[0]`, with c = dt/dx = 0.3. Read as differences, p_t = -u_x and u_t = -p_x: the system
+above, with u living between the p points. `reference::questioner_run` ports their whole script: the grid
+`linspace(0, 1, NX)`, the start `u = u0(x)`, and after each step the error against the exact solution at
+the loop's `time`."""),
+    ("code", """let run: reference::QuestionerRun = reference::questioner_run(50, 0.3, 2.0, 1.0, Problem::Standing);
+println!("NX = {}: dx = {:.6} (1/49 = {:.6}), {} steps", run.nx, run.dx, 1.0 / 49.0, run.steps);
+println!("p[0] == p[NX-1]: {}  (the end point is duplicated)", run.p[0] == run.p[49]);
+println!("their final L2 error of p: {:.3e}", run.errors_p[run.errors_p.len() - 1]);"""),
+    ("md", """## What is wrong in it
+
+1. **The grid.** `linspace(0, 1, NX)` holds both 0 and 1, the same point of a periodic interval, so
+   there are NX - 1 distinct cells and dx = 1/(NX - 1). Nothing breaks, but the copy `p[0] = p[-1]`
+   is bookkeeping for a point that should not be there. numlab uses n cells, dx = L/n, no copy.
+2. **The start of u.** In a staggered leapfrog u lives at (x + dx/2, t + dt/2). The first p update
+   needs u at dt/2, so u must be started at (x_j + dx/2, dt/2): from the exact solution, or by a Taylor
+   step u(dt/2) ≈ u0 - (dt/2) p0_x + (dt²/8) u0_xx from the initial data. Their `u = u0(x)` is at the
+   wrong place and time: an O(dx) error in the data.
+3. **The comparison.** The error is appended after the step, against the exact solution at the
+   loop's `time`, the time *before* the step; and u is compared at x, not x + dx/2. That lag alone is
+   an O(dt) error, so their measurement sees first order whatever the scheme does.
+
+Their fitted order, from the final errors over NX = 50..950:"""),
+    ("code", """let theirs: TheirMeasurement = TheirMeasurement::run(Problem::Standing);
+println!("their setup: order p {:.3}, order u {:.3}", theirs.order_p.unwrap_or(f64::NAN), theirs.order_u.unwrap_or(f64::NAN));"""),
+    ("md", """## The corrected study
+
+`ConvergenceStudy` runs each grid from 0 to T at fixed CFL, so space and time are refined together. It
+hits T exactly with K = ceil(T/(c dx)) steps of dt = T/K (the CFL number used is then <= c), compares p
+at (x_j, T) and u at (x_j + dx/2, T + dt/2), in the grid L2 norm sqrt(dx Σ e²) and the max norm, and
+fits the order by least squares of log error against log dx over all grids. Their grids, CFL and T, the
+Taylor start, and the answer's general problem u = f(x + t) + g(x - t), p = -f(x + t) + g(x - t) with
+f = cos 2πs, g = 2 sin 6πs (signs matched to the system):"""),
+    ("code", """let taylor: Convergence = Convergence::their_setup(Init::Taylor, Problem::General)?;
+taylor"""),
+    ("md", """## Three starts
+
+The exact and Taylor starts give order 2.00 for both fields. The naive start (u(x + dx/2, 0) used as
+u at dt/2, their mistake without the grid one) is off by (dt/2) p_x, an O(dt) error that the
+non-dissipative scheme carries forever, split into a left- and a right-moving wave. At T = 2 (whole
+periods of the 1-periodic data) the two halves meet again: the perturbation cancels in p and stays in
+u. At T = 0.3 it shows in both. An end time at a whole period can hide a bug."""),
+    ("code", """let at_2: Starts = Starts::run(&their_grids(), 0.3, 2.0)?;
+let at_03: Starts = Starts::run(&their_grids(), 0.3, 0.3)?;
+at_03"""),
+    ("md", """Log-log, with the O(dx²) guide: parallel lines are second order."""),
+    ("code", """convergence_figure(&at_2, &at_03)"""),
+    ("md", """## Error against time, one grid
+
+With the exact or Taylor start the error grows smoothly from rounding (phase error accumulating); the
+naive start begins with an O(dt) error in u that oscillates between p and u as the two waves pass."""),
+    ("code", """History::run(200)?.figure()"""),
+    ("md", """## The solution itself
+
+40 cells at T = 2 against the exact solution; u is drawn at its own points x_j + dx/2 and time
+T + dt/2."""),
+    ("code", """Snapshot::run(40)?.figure()"""),
+    ("md", """## The CFL limit, exactness at c = 1, and the discrete energy
+
+c > 1 is refused (the error names `cfl`). At c = 1 each step moves f and g by exactly one cell, which is
+the exact solution: the error stays at rounding. For c < 1 the scheme conserves
+E = dx Σ [p_j² + u_j² - c p_j (u_j - u_{j-1})] to rounding, and E bounds both fields."""),
+    ("code", """match Leapfrog1d::with_cfl(100, 1.0, 1.2) {
+    Ok(_) => println!("accepted?"),
+    Err(e) => println!("refused: {e}"),
+}
+let mut exact_run: Leapfrog1d = Leapfrog1d::for_problem(64, 1.0, 1.0, Problem::General, Init::Exact)?;
+exact_run.advance(10_000);
+println!("c = 1, 10,000 steps: max error of p {:.1e}", exact_run.errors(Problem::General).max_p);
+let mut s: Leapfrog1d = Leapfrog1d::for_problem(64, 1.0, 0.9, Problem::General, Init::Taylor)?;
+let e0: f64 = s.energy();
+s.advance(100_000);
+println!("c = 0.9, 100,000 steps: relative energy change {:.1e}", (s.energy() - e0) / e0);"""),
+    ("md", """## Beyond the question: 2-D
+
+The same scheme for p_t + u_x + v_y = 0, u_t + p_x = 0, v_t + p_y = 0 on a staggered square grid (u at
+(x + dx/2, y), v at (x, y + dy/2), both at half steps), stable for c <= 1/√2, on a standing mode:"""),
+    ("code", """figure_2d(&convergence_2d_table()?)"""),
+    ("md", """## What a convergence test must assert
+
+- **The observed order, not a small error**: the least-squares slope over several grids (here all 19 of
+  theirs) within a tight band, [1.95, 2.05], with space and time refined together at fixed CFL.
+- **Each field at its own time and place**: p at (x_j, T), u at (x_j + dx/2, T + dt/2). Comparing a
+  step early or half a cell off measures the comparison, not the scheme.
+- **A problem that can fail**: waves in both directions, and an end time that is not a whole period;
+  the naive start passes for p at T = 2 and fails at T = 0.3.
+- **Invariants**: exactness at c = 1, the conserved discrete energy for c < 1, refusal of c > 1.
+- **Fast paths against the plain loop**, bit for bit (numlab's blocked `advance` is tested that way).
+
+From the command line: `numlab wave --cfl 0.3 --t-end 2 --init naive --json` prints the table as JSON;
+`numlab figures --study wave` writes the figures and the summary."""),
+]
+
+def cell(kind, text):
+    lines = text.split("\n")
+    source = [line + "\n" for line in lines[:-1]] + [lines[-1]]
+    if kind == "md":
+        return {"cell_type": "markdown", "metadata": {}, "source": source}
+    return {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": source}
+
+
+notebook = {
+    "cells": [cell(k, t) for k, t in CELLS],
+    "metadata": {
+        "kernelspec": {"display_name": "Rust", "language": "rust", "name": "rust"},
+        "language_info": {
+            "codemirror_mode": "rust",
+            "file_extension": ".rs",
+            "mimetype": "text/rust",
+            "name": "Rust",
+            "pygment_lexer": "rust",
+            "version": "",
+        },
+    },
+    "nbformat": 4,
+    "nbformat_minor": 5,
+}
+for i, c in enumerate(notebook["cells"]):
+    c["id"] = f"c{i:02d}"
+
+root = pathlib.Path(__file__).resolve().parents[2]
+out = root / "notebooks" / "03-leapfrog-convergence.ipynb"
+out.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+print(out.relative_to(root))

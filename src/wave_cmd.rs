@@ -1,0 +1,89 @@
+//! `numlab wave`: a convergence study of the staggered leapfrog (study 03).
+
+use clap::Args;
+use numlab_core::wave::{ConvergenceStudy, Init, Problem};
+
+/// Arguments of `numlab wave`.
+#[derive(Args)]
+pub struct WaveArgs {
+    /// CFL number c = dt/dx, in (0, 1]; the end time is hit exactly with
+    /// K = ceil(T/(c dx)) steps of dt = T/K.
+    #[arg(
+        long,
+        value_name = "C",
+        default_value_t = 0.3,
+        allow_negative_numbers = true
+    )]
+    cfl: f64,
+    /// End time T.
+    #[arg(
+        long = "t-end",
+        value_name = "T",
+        default_value_t = 2.0,
+        allow_negative_numbers = true
+    )]
+    t_end: f64,
+    /// Grids (cell counts, comma separated); default the questioner's 50,100,...,950.
+    #[arg(long, value_name = "N,N,...", value_delimiter = ',')]
+    grids: Vec<usize>,
+    /// How u is started at (x + dx/2, dt/2): exact, taylor or naive (u(0) used as u(dt/2)).
+    #[arg(long, value_name = "INIT", default_value = "taylor")]
+    init: String,
+    /// Test problem: standing (the questioner's p0 = cos 2πx, u0 = -cos 2πx) or
+    /// general (f = cos 2πs, g = 2 sin 6πs).
+    #[arg(long, value_name = "PROBLEM", default_value = "general")]
+    problem: String,
+    /// Print {"levels": [{"n", "dx", "dt", "error_l2_p", "error_l2_u",
+    /// "error_max_p", "error_max_u"}...], "order_l2_p", "order_l2_u"}.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Runs the study and prints the table (or JSON).
+pub fn run(a: WaveArgs) -> Result<(), String> {
+    let init: Init = a
+        .init
+        .parse()
+        .map_err(|e: numlab_core::NumlabError| e.to_string())?;
+    let problem: Problem = a
+        .problem
+        .parse()
+        .map_err(|e: numlab_core::NumlabError| e.to_string())?;
+    let grids = if a.grids.is_empty() {
+        (1..=19).map(|k| 50 * k).collect()
+    } else {
+        a.grids
+    };
+    let table = ConvergenceStudy::new(grids, a.cfl, a.t_end)
+        .map_err(|e| e.to_string())?
+        .with_init(init)
+        .with_problem(problem)
+        .run()
+        .map_err(|e| e.to_string())?;
+    if a.json {
+        let levels: Vec<serde_json::Value> = table
+            .levels
+            .iter()
+            .map(|l| {
+                serde_json::json!({
+                    "n": l.n,
+                    "dx": l.dx,
+                    "dt": l.dt,
+                    "error_l2_p": l.error_l2_p,
+                    "error_l2_u": l.error_l2_u,
+                    "error_max_p": l.error_max_p,
+                    "error_max_u": l.error_max_u,
+                })
+            })
+            .collect();
+        let out = serde_json::json!({
+            "levels": levels,
+            "order_l2_p": table.order_l2_p,
+            "order_l2_u": table.order_l2_u,
+        });
+        println!("{out}");
+    } else {
+        println!("{table}");
+    }
+    Ok(())
+}
