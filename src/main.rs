@@ -4,7 +4,9 @@
 //! columns by name or 0-based index), prints to stdout or writes `--output`
 //! atomically, and on bad input prints one line to stderr and exits 2.
 
+mod spectrum_cmd;
 mod table;
+mod wave_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -20,7 +22,7 @@ use table::{csv_text, npy_bytes, write_atomic, Columns};
     name = "numlab",
     version,
     about = "numlab: fast, correct answers to six classic NumPy/SciPy questions",
-    long_about = "numlab: fast, correct answers to six classic NumPy/SciPy questions.\n\nExamples:\n  numlab figures --out figures\n  numlab smooth data.csv --sigma 10 --mode nearest --output smoothed.csv\n  numlab bench smooth-uniform-1e6-s10"
+    long_about = "numlab: fast, correct answers to six classic NumPy/SciPy questions.\n\nExamples:\n  numlab figures --out figures\n  numlab smooth data.csv --sigma 10 --mode nearest --output smoothed.csv\n  numlab spectrum pulse.csv --column signal --dt 0.001 --window hann --output spectrum.csv\n  numlab lowpass pulse.csv --keep 16 --output rebuilt.csv\n  numlab bench smooth-uniform-1e6-s10"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -42,6 +44,24 @@ enum Command {
     ///
     /// Example: numlab smooth data.csv --x time --y signal --sigma 0.5 --mode nearest --output out.csv
     Smooth(SmoothArgs),
+    /// Amplitude and phase spectrum of a sampled signal from a CSV file (study 02).
+    ///
+    /// Output header frequency,amplitude,phase (Hz, signal units, radians).
+    /// One-sided by default: 2|X_k|/N for 0 < f < fs/2, |X_k|/N at DC and (even
+    /// N) Nyquist, so a cosine A cos(2πft + φ) reads A and φ. Two-sided:
+    /// |X_k|/N at every fftfreq bin, NumPy order. A window's coherent gain is
+    /// divided out.
+    ///
+    /// Example: numlab spectrum data.csv --column volts --rate 1000 --window hann --output spectrum.csv
+    Spectrum(spectrum_cmd::SpectrumArgs),
+    /// Low-pass a signal by its DFT: keep the K largest |X_k| or those above a threshold, rebuild exactly (study 02).
+    ///
+    /// Output header index,original,rebuilt, as many rows as the input (odd
+    /// lengths included). Keeping every coefficient (--keep N/2+1 or
+    /// --threshold 0) gives the input back to rounding.
+    ///
+    /// Example: numlab lowpass data.csv --column volts --keep 16 --output rebuilt.csv
+    Lowpass(spectrum_cmd::LowpassArgs),
     /// Time the canonical workloads of BENCHMARKS.md in-process.
     ///
     /// Warm-up, then the median of repeated runs; inputs are built outside the
@@ -49,6 +69,12 @@ enum Command {
     ///
     /// Example: numlab bench smooth-uniform-1e6-s10 --json
     Bench(BenchArgs),
+    /// Convergence study of the staggered leapfrog for p_t + u_x = 0,
+    /// u_t + p_x = 0 (study 03): errors of p at T and of u at T + dt/2 on
+    /// each grid, pairwise and least-squares orders.
+    ///
+    /// Example: numlab wave --cfl 0.5 --t-end 1 --grids 32,64,128,256 --init naive --json
+    Wave(wave_cmd::WaveArgs),
 }
 
 #[derive(Args)]
@@ -150,7 +176,10 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Figures(a) => figures(a),
         Command::Smooth(a) => smooth(a),
+        Command::Spectrum(a) => spectrum_cmd::spectrum(a),
+        Command::Lowpass(a) => spectrum_cmd::lowpass(a),
         Command::Bench(a) => run_bench(a),
+        Command::Wave(a) => wave_cmd::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -110,3 +110,62 @@ fn figures_are_valid_and_reproducible() {
     // No temporary files left.
     assert!(a.keys().all(|n| !n.contains(".tmp")));
 }
+
+#[test]
+fn study_02_figures_are_valid_and_byte_identical() {
+    let dir = scratch("figures-02");
+    for out in ["a", "b"] {
+        let o = numlab(&dir, &["figures", "--study", "spectrum", "--out", out]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let (a, b) = (files(&dir.join("a")), files(&dir.join("b")));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for name in [
+        "02-questioner-rebuild",
+        "02-amplitude-spectrum",
+        "02-rebuild-error",
+        "02-time-grid",
+    ] {
+        for ext in ["svg", "png"] {
+            let file = format!("{name}.{ext}");
+            assert!(a.contains_key(&file), "{file} missing");
+            if ext == "png" {
+                let (w, h) = png_size(&a[&file]);
+                assert!(w >= 600 && h >= 400, "{file}: {w}x{h}");
+            }
+        }
+    }
+    // No study-02 figure shows measured times: every file is identical.
+    for (name, bytes) in &a {
+        assert!(bytes == &b[name], "{name} differs between two runs");
+    }
+    let summary = String::from_utf8_lossy(&a["summary.md"]);
+    assert!(summary.contains("## 02 Amplitude of an FFT"));
+    assert!(summary.contains("0.6283185307179586"), "the factor π·2·df");
+    assert!(summary.contains("| 64 |"), "the rebuild error at K = 64");
+}
+
+#[test]
+fn study_03_figures_are_reproducible() {
+    let dir = scratch("figures-03");
+    for out in ["a", "b"] {
+        let o = numlab(&dir, &["figures", "--study", "wave", "--out", out]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let (a, b) = (files(&dir.join("a")), files(&dir.join("b")));
+    for name in [
+        "03-convergence",
+        "03-error-vs-time",
+        "03-snapshot",
+        "03-convergence-2d",
+    ] {
+        for ext in ["svg", "png"] {
+            let f = format!("{name}.{ext}");
+            assert!(a.contains_key(&f), "{f} missing");
+            assert!(a[&f] == b[&f], "{f} differs between two runs");
+        }
+    }
+    let summary = String::from_utf8_lossy(&a["summary.md"]).into_owned();
+    assert!(summary.contains("## 03 Staggered leapfrog"));
+    assert_eq!(summary, String::from_utf8_lossy(&b["summary.md"]));
+}

@@ -229,6 +229,71 @@ for _name, _n in [("smooth-irregular-1e5-s10", 10**5), ("smooth-irregular-1e6-s1
     register(_name, "numpy offset loop (Nadaraya-Watson)", peer_nw_offset_loop,
              irregular_inputs(_name, _n, 10.0), check=check_same_length_finite)
 
+
+
+# ---------------------------------------------------------------------------
+# Study 02: FFT amplitude
+
+def peer_rfft(inp):
+    y = inp.y
+    return lambda: np.fft.rfft(y)
+
+
+def peer_amplitude_spectrum(inp):
+    """One-sided amplitude (2|X|/n, DC and even-n Nyquist |X|/n), phase, frequencies."""
+    y = inp.y
+    n = len(y)
+    dt = float(inp.params["dt"])
+
+    def run():
+        X = np.fft.rfft(y)
+        amp = np.abs(X) * (2.0 / n)
+        amp[0] /= 2.0
+        if n % 2 == 0:
+            amp[-1] /= 2.0
+        return amp, np.angle(X), np.fft.rfftfreq(n, dt)
+    return run
+
+
+def check_rfft(inp, out):
+    out = np.asarray(out)
+    if out.shape != (len(inp.y) // 2 + 1,):
+        raise AssertionError("rfft output shape %s" % (out.shape,))
+    if not np.all(np.isfinite(out)):
+        raise AssertionError("rfft output has non-finite values")
+
+
+def check_amplitude_spectrum(inp, out):
+    m = len(inp.y) // 2 + 1
+    for a in out:
+        if np.shape(a) != (m,) or not np.all(np.isfinite(a)):
+            raise AssertionError("amplitude spectrum output: shape or non-finite values")
+
+
+def rfft_inputs(name, n):
+    def make(rng):
+        return Inputs(name, {"n": n}, None, rng.uniform(-4.0, 4.0, n))
+    return make
+
+
+def spectrum_inputs(name, n, dt):
+    def make(rng):
+        return Inputs(name, {"dt": dt}, None, rng.uniform(-4.0, 4.0, n))
+    return make
+
+
+# numpy's pocketfft caches plans per length, so after the warm-up call the
+# timed calls reuse the plan, as numlab's do.
+register("rfft-2p20", "numpy.fft.rfft", peer_rfft, rfft_inputs("rfft-2p20", 2**20), check=check_rfft)
+register("rfft-1e6", "numpy.fft.rfft", peer_rfft, rfft_inputs("rfft-1e6", 10**6), check=check_rfft)
+register("amplitude-spectrum-1e6", "numpy rfft + abs/angle/rfftfreq", peer_amplitude_spectrum,
+         spectrum_inputs("amplitude-spectrum-1e6", 10**6, 1e-3), check=check_amplitude_spectrum)
+
+# Study 03: the questioner's numpy slicing leapfrog (scripts/peers/wave_peers.py).
+import wave_peers  # noqa: E402
+
+wave_peers.register_all(register, Inputs)
+
 SELF_TESTS = [self_test_offset_loop]
 
 

@@ -75,6 +75,18 @@ pub enum NumlabError {
         /// The accepted names, e.g. `"reflect, mirror, nearest, wrap, constant, renormalize"`.
         expected: &'static str,
     },
+    /// A count larger than what is available.
+    #[error("{name} = {value} is too large: only {available} available ({what})")]
+    TooLarge {
+        /// The parameter, e.g. `"k"`.
+        name: &'static str,
+        /// The count given.
+        value: usize,
+        /// The most accepted.
+        available: usize,
+        /// What is being counted.
+        what: &'static str,
+    },
     /// A combination of options that cannot work together.
     #[error("{0}")]
     Unsupported(String),

@@ -6,18 +6,23 @@
 //! | module | holds |
 //! |---|---|
 //! | [`smoothing`] | Gaussian smoothing of y(x): uniform and irregular x, SciPy's edge modes, exact and O(n) methods, the questioner's call |
-//! | [`signals`] | seeded test signals shared by studies, tests and benchmarks |
+//! | [`spectrum`] | fftfreq/rfftfreq, transforms with cached plans, amplitude and phase spectra with stated scaling, windows, off-bin tones, exact rebuild and low-pass |
+//! | [`wave`] | staggered leapfrog for the 1-D wave system (and 2-D), initialisation, error norms, convergence studies, the questioner's scheme ported |
+//! | [`signals`] | seeded test signals shared by studies, tests and benchmarks; the skew-normal pdf |
 //! | [`error`] | the crate's one error enum |
 //!
 //! Conventions: slices in, owned results out; costly set-up planned once
 //! ([`smoothing::UniformPlan`]); bad input returns a [`NumlabError`] naming the
 //! parameter and its value, never a panic; randomness from explicit seeds.
 
+pub(crate) mod alloc;
 pub mod error;
 pub mod fastmath;
 pub mod parallel;
 pub mod signals;
 pub mod smoothing;
+pub mod spectrum;
+pub mod wave;
 
 pub use error::{NumlabError, Result};
 

@@ -2,15 +2,22 @@
 //!
 //! Inputs come from fixed seeds and are built outside the timed region; the
 //! timed call is the public API a user calls (plans included, as the peers
-//! build theirs inside the call). Every workload checks its accuracy against
-//! the reference after timing; a workload counts only when it is accurate.
+//! build theirs inside the call). The FFT workloads (`rfft-*`,
+//! `amplitude-spectrum-*`) are the exception: numlab-core caches FFT plans
+//! per length, as NumPy's pocketfft does, so their plan is built by the
+//! warm-up run, outside the timing, and the timed runs reuse it (the input
+//! copy, output and scratch buffers are allocated and timed on every run).
+//! Every workload checks its accuracy against the reference after timing; a
+//! workload counts only when it is accurate.
 
 use numlab_core::signals;
 use numlab_core::smoothing::{
     gaussian_flatten, nadaraya_watson, reference, Cutoff, EdgeMode, GaussianSmoother, Method,
 };
+use numlab_core::spectrum::{self, Complex64};
 
 use crate::timing::{self, Timing};
+use crate::wave::bench_support as wave_bench;
 use crate::Result;
 
 /// The seed of every workload's inputs.
@@ -46,6 +53,10 @@ enum Kind {
     Uniform { n: usize, sigma: f64 },
     Seed { n: usize },
     Irregular { n: usize, sigma: f64 },
+    Rfft { n: usize },
+    AmplitudeSpectrum { n: usize, dt: f64 },
+    Leapfrog { n: usize, steps: u64, cfl: f64 },
+    ConvergenceSweep,
 }
 
 /// Every workload, in BENCHMARKS.md order.
@@ -64,7 +75,67 @@ pub const WORKLOADS: &[Workload] = &[
     },
     irregular("smooth-irregular-1e5-s10", 100_000, 10.0),
     irregular("smooth-irregular-1e6-s10", 1_000_000, 10.0),
+    rfft("rfft-2p20", 1 << 20),
+    rfft("rfft-1e6", 1_000_000),
+    Workload {
+        name: "amplitude-spectrum-1e6",
+        about: "amplitude_spectrum: one-sided amplitude (2|X_k|/n, DC and Nyquist |X_k|/n), phase and rfftfreq of 1e6 seeded uniform(-4, 4) values, dt = 1e-3 s (plan cached, built before the timing)",
+        tolerance: 1e-12,
+        error_kind: "max |A e^{iφ} - reference| over 12 bins × n/2 / ||y||₂ (reference: O(n) DFT sum per bin); frequencies exact",
+        kind: Kind::AmplitudeSpectrum { n: 1_000_000, dt: 1e-3 },
+    },
+    Workload {
+        name: "leapfrog-1e6x1000",
+        about: "staggered leapfrog, 1e6 cells of [0, 1), 1000 steps, CFL 0.3, periodic, general problem (inputs: p then u)",
+        tolerance: 0.0,
+        error_kind: "max abs diff of p and u to the plain step-by-step loop (bit-identical expected)",
+        kind: Kind::Leapfrog { n: 1_000_000, steps: 1000, cfl: 0.3 },
+    },
+    Workload {
+        name: "convergence-sweep",
+        about: "the questioner's sweep NX = 50..950, CFL 0.3, T = 2, their problem, exact start, L2 errors of p and u after every step",
+        tolerance: 1e-9,
+        error_kind: "max relative diff of the final recorded L2 errors to the direct evaluation (libm cos per point)",
+        kind: Kind::ConvergenceSweep,
+    },
 ];
+
+/// The FFT workloads' plans are cached per length by numlab-core (as NumPy's
+/// pocketfft caches its plans), so the warm-up run builds the plan and the
+/// timed runs reuse it; input copy, output and scratch allocation are timed.
+const fn rfft(name: &'static str, n: usize) -> Workload {
+    Workload {
+        name,
+        about: "numlab_core::spectrum::rfft of seeded uniform(-4, 4) values (plan cached, built before the timing)",
+        tolerance: 1e-12,
+        error_kind: "max |X_k - reference| over 12 bins / ||y||₂ (reference: O(n) DFT sum per bin)",
+        kind: Kind::Rfft { n },
+    }
+}
+
+/// The bins spot-checked against the O(n) DFT sum: both ends and a spread.
+fn check_bins(m: usize) -> Vec<usize> {
+    let mut k: Vec<usize> = [
+        0,
+        1,
+        2,
+        3,
+        m / 7,
+        m / 5,
+        m / 3,
+        m / 2,
+        2 * m / 3,
+        m - 3,
+        m - 2,
+        m - 1,
+    ]
+    .into_iter()
+    .filter(|&k| k < m)
+    .collect();
+    k.sort_unstable();
+    k.dedup();
+    k
+}
 
 const fn uniform(name: &'static str, n: usize, sigma: f64) -> Workload {
     Workload {
@@ -132,10 +203,33 @@ impl Workload {
                 y: signals::uniform(n, -4.0, 4.0, SEED)?,
                 params: serde_json::json!({"sigma": sigma, "truncate": 4.0}),
             },
+            Kind::Rfft { n } => Inputs {
+                x: None,
+                y: signals::uniform(n, -4.0, 4.0, SEED)?,
+                params: serde_json::json!({"n": n}),
+            },
+            Kind::AmplitudeSpectrum { n, dt } => Inputs {
+                x: None,
+                y: signals::uniform(n, -4.0, 4.0, SEED)?,
+                params: serde_json::json!({"dt": dt}),
+            },
+            Kind::Leapfrog { n, steps, cfl } => Inputs {
+                x: None,
+                y: wave_bench::leapfrog_inputs(n, cfl)?,
+                params: serde_json::json!({"n": n, "steps": steps, "cfl": cfl, "length": 1.0}),
+            },
+            Kind::ConvergenceSweep => Inputs {
+                x: None,
+                y: Vec::new(),
+                params: serde_json::json!({"nx": crate::wave::their_grids(), "cfl": 0.3, "t_end": 2.0}),
+            },
         })
     }
 
-    /// One run of numlab on the inputs.
+    /// One run of numlab on the inputs. The FFT workloads return their
+    /// complex output as interleaved (re, im) pairs, and the amplitude
+    /// spectrum as amplitude, then phase, then frequency; the timed run
+    /// ([`measure`](Self::measure)) skips that flattening.
     ///
     /// # Errors
     /// The algorithm's (none for the workloads' inputs).
@@ -149,7 +243,39 @@ impl Workload {
             Kind::Irregular { sigma, .. } => {
                 nadaraya_watson(x, &inputs.y, sigma, Cutoff::Truncate(4.0), false)?
             }
+            Kind::Rfft { .. } => spectrum::rfft(&inputs.y)?
+                .iter()
+                .flat_map(|c| [c.re, c.im])
+                .collect(),
+            Kind::AmplitudeSpectrum { dt, .. } => {
+                let s = spectrum::amplitude_spectrum(&inputs.y, dt)?;
+                [s.amplitude, s.phase, s.frequency].concat()
+            }
+            Kind::Leapfrog { steps, cfl, .. } => {
+                let s = wave_bench::leapfrog_run(&inputs.y, cfl, steps)?;
+                [s.p(), s.u()].concat()
+            }
+            Kind::ConvergenceSweep => wave_bench::sweep_run(&crate::wave::their_grids(), 0.3, 2.0)?,
         })
+    }
+
+    /// The call that is timed: [`run`](Self::run) without reshaping outputs.
+    fn timed_run(&self, inputs: &Inputs) -> Result<()> {
+        match self.kind {
+            Kind::Rfft { .. } => {
+                std::hint::black_box(spectrum::rfft(&inputs.y)?);
+            }
+            Kind::AmplitudeSpectrum { dt, .. } => {
+                std::hint::black_box(spectrum::amplitude_spectrum(&inputs.y, dt)?);
+            }
+            Kind::Leapfrog { steps, cfl, .. } => {
+                std::hint::black_box(wave_bench::leapfrog_run(&inputs.y, cfl, steps)?);
+            }
+            _ => {
+                std::hint::black_box(self.run(inputs)?);
+            }
+        }
+        Ok(())
     }
 
     /// The error of `output` against the reference.
@@ -186,6 +312,53 @@ impl Workload {
                     &reference::nadaraya_watson_windowed(x, &inputs.y, sigma, 4.0 * sigma),
                 ) / ymax
             }
+            Kind::Rfft { .. } => {
+                let y = &inputs.y;
+                let norm = y.iter().map(|v| v * v).sum::<f64>().sqrt();
+                let m = y.len() / 2 + 1;
+                if output.len() != 2 * m {
+                    return Ok(f64::INFINITY);
+                }
+                check_bins(m)
+                    .into_iter()
+                    .map(|k| {
+                        let got = Complex64::new(output[2 * k], output[2 * k + 1]);
+                        (got - spectrum::reference::dft_bin(y, k)).norm()
+                    })
+                    .fold(0.0, f64::max)
+                    / norm
+            }
+            Kind::Leapfrog { steps, cfl, .. } => {
+                wave_bench::leapfrog_error(&inputs.y, cfl, steps, output)
+            }
+            Kind::ConvergenceSweep => {
+                wave_bench::sweep_error(&crate::wave::their_grids(), 0.3, 2.0, output)?
+            }
+            Kind::AmplitudeSpectrum { dt, .. } => {
+                let y = &inputs.y;
+                let n = y.len();
+                let norm = y.iter().map(|v| v * v).sum::<f64>().sqrt();
+                let m = n / 2 + 1;
+                if output.len() != 3 * m {
+                    return Ok(f64::INFINITY);
+                }
+                let (amp, rest) = output.split_at(m);
+                let (phase, freq) = rest.split_at(m);
+                if freq != spectrum::rfftfreq(n, dt)?.as_slice() {
+                    return Ok(f64::INFINITY);
+                }
+                check_bins(m)
+                    .into_iter()
+                    .map(|k| {
+                        let x = spectrum::reference::dft_bin(y, k);
+                        let single = k == 0 || 2 * k == n;
+                        let a = if single { 1.0 } else { 2.0 } / n as f64;
+                        let got = Complex64::from_polar(amp[k], phase[k]);
+                        (got - x * a).norm() * (n as f64 / 2.0)
+                    })
+                    .fold(0.0, f64::max)
+                    / norm
+            }
         })
     }
 
@@ -199,7 +372,7 @@ impl Workload {
         let mut failure = None;
         let t: Timing = timing::measure(
             || {
-                if let Err(e) = self.run(&inputs) {
+                if let Err(e) = self.timed_run(&inputs) {
                     failure = Some(e);
                 }
             },

@@ -13,7 +13,9 @@
 pub mod bench;
 pub mod display;
 pub mod smoothing;
+pub mod spectrum;
 pub mod timing;
+pub mod wave;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -71,15 +73,29 @@ pub struct StudyOutput {
 }
 
 /// The studies, in order: (number, id, one-line description).
-pub const STUDIES: &[(&str, &str, &str)] = &[("01", "smoothing", "Gaussian smoothing of XY data")];
+pub const STUDIES: &[(&str, &str, &str)] = &[
+    ("01", "smoothing", "Gaussian smoothing of XY data"),
+    (
+        "02",
+        "spectrum",
+        "FFT amplitude, exact rebuild and low-pass of a skew-normal pulse",
+    ),
+    (
+        "03",
+        "wave",
+        "Staggered leapfrog for the 1-D wave system: a convergence study done right",
+    ),
+];
 
-/// Runs one study by id (`"smoothing"`) or number (`"01"`).
+/// Runs one study by id (`"smoothing"`, `"spectrum"`) or number (`"01"`, `"02"`).
 ///
 /// # Errors
 /// An unknown id; any error of the study itself.
 pub fn run_study(id: &str) -> Result<StudyOutput> {
     match id {
         "smoothing" | "01" | "1" => smoothing::run(),
+        "spectrum" | "02" | "2" => spectrum::run(),
+        "wave" | "03" | "3" => wave::run(),
         _ => Err(StudyError::UnknownStudy(
             id.to_string(),
             STUDIES
