@@ -12,7 +12,7 @@
 /// Buffers at least this large (bytes) are advised; smaller ones are usually
 /// recycled by the allocator and already resident.
 #[cfg(target_os = "linux")]
-const HUGE_MIN_BYTES: usize = 4 << 20;
+const HUGE_MIN_BYTES: usize = 2 << 20;
 
 /// A zero-filled vector of `n` values, backed by huge pages where the system
 /// offers them (see the module docs).
