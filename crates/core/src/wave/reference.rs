@@ -118,7 +118,8 @@ pub fn questioner_run(
 
 /// One periodic step of the corrected scheme, one plain loop per field with
 /// modular indices: `p_j += c (u_{j-1} - u_j)` for all j, then
-/// `u_j += c (p_j - p_{j+1})` with the new p.
+/// `u_j += c (p_j - p_{j+1})` with the new p, each update one fused
+/// multiply-add (`c.mul_add(a - b, x)`) as in the fast paths.
 pub fn step_loop(p: &mut [f64], u: &mut [f64], cfl: f64) {
     let n = p.len().min(u.len());
     if n == 0 {
@@ -127,11 +128,11 @@ pub fn step_loop(p: &mut [f64], u: &mut [f64], cfl: f64) {
     let old_last = u[n - 1];
     for j in (0..n).rev() {
         let um = if j == 0 { old_last } else { u[j - 1] };
-        p[j] += cfl * (um - u[j]);
+        p[j] = cfl.mul_add(um - u[j], p[j]);
     }
     for j in 0..n {
         let pp = p[(j + 1) % n];
-        u[j] += cfl * (p[j] - pp);
+        u[j] = cfl.mul_add(p[j] - pp, u[j]);
     }
 }
 
