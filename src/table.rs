@@ -23,11 +23,44 @@ fn parse_cell(s: &str) -> Option<f64> {
     t.parse::<f64>().ok()
 }
 
+/// The CSV reader skips blank lines, which would silently shift every later
+/// sample. Between data rows, a blank line in a one-column file is an empty
+/// cell (a missing value, NaN); in a wider file it is an error naming the line.
+/// Blank lines before the first row and after the last are dropped.
+fn blank_lines_as_cells(text: &str, path: &str) -> Result<String, String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let lines: Vec<&str> = text.lines().collect();
+    let (Some(first), Some(last)) = (
+        lines.iter().position(|l| !l.trim().is_empty()),
+        lines.iter().rposition(|l| !l.trim().is_empty()),
+    ) else {
+        return Ok(String::new());
+    };
+    let one_column = !lines[first].contains(',');
+    let mut out = String::with_capacity(text.len() + 16);
+    for (i, l) in lines.iter().enumerate().take(last + 1).skip(first) {
+        if l.trim().is_empty() {
+            if one_column {
+                out.push_str("nan\n");
+                continue;
+            }
+            return Err(format!(
+                "{path}: line {} is empty (every row needs all its fields; write nan or leave a cell empty for a missing value)",
+                i + 1
+            ));
+        }
+        out.push_str(l);
+        out.push('\n');
+    }
+    Ok(out)
+}
+
 impl Columns {
     /// Reads a CSV file. The first row is a header when any of its cells is
     /// not a number; every other row must hold as many numeric cells as the first.
     pub fn read(path: &str) -> Result<Self, String> {
-        let text = fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+        let raw = fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+        let text = blank_lines_as_cells(&raw, path)?;
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)

@@ -354,3 +354,27 @@ fn help_documents_every_command_with_an_example() {
     let o = numlab(&dir, &["bench", "--list"]);
     assert!(stdout(&o).contains("smooth-uniform-1e6-s10"));
 }
+
+/// The CSV reader would skip blank lines and shift every later sample: in a
+/// one-column file a blank line is a missing value, in a wider one an error.
+#[test]
+fn blank_lines_are_missing_values_or_errors_never_skipped() {
+    let dir = scratch("blank");
+    write_csv(&dir, "one.csv", "y\n1\n\n3\n\n");
+    let o = numlab(&dir, &["smooth", "one.csv", "--sigma", "1", "--skip-nan"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (_, cols) = parse_csv(&stdout(&o));
+    assert_eq!(cols[0], [0.0, 1.0, 2.0], "the gap keeps its index");
+    assert!(cols[1][1].is_nan());
+    write_csv(&dir, "two.csv", "x,y\n0,1\n\n2,3\n");
+    let o = numlab(&dir, &["smooth", "two.csv", "--sigma", "1"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("line 3 is empty"), "{}", stderr(&o));
+    // A byte-order mark before the header is not part of the first name.
+    write_csv(&dir, "bom.csv", "\u{feff}x,y\n0,1\n1,2\n2,4\n");
+    let o = numlab(
+        &dir,
+        &["smooth", "bom.csv", "--x", "x", "--y", "y", "--sigma", "1"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+}

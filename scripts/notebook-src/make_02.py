@@ -48,7 +48,9 @@ The inverse DFT is `x_j = (1/N) Σ_k X_k e^{2πi jk/N}`: summed over **all** N b
 println!("df = {df} Hz;  π × 2 × df = {}", std::f64::consts::PI * 2.0 * df);
 println!("measured: their rebuild = {:.10} × the right one", rebuild.measured_ratio);"""),
     ("md", """So their rebuild is 0.628 times the signal, and the factor changes with the length of the window
-(df = 1/T). The 0.16 they found by hand is 1/(2π) = 0.159: the correction when df = 1 Hz.
+(df = 1/T). The 0.16 they found by hand stands in place of df: π × 2 × 0.16 = 1.0053, a rebuild 0.53 %
+too high, with a residual shaped like the pulse and proportional to its height whatever T, which is what
+they describe. The value that cancels their π and 2 exactly is 1/(2π) = 0.159.
 
 Each factor has a story. π has none. `df` turns a sum into an integral: `|X_k|·dt` estimates the continuous
 Fourier transform and `Σ … df` integrates it back, but then the `dt` must be there too (dt · df = 1/N).

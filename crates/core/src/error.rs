@@ -32,7 +32,7 @@ pub enum NumlabError {
         b_len: usize,
     },
     /// A value that must be finite is NaN or infinite.
-    #[error("{name}[{index}] = {value} is not finite")]
+    #[error("{name}[{index}] = {value:?} is not finite")]
     NonFinite {
         /// The parameter, e.g. `"x"`.
         name: &'static str,
@@ -56,7 +56,7 @@ pub enum NumlabError {
         prev: f64,
     },
     /// A scalar parameter outside its allowed range.
-    #[error("invalid {name} = {value}: {expected}")]
+    #[error("invalid {name} = {value:?}: {expected}")]
     InvalidParameter {
         /// The parameter, e.g. `"sigma"`.
         name: &'static str,

@@ -766,3 +766,44 @@ fn irfft_ignores_imaginary_dc_and_nyquist() {
     assert!(spec[5].im != 0.0);
     assert!(max_abs_diff(&irfft(&spec, 11).unwrap(), &x) < 1e-14);
 }
+
+/// Inputs whose spectrum would overflow, or whose frequencies would, are
+/// refused by name; a one-sample window is [1.0] as in SciPy.
+#[test]
+fn overflow_and_one_sample_windows() {
+    let big = vec![1e306; 100];
+    assert!(matches!(
+        SpectrumOptions::new(1.0).unwrap().compute(&big),
+        Err(NumlabError::InvalidParameter { name: "x", .. })
+    ));
+    assert!(matches!(
+        RealDft::new(&big, 1.0),
+        Err(NumlabError::InvalidParameter { name: "x", .. })
+    ));
+    assert!(matches!(
+        SpectrumOptions::new(1e-320)
+            .unwrap()
+            .compute(&[1.0, 2.0, 3.0]),
+        Err(NumlabError::InvalidParameter { name: "dt", .. })
+    ));
+    for w in [
+        Window::Rectangular,
+        Window::Hann,
+        Window::Hamming,
+        Window::Blackman,
+        Window::FlatTop,
+    ] {
+        assert_eq!(w.values(1), vec![1.0], "{w:?}");
+        // A single sample reads its own value whatever the window.
+        let s = SpectrumOptions::new(1.0)
+            .unwrap()
+            .with_window(w)
+            .compute(&[1.5])
+            .unwrap();
+        assert!(
+            (s.amplitude[0] - 1.5).abs() < 1e-15,
+            "{w:?}: {}",
+            s.amplitude[0]
+        );
+    }
+}

@@ -372,3 +372,34 @@ fn every_bad_input_is_a_typed_error() {
     assert_eq!("Taylor".parse::<Init>().unwrap(), Init::Taylor);
     assert_eq!("general".parse::<Problem>().unwrap(), Problem::General);
 }
+
+/// Sizes and run lengths that would exhaust memory or never finish are
+/// refused by name; CFL 1 is never refused because of rounding in T / dx.
+#[test]
+fn oversized_runs_are_refused_and_cfl_one_survives_rounding() {
+    use numlab_core::wave::{steps_to, ConvergenceStudy, Grid1d, MAX_CELLS};
+    assert!(matches!(
+        Grid1d::new(MAX_CELLS + 1, 1.0),
+        Err(NumlabError::InvalidParameter { name: "n", .. })
+    ));
+    assert!(Grid1d::new(MAX_CELLS, 1.0).is_ok());
+    for (t_end, cfl) in [(1e300, 0.3), (2.0, 1e-300), (1e9, 0.5)] {
+        let study = ConvergenceStudy::new(vec![32], cfl, t_end).unwrap();
+        assert!(
+            matches!(
+                study.run(),
+                Err(NumlabError::InvalidParameter { name: "t_end", .. })
+            ),
+            "t_end {t_end} cfl {cfl}"
+        );
+    }
+    // T / (c dx) a hair above an integer: one more step rather than dt/dx > 1.
+    let dx = 0.1;
+    for t_end in [1.0000000001, 1.0, 0.9999999999, 3.3] {
+        let (k, dt) = steps_to(t_end, 1.0, dx);
+        assert!(dt / dx <= 1.0 + 1e-12, "t_end {t_end}: dt/dx = {}", dt / dx);
+        assert!((k as f64 * dt - t_end).abs() <= 1e-12 * t_end);
+        let study = ConvergenceStudy::new(vec![10], 1.0, t_end).unwrap();
+        assert!(study.run().is_ok(), "t_end {t_end}");
+    }
+}

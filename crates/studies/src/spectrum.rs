@@ -634,7 +634,7 @@ pub fn run() -> Result<StudyOutput> {
         "Their script: `t = linspace(0, 10, 4096)`, `dt = (t1 - t0)/N = {}` s, so `df = freq[1] - freq[0] = 1/(N·dt) = {}` Hz. \
 Their rebuild multiplies the FFT by π (`fft(data) * np.pi`), the amplitude by 2/N (`amp = 2/N * np.abs(...)`), and each term by df (`amp[i] * df`). \
 Against the right scaling |X_k|/N summed over all N bins, that is a factor π × 2 × df = {:.16}: their rebuild is {:.4} times the signal (measured least-squares ratio {:.10} for shape 0, {:.10} for shape {}). \
-The factor depends on T through df = 1/T; the 0.16 they found by hand is 1/(2π) = 0.159, the correction at df = 1 Hz (T = 1 s).\n\n",
+The factor depends on T through df = 1/T. The 0.16 they found by hand (\"multiplying amp with 0.16\") stands in place of df: π × 2 × 0.16 = 1.0053, so their rebuild is then 0.53 % too high, a residual shaped like the pulse and proportional to its height, whatever T (what they describe). The value that cancels their π and 2 exactly is 1/(2π) = 0.159.\n\n",
         r_sym.pulse.dt, r_sym.df, r_sym.factor, r_sym.factor, r_sym.measured_ratio, r_skew.measured_ratio, SKEWED_SHAPE
     ));
     s.push_str("The 2 of 2/N belongs to the one-sided sum (k = 0..N/2, DC and Nyquist not doubled), which gives the signal back. In their sum over both signs of frequency (every `fftfreq` bin) each ±f pair already makes a real cosine, so the 2 doubles the signal.\n\n");

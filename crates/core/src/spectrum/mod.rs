@@ -245,11 +245,20 @@ impl SpectrumOptions {
     /// The spectrum of `x`.
     ///
     /// # Errors
-    /// Empty `x`; NaN or infinite values.
+    /// Empty `x`; NaN or infinite values; values so large that the DFT
+    /// overflows (n max|x| >= 1e307); dt so small that 1/dt overflows.
     pub fn compute(&self, x: &[f64]) -> Result<Spectrum> {
         check::min_len("x", x, 1)?;
         check::all_finite("x", x)?;
+        check_magnitude(x)?;
         let n = x.len();
+        if !(1.0 / self.dt).is_finite() {
+            return Err(NumlabError::invalid(
+                "dt",
+                self.dt,
+                "is too small: the frequencies 1/(n dt) overflow",
+            ));
+        }
         match self.window {
             Window::Rectangular => transform::with_rfft(x, |c| self.spectrum_of(c, n, 1.0)),
             w => {
@@ -354,4 +363,18 @@ fn polar(coeffs: &[Complex64], scale: f64, amplitude: &mut [f64], phase: &mut [f
             scope.spawn(move || polar::polar_into(c, scale, a, p));
         }
     });
+}
+
+/// Refuses signals whose DFT could overflow: |X_k| <= n max|x| must stay
+/// finite (below 1e307), or amplitudes and rebuilds come out infinite.
+pub(crate) fn check_magnitude(x: &[f64]) -> Result<()> {
+    let max = x.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    if max * x.len() as f64 >= 1e307 {
+        return Err(NumlabError::invalid(
+            "x",
+            max,
+            "is too large: n × max|x| must stay below 1e307 so that the DFT does not overflow",
+        ));
+    }
+    Ok(())
 }

@@ -63,10 +63,12 @@ impl RealDft {
     /// The DFT of `x`, sampled every `dt` seconds.
     ///
     /// # Errors
-    /// Empty `x`; NaN or infinite values; `dt` not finite or <= 0.
+    /// Empty `x`; NaN or infinite values; values so large that the DFT
+    /// overflows (n max|x| >= 1e307); `dt` not finite or <= 0.
     pub fn new(x: &[f64], dt: f64) -> Result<Self> {
         check::min_len("x", x, 1)?;
         check::all_finite("x", x)?;
+        super::check_magnitude(x)?;
         check::positive("dt", dt)?;
         Ok(RealDft {
             n: x.len(),

@@ -76,8 +76,12 @@ impl Window {
         }
     }
 
-    /// The n window values (periodic form).
+    /// The n window values (periodic form). A single sample gets `[1.0]`,
+    /// as `scipy.signal.get_window(name, 1)` returns for every window.
     pub fn values(self, n: usize) -> Vec<f64> {
+        if n == 1 {
+            return vec![1.0];
+        }
         let a = self.coefficients();
         (0..n)
             .map(|i| {

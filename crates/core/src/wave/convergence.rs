@@ -6,17 +6,40 @@ use crate::error::{check, NumlabError, Result};
 
 /// The number of steps K and the step dt = T / K that land exactly on the end
 /// time `t_end` with a CFL number <= `cfl`: `K = ceil(T / (cfl dx))` (a ratio
-/// within 1e-9 of an integer counts as that integer, so rounding in T/(c dx)
-/// never adds a step).
+/// within 1e-9 of an integer counts as that integer when that keeps
+/// dt/dx <= cfl (1 + 1e-12), so rounding in T/(c dx) never adds a step).
+/// A ratio too large for `u64` saturates; [`check_work`] refuses it.
 pub fn steps_to(t_end: f64, cfl: f64, dx: f64) -> (u64, f64) {
     let r = t_end / (cfl * dx);
-    let k = if (r - r.round()).abs() <= 1e-9 * r.max(1.0) {
-        r.round()
+    let near = r.round();
+    let k = if (r - near).abs() <= 1e-9 * r.max(1.0) && near >= 1.0 && r / near <= 1.0 + 1e-12 {
+        near
     } else {
         r.ceil()
     }
     .max(1.0);
     (k as u64, t_end / k)
+}
+
+/// The largest number of cell updates (cells x steps) one grid may take:
+/// 1e12, hours of computing, so a mistyped end time or CFL is refused rather
+/// than run.
+pub const MAX_CELL_STEPS: f64 = 1e12;
+
+/// Refuses a run of `steps` steps on `n` cells beyond [`MAX_CELL_STEPS`],
+/// naming `t_end` (the steps come from t_end / (cfl dx)).
+///
+/// # Errors
+/// [`NumlabError::InvalidParameter`] for `t_end`.
+pub fn check_work(n: usize, steps: u64, t_end: f64) -> Result<()> {
+    if steps == u64::MAX || n as f64 * steps as f64 > MAX_CELL_STEPS {
+        return Err(NumlabError::invalid(
+            "t_end",
+            t_end,
+            "needs more than 1e12 cell updates on this grid (t_end / (cfl dx) steps): lower t_end, raise cfl or use fewer cells",
+        ));
+    }
+    Ok(())
 }
 
 /// Least-squares slope of ln(error) against ln(dx): the observed order.
@@ -151,10 +174,12 @@ impl ConvergenceStudy {
     /// Runs one grid.
     ///
     /// # Errors
-    /// As [`Grid1d::new`] (already checked by `new`).
+    /// As [`Grid1d::new`] (already checked by `new`); a run beyond
+    /// [`MAX_CELL_STEPS`] ([`check_work`]).
     pub fn level(&self, n: usize) -> Result<Level> {
         let grid = Grid1d::new(n, self.length)?;
         let (steps, dt) = steps_to(self.t_end, self.cfl, grid.dx());
+        check_work(n, steps, self.t_end)?;
         let mut s = Leapfrog1d::new(grid, dt)?;
         s.initialise(self.problem, self.init);
         let history = if self.history {

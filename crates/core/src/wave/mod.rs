@@ -38,8 +38,9 @@
 //! - [`Init::Taylor`]: from the initial data only, `u(dt/2) = u0 - (dt/2) p0_x +
 //!   (dt²/8) u0_xx + O(dt³)`, with the derivatives as centred differences on
 //!   the grid (second order).
-//! - [`Init::Naive`]: u(x_j + dx/2, 0) used as u at dt/2, the questioner's
-//!   start. The start is then off by `(dt/2) u_t = -(dt/2) p_x`, an O(dt)
+//! - [`Init::Naive`]: u(x_j + dx/2, 0) used as u at dt/2: the questioner's
+//!   error in time (their code also put u at x_j instead of x_j + dx/2, which
+//!   the port in [`reference`] keeps). The start is then off by `(dt/2) u_t = -(dt/2) p_x`, an O(dt)
 //!   perturbation `(0, δu)` that the (non-dissipative) scheme carries forever,
 //!   split into a left- and a right-moving half:
 //!   `δp(x, t) = (δu(x - t) - δu(x + t))/2`, `δu(x, t) = (δu(x - t) + δu(x + t))/2`.
@@ -93,8 +94,9 @@ mod scheme;
 mod two_d;
 
 pub use convergence::{
-    fitted_order, pairwise_orders, steps_to, ConvergenceStudy, ConvergenceTable, Level,
+    check_work, fitted_order, pairwise_orders, steps_to, ConvergenceStudy, ConvergenceTable, Level,
+    MAX_CELL_STEPS,
 };
 pub use problems::{Init, Problem};
-pub use scheme::{ErrorSample, FieldErrors, Grid1d, Leapfrog1d};
+pub use scheme::{ErrorSample, FieldErrors, Grid1d, Leapfrog1d, MAX_CELLS};
 pub use two_d::{convergence_2d, exact_2d, ConvergenceTable2d, Leapfrog2d, Level2d, CFL_LIMIT_2D};

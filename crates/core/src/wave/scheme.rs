@@ -4,6 +4,9 @@ use super::kernel;
 use super::problems::{ExactTables, Init, Problem};
 use crate::error::{check, NumlabError, Result};
 
+/// The most cells a 1-D grid may have (2^27; 4 GiB of fields and copies).
+pub const MAX_CELLS: usize = 1 << 27;
+
 /// A periodic grid of `n` cells on `[0, length)`: `dx = length / n`, p points
 /// `x_j = j dx`, u points `x_j + dx/2`, j = 0..n-1 (no duplicated end point).
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
@@ -17,10 +20,17 @@ impl Grid1d {
     /// `n` cells on `[0, length)`.
     ///
     /// # Errors
-    /// `n < 2`; `length` not finite or <= 0.
+    /// `n < 2` or `n >` [`MAX_CELLS`]; `length` not finite or <= 0.
     pub fn new(n: usize, length: f64) -> Result<Self> {
         if n < 2 {
             return Err(NumlabError::invalid("n", n as f64, "must be >= 2 cells"));
+        }
+        if n > MAX_CELLS {
+            return Err(NumlabError::invalid(
+                "n",
+                n as f64,
+                "must be <= 134217728 cells (2^27: the fields and their blocked copies take 32 bytes a cell)",
+            ));
         }
         check::positive("length", length)?;
         Ok(Grid1d {

@@ -55,10 +55,17 @@ impl Leapfrog2d {
     /// n × n cells on `[0, length)²`, step `dt`, initialised with the standing mode.
     ///
     /// # Errors
-    /// n < 2; length or dt not finite or <= 0; dt/dx > 1/√2 (names `cfl`).
+    /// n < 2 or n > 8192; length or dt not finite or <= 0; dt/dx > 1/√2 (names `cfl`).
     pub fn new(n: usize, length: f64, dt: f64, init: Init) -> Result<Self> {
         if n < 2 {
             return Err(NumlabError::invalid("n", n as f64, "must be >= 2 cells"));
+        }
+        if n > 8192 {
+            return Err(NumlabError::invalid(
+                "n",
+                n as f64,
+                "must be <= 8192 cells a side (three n x n fields in memory)",
+            ));
         }
         check::positive("length", length)?;
         check::positive("dt", dt)?;
@@ -236,6 +243,7 @@ pub fn convergence_2d(
         }
         let dx = 1.0 / n as f64;
         let (steps, dt) = steps_to(t_end, cfl, dx);
+        super::convergence::check_work(n.saturating_mul(n), steps, t_end)?;
         let mut s = Leapfrog2d::new(n, 1.0, dt, init)?;
         for _ in 0..steps {
             s.step();
