@@ -231,9 +231,10 @@ fn figures(a: FiguresArgs) -> Result<(), String> {
 fn smooth(a: SmoothArgs) -> Result<(), String> {
     let table = Columns::read(&a.input)?;
     let (x, y): (Vec<f64>, &[f64]) = match (&a.x_col, &a.y_col) {
-        (None, None) if table.values.len() == 1 => (
+        // A single column is y, with x = 0..n-1 (also when named by --y).
+        (None, yc) if table.values.len() == 1 => (
             numlab_core::signals::arange(table.values[0].len()),
-            &table.values[0],
+            table.column(yc.as_deref().unwrap_or("0"), "--y")?,
         ),
         (xc, yc) => {
             let y = table.column(yc.as_deref().unwrap_or("1"), "--y")?;

@@ -62,7 +62,8 @@ n = 3,000 here to keep the notebook quick; `numlab figures` measures them to 10,
     ("code", """let scaling: Scaling = Scaling::measure(&[100, 300, 1_000, 3_000, 10_000, 100_000], 3_000, 0.05)?;
 scaling"""),
     ("md", """On log-log axes a power law is a straight line; the slope is the exponent. Their versions climb with
-slope 2, ours with slope 1, and the gap at n = 10,000 is already two to three orders of magnitude:"""),
+slope 2, ours with slope 1, so the gap widens tenfold for every tenfold n (`numlab figures` measures
+their ports up to n = 10,000, where the gap is two to three orders of magnitude):"""),
     ("code", """scaling.figure()"""),
     ("md", """## What their window convention does
 

@@ -279,6 +279,13 @@ fn irregular_x_is_kernel_regression() {
             .unwrap();
         assert_eq!(s.grid, Grid::Irregular);
     }
+    // A sigma so small that 1/sigma² overflows still weighs equal x as 1.
+    let x = [0.0, 1.0, 1.0, 5.0];
+    let y = [1.0, 2.0, 4.0, 3.0];
+    for sigma in [1e-300, 1e-160] {
+        let got = nadaraya_watson(&x, &y, sigma, Cutoff::Truncate(4.0), false).unwrap();
+        assert_eq!(got, [1.0, 3.0, 3.0, 3.0], "sigma {sigma}");
+    }
     // Duplicate x values are allowed and weigh equally.
     let x = [0.0, 1.0, 1.0, 2.0];
     let y = [0.0, 1.0, 3.0, 2.0];
@@ -534,6 +541,15 @@ fn bad_input_is_a_typed_error() {
         gaussian_flatten(&x, &y, 0.1, 1.0, f64::NAN, 1.0),
         "phi"
     ));
+    // cos(pi/2) = 6e-17 times a tiny amplitude underflows to 0: their divisor.
+    assert!(is_invalid(
+        gaussian_flatten(&x, &y, 0.1, 1.0, std::f64::consts::FRAC_PI_2, 1e-310),
+        "amplitude"
+    ));
+    // ... while cos(pi/2) with amplitude 1 is a valid (tiny) scale that cancels.
+    let ok = gaussian_flatten(&x, &y, 0.1, 1.0, std::f64::consts::FRAC_PI_2, 1.0).unwrap();
+    let plain = gaussian_flatten(&x, &y, 0.1, 1.0, 0.0, 1.0).unwrap();
+    assert!(ok.iter().zip(&plain).all(|(a, b)| (a - b).abs() < 1e-12));
     assert!(is_invalid(
         gaussian_flatten(&x, &y, 0.1, 1.0, 0.0, f64::INFINITY),
         "amplitude"
@@ -579,9 +595,9 @@ fn bad_input_is_a_typed_error() {
 }
 
 #[test]
-fn results_do_not_depend_on_the_thread_count() {
-    // Chunk boundaries depend only on the size: compare a big run with the
-    // single-chunk reference order by re-running on slices.
+fn results_are_identical_run_to_run() {
+    // Thread counts are compared end to end (tests/threads.rs runs the CLI
+    // with NUMLAB_THREADS = 1 and 3): the count is read once per process.
     let y = signals::uniform(300_000, -4.0, 4.0, SEEDS[0]).unwrap();
     for m in [Method::Direct, Method::Sliding, Method::Fft] {
         let a = smoother(20.0, 4.0, EdgeMode::Nearest, 0.0, m)

@@ -129,11 +129,14 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
-    fs::write(&tmp, contents).map_err(|e| io_err(&tmp, e))?;
-    fs::rename(&tmp, path).map_err(|e| {
-        let _ = fs::remove_file(&tmp);
-        io_err(path, e)
-    })
+    // Errors name the file the caller asked for; the temporary file never
+    // outlives a failure.
+    fs::write(&tmp, contents)
+        .and_then(|()| fs::rename(&tmp, path))
+        .map_err(|e| {
+            let _ = fs::remove_file(&tmp);
+            io_err(path, e)
+        })
 }
 
 /// Writes a study's figures into `dir` (SVG and PNG) and merges its summary

@@ -707,7 +707,7 @@ pub fn run() -> Result<StudyOutput> {
         human(second.ours_s),
     ]);
     summary.push_str(&t.to_markdown());
-    summary.push_str("\nThe ports keep their algorithm (a scan of all x per window end, O(n²)) but not Python's interpreter, so they run far faster than the times reported; `scripts/bench-peers` times their NumPy version itself.\n\nTime against n (median of repeated runs):\n\n");
+    summary.push_str("\nThe ports keep their algorithm (a scan of all x per window end, O(n²)) but not Python's interpreter, so they run far faster than the times reported; `scripts/bench-peers` times their NumPy version itself.\n\nTime against n (the figure 01-time-vs-n-timing): sigma = 100 samples for every row; reach 0.001 for their versions and `gaussian_flatten`, truncate 4 and mode reflect for numlab's filters, sorted uniform x for the regression. Their two ports are one run each (they are slow); numlab's rows are medians of repeated runs.\n\n");
     summary.push_str(&scaling.table().to_markdown());
     Ok(StudyOutput {
         number: "01",

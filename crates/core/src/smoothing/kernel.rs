@@ -2,6 +2,9 @@
 
 use crate::error::{check, NumlabError, Result};
 
+/// The largest kernel radius, in samples (2^26: a kernel of 1 GiB).
+pub const MAX_RADIUS: usize = 1 << 26;
+
 /// How far the kernel reaches, in units of sigma or as a fraction of its peak.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 #[serde(tag = "kind", content = "value", rename_all = "lowercase")]
@@ -64,11 +67,11 @@ impl Cutoff {
             Cutoff::Truncate(t) => (t * sigma_samples + 0.5).floor(),
             Cutoff::Reach(_) => self.distance(sigma_samples).floor(),
         };
-        if !(r.is_finite() && r < (1u64 << 40) as f64) {
+        if !(r.is_finite() && r <= MAX_RADIUS as f64) {
             return Err(NumlabError::invalid(
                 "sigma",
                 sigma_samples,
-                "gives a kernel radius too large to hold in memory",
+                "(in samples) gives a kernel radius beyond 2^26 samples; a kernel that wide averages the whole signal: use a smaller sigma",
             ));
         }
         Ok(r as usize)

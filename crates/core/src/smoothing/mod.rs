@@ -265,8 +265,7 @@ impl GaussianSmoother {
         plan.apply(y, self.mode.unwrap_or_default(), self.cval, self.skip_nan)
     }
 
-    /// Smooths y over x. Uniform x (every spacing within 1e-6 of the mean
-    /// spacing) runs the uniform filter with the edge mode (default
+    /// Smooths y over x. Uniform x (see [`uniform_spacing`]) runs the uniform filter with the edge mode (default
     /// `reflect`); irregular x runs [`nadaraya_watson`] (the mode must then be
     /// unset or `renormalize`, and the method `auto` or `direct`). A single
     /// point is a uniform grid with dx = 1.
@@ -316,7 +315,8 @@ impl GaussianSmoother {
 }
 
 /// The spacing of `x` if it is a uniform grid (sorted, finite, n >= 2, every
-/// step within 1e-6 of the mean step), `Some(1.0)` for a single point.
+/// point within 1e-6 of a step, plus the rounding of f64 at the size of x, of
+/// x_0 + i dx), `Some(1.0)` for a single point.
 pub fn uniform_spacing(x: &[f64]) -> Option<f64> {
     let n = x.len();
     if n == 1 {
@@ -329,7 +329,9 @@ pub fn uniform_spacing(x: &[f64]) -> Option<f64> {
     if !(dx.is_finite() && dx > 0.0) {
         return None;
     }
-    let tol = 1e-6 * dx;
+    // 1e-6 of a step, plus the resolution of f64 at the magnitude of x
+    // (timestamps such as 1.7e9 s sampled every millisecond).
+    let tol = 1e-6 * dx + 4.0 * f64::EPSILON * x[0].abs().max(x[n - 1].abs());
     x.iter()
         .enumerate()
         .all(|(i, &v)| (v - (x[0] + i as f64 * dx)).abs() <= tol)
@@ -384,7 +386,35 @@ pub fn nadaraya_watson(
     check::sorted("x", x)?;
     let cutoff = cutoff.validate()?;
     let mut out = crate::alloc::zeroed(x.len());
-    irregular::nadaraya_watson_sorted(x, y, sigma, cutoff.distance(sigma), skip_nan, &mut out);
+    // A cut beyond the span of x keeps every pair; capping it keeps the
+    // window scans finite when truncate * sigma overflows to infinity.
+    let cut = cutoff.distance(sigma).min(x[x.len() - 1] - x[0]);
+    if (0.5 / (sigma * sigma)).is_finite() {
+        irregular::nadaraya_watson_sorted(x, y, sigma, cut, skip_nan, &mut out);
+    } else {
+        // sigma below ~1e-154: 1/sigma² overflows, so the fast path's
+        // -d²/(2σ²) would be 0 × inf for equal x. Sum exp(-(d/σ)²/2) directly.
+        let mut lo = 0;
+        for (i, o) in out.iter_mut().enumerate() {
+            while x[i] - x[lo] > cut {
+                lo += 1;
+            }
+            let (mut num, mut den) = (0.0, 0.0);
+            for j in lo..x.len() {
+                let d = x[j] - x[i];
+                if d > cut {
+                    break;
+                }
+                if skip_nan && !y[j].is_finite() {
+                    continue;
+                }
+                let w = (-0.5 * (d / sigma) * (d / sigma)).exp();
+                num += w * y[j];
+                den += w;
+            }
+            *o = if den > 0.0 { num / den } else { f64::NAN };
+        }
+    }
     Ok(out)
 }
 
@@ -430,18 +460,14 @@ pub fn validate_seed(
     check::positive("sigma", sigma)?;
     check::finite("phi", phi)?;
     check::finite("amplitude", amplitude)?;
-    if amplitude == 0.0 {
+    // cos(phi) of a finite f64 is never exactly 0 (cos(pi/2) = 6e-17), but
+    // the product can underflow to 0 or overflow: their divisor.
+    let scale = amplitude * phi.cos();
+    if scale == 0.0 || !scale.is_finite() {
         return Err(NumlabError::invalid(
             "amplitude",
             amplitude,
-            "must not be 0 (the questioner's formula divides by amplitude * cos(phi))",
-        ));
-    }
-    if phi.cos() == 0.0 {
-        return Err(NumlabError::invalid(
-            "phi",
-            phi,
-            "cos(phi) must not be 0 (the questioner's formula divides by amplitude * cos(phi))",
+            "times cos(phi) must be a nonzero finite number (the questioner's formula divides by amplitude * cos(phi); here it is 0 or overflows)",
         ));
     }
     Ok(())

@@ -25,13 +25,19 @@ pub struct UniformPlan {
     kernel: Kernel,
     method: Method,
     sliding: Option<SlidingPlan>,
-    fft: Option<OverlapSave>,
+    /// Built on first use, so a signal shorter than the kernel never plans it.
+    fft: std::sync::OnceLock<OverlapSave>,
+    /// Resolved from `Method::Auto` (then signals shorter than the kernel
+    /// take the direct sum).
+    auto: bool,
 }
 
 impl UniformPlan {
     /// Plans `method` for `kernel`. `Method::Auto` resolves here, by the
     /// kernel's length: the direct sum up to [`AUTO_DIRECT_MAX_TAPS`] taps,
-    /// the FFT beyond (faster than the sliding sums on every size measured).
+    /// the FFT beyond (faster than the sliding sums on every size measured);
+    /// and, by the signal's length when applied, the direct sum for a signal
+    /// shorter than the kernel (its cost n × taps is then below the FFT's).
     pub fn new(kernel: Kernel, method: Method) -> Result<Self> {
         let resolved = match method {
             Method::Auto if kernel.len() <= AUTO_DIRECT_MAX_TAPS => Method::Direct,
@@ -48,15 +54,12 @@ impl UniformPlan {
             })?),
             _ => None,
         };
-        let fft = match resolved {
-            Method::Fft => Some(OverlapSave::new(&kernel)),
-            _ => None,
-        };
         Ok(UniformPlan {
             kernel,
             method: resolved,
             sliding,
-            fft,
+            fft: std::sync::OnceLock::new(),
+            auto: method == Method::Auto,
         })
     }
 
@@ -76,9 +79,12 @@ impl UniformPlan {
         if force_direct {
             return direct::correlate_valid(ext, &self.kernel, out);
         }
-        match (&self.sliding, &self.fft) {
+        match (&self.sliding, self.method) {
             (Some(s), _) => s.correlate_valid(ext, out),
-            (_, Some(f)) => f.correlate_valid(ext, out),
+            (_, Method::Fft) => self
+                .fft
+                .get_or_init(|| OverlapSave::new(&self.kernel))
+                .correlate_valid(ext, out),
             _ => direct::correlate_valid(ext, &self.kernel, out),
         }
     }
@@ -154,6 +160,7 @@ impl UniformPlan {
         } else {
             0.0
         };
+        let short = self.auto && y.len() < self.kernel.len();
         if skip_nan && has_bad {
             let clean: Vec<f64> = y
                 .iter()
@@ -165,8 +172,8 @@ impl UniformPlan {
                 .collect();
             let mask_fill = if mode == EdgeMode::Constant { 1.0 } else { 0.0 };
             let mut den = vec![0.0; y.len()];
-            self.correlate_extended(&clean, mode, fill, out, false);
-            self.correlate_extended(&mask, mode, mask_fill, &mut den, false);
+            self.correlate_extended(&clean, mode, fill, out, short);
+            self.correlate_extended(&mask, mode, mask_fill, &mut den, short);
             let floor = 0.5
                 * self
                     .kernel
@@ -179,7 +186,7 @@ impl UniformPlan {
             }
             return Ok(());
         }
-        self.correlate_extended(y, mode, fill, out, has_bad);
+        self.correlate_extended(y, mode, fill, out, has_bad || short);
         if mode == EdgeMode::Renormalize {
             self.renormalize(out);
         }

@@ -1,0 +1,70 @@
+//! Results do not depend on the number of worker threads: the CLI run with
+//! NUMLAB_THREADS = 1 and 3 writes the same bytes (chunk boundaries depend only
+//! on the sizes, never on the threads).
+
+mod common;
+
+use std::process::Command;
+
+use common::*;
+use numlab_core::signals;
+
+fn run(dir: &std::path::Path, threads: &str, args: &[&str]) -> Vec<u8> {
+    let o = Command::new(env!("CARGO_BIN_EXE_numlab"))
+        .args(args)
+        .current_dir(dir)
+        .env("NUMLAB_THREADS", threads)
+        .output()
+        .expect("the numlab binary runs");
+    assert!(
+        o.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o.stdout
+}
+
+#[test]
+fn one_or_three_threads_give_the_same_bytes() {
+    let dir = scratch("threads");
+    let n = 200_000;
+    let y = signals::uniform(n, -4.0, 4.0, 17).unwrap();
+    let xi = signals::sorted_uniform(n, 0.0, n as f64, 18).unwrap();
+    let uniform: String = y.iter().map(|v| format!("{v:?}\n")).collect();
+    std::fs::write(dir.join("uniform.csv"), uniform).unwrap();
+    let irregular: String = xi
+        .iter()
+        .zip(&y)
+        .map(|(a, b)| format!("{a:?},{b:?}\n"))
+        .collect();
+    std::fs::write(dir.join("irregular.csv"), irregular).unwrap();
+    let cases: &[&[&str]] = &[
+        &[
+            "smooth",
+            "uniform.csv",
+            "--sigma",
+            "3",
+            "--method",
+            "direct",
+        ],
+        &["smooth", "uniform.csv", "--sigma", "30", "--method", "fft"],
+        &[
+            "smooth",
+            "uniform.csv",
+            "--sigma",
+            "30",
+            "--method",
+            "sliding",
+        ],
+        &["smooth", "irregular.csv", "--sigma", "5"],
+    ];
+    for args in cases {
+        let one = run(&dir, "1", args);
+        let three = run(&dir, "3", args);
+        assert!(one.len() > n * 10, "{args:?}: short output");
+        assert!(
+            one == three,
+            "{args:?}: output differs between 1 and 3 threads"
+        );
+    }
+}
