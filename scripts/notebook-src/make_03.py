@@ -3,8 +3,7 @@
 The notebook is kept as this list of cells so its text reviews as a diff;
 run `python3 scripts/notebook-src/make_03.py` after editing.
 """
-import json
-import pathlib
+from nbwrite import write
 
 CELLS = [
     ("md", """# 03 · Staggered leapfrog for the 1-D wave system: a convergence study done right
@@ -116,34 +115,4 @@ From the command line: `numlab wave --cfl 0.3 --t-end 2 --init naive --json` pri
 `numlab figures --study wave` writes the figures and the summary."""),
 ]
 
-def cell(kind, text):
-    lines = text.split("\n")
-    source = [line + "\n" for line in lines[:-1]] + [lines[-1]]
-    if kind == "md":
-        return {"cell_type": "markdown", "metadata": {}, "source": source}
-    return {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": source}
-
-
-notebook = {
-    "cells": [cell(k, t) for k, t in CELLS],
-    "metadata": {
-        "kernelspec": {"display_name": "Rust", "language": "rust", "name": "rust"},
-        "language_info": {
-            "codemirror_mode": "rust",
-            "file_extension": ".rs",
-            "mimetype": "text/rust",
-            "name": "Rust",
-            "pygment_lexer": "rust",
-            "version": "",
-        },
-    },
-    "nbformat": 4,
-    "nbformat_minor": 5,
-}
-for i, c in enumerate(notebook["cells"]):
-    c["id"] = f"c{i:02d}"
-
-root = pathlib.Path(__file__).resolve().parents[2]
-out = root / "notebooks" / "03-leapfrog-convergence.ipynb"
-out.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-print(out.relative_to(root))
+write(CELLS, "03-leapfrog-convergence.ipynb")
