@@ -39,6 +39,24 @@ pub struct WaveArgs {
     json: bool,
 }
 
+/// The library's error, led by the flag that set the parameter it names.
+fn flag_error(e: numlab_core::NumlabError) -> String {
+    let flag = match &e {
+        numlab_core::NumlabError::InvalidParameter { name, .. } => match *name {
+            "cfl" => Some("--cfl"),
+            "t_end" => Some("--t-end"),
+            "n" => Some("--grids"),
+            _ => None,
+        },
+        numlab_core::NumlabError::TooShort { name: "grids", .. } => Some("--grids"),
+        _ => None,
+    };
+    match flag {
+        Some(f) => format!("{f}: {e}"),
+        None => e.to_string(),
+    }
+}
+
 /// Runs the study and prints the table (or JSON).
 pub fn run(a: WaveArgs) -> Result<(), String> {
     let init: Init = a
@@ -55,11 +73,11 @@ pub fn run(a: WaveArgs) -> Result<(), String> {
         a.grids
     };
     let table = ConvergenceStudy::new(grids, a.cfl, a.t_end)
-        .map_err(|e| e.to_string())?
+        .map_err(flag_error)?
         .with_init(init)
         .with_problem(problem)
         .run()
-        .map_err(|e| e.to_string())?;
+        .map_err(flag_error)?;
     if a.json {
         let levels: Vec<serde_json::Value> = table
             .levels
