@@ -10,18 +10,6 @@ use numlab_core::smoothing::{
     gaussian_filter1d, gaussian_flatten, nadaraya_watson, Cutoff, EdgeMode,
 };
 
-fn write_csv(dir: &std::path::Path, name: &str, text: &str) {
-    std::fs::write(dir.join(name), text).unwrap();
-}
-
-fn max_abs_diff(a: &[f64], b: &[f64]) -> f64 {
-    assert_eq!(a.len(), b.len());
-    a.iter()
-        .zip(b)
-        .map(|(x, y)| (x - y).abs())
-        .fold(0.0, f64::max)
-}
-
 #[test]
 fn uniform_x_by_column_names_equals_scipy_filter() {
     let dir = scratch("uniform");

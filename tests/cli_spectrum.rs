@@ -11,18 +11,6 @@ use common::*;
 use numlab_core::signals;
 use numlab_core::spectrum::{RealDft, Sides, SpectrumOptions, Window};
 
-fn write_csv(dir: &std::path::Path, name: &str, text: &str) {
-    std::fs::write(dir.join(name), text).unwrap();
-}
-
-fn max_abs_diff(a: &[f64], b: &[f64]) -> f64 {
-    assert_eq!(a.len(), b.len());
-    a.iter()
-        .zip(b)
-        .map(|(x, y)| (x - y).abs())
-        .fold(0.0, f64::max)
-}
-
 /// time,signal CSV of a two-tone signal sampled at 1 kHz.
 fn two_tones(n: usize) -> (String, Vec<f64>) {
     let x: Vec<f64> = (0..n)

@@ -49,3 +49,17 @@ pub fn parse_csv(text: &str) -> (Vec<String>, Vec<Vec<f64>>) {
     }
     (header, cols)
 }
+
+/// Writes a CSV file into a scratch folder.
+pub fn write_csv(dir: &Path, name: &str, text: &str) {
+    std::fs::write(dir.join(name), text).expect("scratch file");
+}
+
+/// max |a - b| over paired values (equal lengths asserted).
+pub fn max_abs_diff(a: &[f64], b: &[f64]) -> f64 {
+    assert_eq!(a.len(), b.len(), "length mismatch");
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f64::max)
+}
