@@ -23,9 +23,17 @@ pub(crate) fn zeroed(n: usize) -> Vec<f64> {
     v
 }
 
+/// [`zeroed`] for complex values (spectra).
+pub(crate) fn zeroed_complex(n: usize) -> Vec<rustfft::num_complex::Complex64> {
+    let v = vec![rustfft::num_complex::Complex64::new(0.0, 0.0); n];
+    #[cfg(target_os = "linux")]
+    advise_huge(&v);
+    v
+}
+
 /// `madvise(MADV_HUGEPAGE)` on the 2 MiB-aligned pages inside `v`.
 #[cfg(target_os = "linux")]
-fn advise_huge(v: &[f64]) {
+fn advise_huge<T>(v: &[T]) {
     const HUGE: usize = 2 << 20;
     let bytes = std::mem::size_of_val(v);
     if bytes < HUGE_MIN_BYTES {
@@ -59,4 +67,106 @@ mod tests {
             assert!(v.iter().all(|&x| x == 0.0));
         }
     }
+}
+
+/// Working buffers kept between calls, so that repeated large transforms do
+/// not pay for fresh pages (a page fault and a page clear per 4 KiB) every
+/// time: at most [`POOL_MAX_BYTES`] are kept in all, and
+/// [`release_pooled`] frees them. A buffer taken from the pool holds stale
+/// values: the caller overwrites every element it reads.
+pub(crate) const POOL_MAX_BYTES: usize = 1 << 30;
+
+struct Pool<T> {
+    bufs: Vec<Vec<T>>,
+}
+
+impl<T> Pool<T> {
+    const fn new() -> Self {
+        Pool { bufs: Vec::new() }
+    }
+    fn bytes(&self) -> usize {
+        self.bufs.iter().map(|b| b.capacity() * std::mem::size_of::<T>()).sum()
+    }
+}
+
+static POOL_F64: std::sync::Mutex<Pool<f64>> = std::sync::Mutex::new(Pool::new());
+static POOL_C64: std::sync::Mutex<Pool<rustfft::num_complex::Complex64>> =
+    std::sync::Mutex::new(Pool::new());
+
+fn lock<T>(m: &std::sync::Mutex<Pool<T>>) -> std::sync::MutexGuard<'_, Pool<T>> {
+    // The pool is only a cache: a poisoned one still holds valid buffers.
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Takes the smallest pooled buffer that holds `n` values, sized to `n`
+/// (stale contents), or a fresh zeroed one.
+fn take<T: Clone>(pool: &std::sync::Mutex<Pool<T>>, n: usize, fresh: impl FnOnce(usize) -> Vec<T>, fill: T) -> Vec<T> {
+    let found = {
+        let mut p = lock(pool);
+        let best = p
+            .bufs
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.capacity() >= n)
+            .min_by_key(|(_, b)| b.capacity())
+            .map(|(i, _)| i);
+        best.map(|i| p.bufs.swap_remove(i))
+    };
+    match found {
+        Some(mut v) => {
+            v.truncate(n);
+            v.resize(n, fill);
+            v
+        }
+        None => fresh(n),
+    }
+}
+
+/// Returns a buffer to the pool; the largest are dropped first when the pool
+/// would exceed [`POOL_MAX_BYTES`].
+fn give<T>(pool: &std::sync::Mutex<Pool<T>>, v: Vec<T>) {
+    if v.capacity() * std::mem::size_of::<T>() > POOL_MAX_BYTES || v.capacity() == 0 {
+        return;
+    }
+    let mut p = lock(pool);
+    p.bufs.push(v);
+    while p.bytes() > POOL_MAX_BYTES / 2 {
+        // Two pools share the budget: half each.
+        let largest = p
+            .bufs
+            .iter()
+            .enumerate()
+            .max_by_key(|(_, b)| b.capacity())
+            .map(|(i, _)| i);
+        match largest {
+            Some(i) => drop(p.bufs.swap_remove(i)),
+            None => break,
+        }
+    }
+}
+
+/// A buffer of `n` reals with stale contents (see the pool's docs).
+pub(crate) fn take_f64(n: usize) -> Vec<f64> {
+    take(&POOL_F64, n, zeroed, 0.0)
+}
+
+/// A buffer of `n` complex values with stale contents.
+pub(crate) fn take_complex(n: usize) -> Vec<rustfft::num_complex::Complex64> {
+    take(&POOL_C64, n, zeroed_complex, rustfft::num_complex::Complex64::new(0.0, 0.0))
+}
+
+/// Gives a buffer back to the pool.
+pub(crate) fn give_f64(v: Vec<f64>) {
+    give(&POOL_F64, v);
+}
+
+/// Gives a complex buffer back to the pool.
+pub(crate) fn give_complex(v: Vec<rustfft::num_complex::Complex64>) {
+    give(&POOL_C64, v);
+}
+
+/// Frees every pooled buffer.
+pub(crate) fn release_pooled() {
+    lock(&POOL_F64).bufs.clear();
+    lock(&POOL_C64).bufs.clear();
 }

@@ -87,6 +87,14 @@ pub enum NumlabError {
         /// What is being counted.
         what: &'static str,
     },
+    /// A signal whose samples are all equal where the computation needs them
+    /// to vary (a correlation coefficient, a correlation peak).
+    #[error("{name} is constant (every sample is {value:?}): {why}")]
+    Constant {
+        name: &'static str,
+        value: f64,
+        why: &'static str,
+    },
     /// A combination of options that cannot work together.
     #[error("{0}")]
     Unsupported(String),

@@ -8,6 +8,7 @@
 //! | [`smoothing`] | Gaussian smoothing of y(x): uniform and irregular x, SciPy's edge modes, exact and O(n) methods, the questioner's call |
 //! | [`spectrum`] | fftfreq/rfftfreq, transforms with cached plans, amplitude and phase spectra with stated scaling, windows, off-bin tones, exact rebuild and low-pass |
 //! | [`wave`] | staggered leapfrog for the 1-D wave system (and 2-D), initialisation, error norms, convergence studies, the questioner's scheme ported |
+//! | [`xcorr`] | cross-correlation with SciPy's modes and lags, normalised coefficients, the delay between two recordings with sub-sample refinement, band-pass and GCC-PHAT |
 //! | [`signals`] | seeded test signals shared by studies, tests and benchmarks; the skew-normal pdf |
 //! | [`error`] | the crate's one error enum |
 //!
@@ -23,6 +24,7 @@ pub mod signals;
 pub mod smoothing;
 pub mod spectrum;
 pub mod wave;
+pub mod xcorr;
 
 pub use error::{NumlabError, Result};
 

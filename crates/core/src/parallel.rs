@@ -60,6 +60,71 @@ where
     });
 }
 
+/// [`for_each_chunk`] over two slices at once: `f(start, a_chunk, b_chunk)`
+/// gets the chunks of `a` and `b` that start at the same index. The chunks of
+/// the shorter slice run out first; the longer's remaining chunks come with
+/// an empty partner.
+pub fn for_each_chunk_pair<T, U, F>(a: &mut [T], b: &mut [U], chunk_len: usize, f: F)
+where
+    T: Send,
+    U: Send,
+    F: Fn(usize, &mut [T], &mut [U]) + Sync,
+{
+    let chunk_len = chunk_len.max(1);
+    let n_chunks = a.len().max(b.len()).div_ceil(chunk_len);
+    let threads = num_threads().min(n_chunks);
+    let mut pairs: Vec<(usize, &mut [T], &mut [U])> = Vec::with_capacity(n_chunks);
+    let mut ai = a.chunks_mut(chunk_len);
+    let mut bi = b.chunks_mut(chunk_len);
+    for c in 0..n_chunks {
+        pairs.push((c * chunk_len, ai.next().unwrap_or_default(), bi.next().unwrap_or_default()));
+    }
+    if threads <= 1 {
+        for (start, x, y) in pairs {
+            f(start, x, y);
+        }
+        return;
+    }
+    let queue = Mutex::new(pairs.into_iter());
+    let work = || loop {
+        let next = match queue.lock() {
+            Ok(mut q) => q.next(),
+            Err(poisoned) => poisoned.into_inner().next(),
+        };
+        let Some((start, x, y)) = next else { break };
+        f(start, x, y);
+    };
+    std::thread::scope(|scope| {
+        for _ in 1..threads {
+            scope.spawn(work);
+        }
+        work();
+    });
+}
+
+/// Runs `fa` and `fb`, on two threads when more than one is allowed, and
+/// returns both results. Which thread runs which closure never changes what
+/// they compute. A panic in either is passed on to the caller.
+pub fn join<A, B, FA, FB>(fa: FA, fb: FB) -> (A, B)
+where
+    A: Send,
+    B: Send,
+    FA: FnOnce() -> A + Send,
+    FB: FnOnce() -> B + Send,
+{
+    if num_threads() < 2 {
+        return (fa(), fb());
+    }
+    std::thread::scope(|scope| {
+        let handle = scope.spawn(fb);
+        let a = fa();
+        match handle.join() {
+            Ok(b) => (a, b),
+            Err(payload) => std::panic::resume_unwind(payload),
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -141,3 +141,106 @@ mod tests {
         assert!(normal(3, -1.0, 0).is_err());
     }
 }
+
+/// A band-limited random signal and a copy delayed by a fractional number of
+/// samples: `(a, b)` with `b(t) = a(t - delay)` exactly, as two recordings of
+/// one process would be.
+///
+/// Both are `n` samples of one periodic signal whose period P (the smallest
+/// multiple of 4 with factors 2, 3, 5 that is at least `2n + 2|delay|`) is
+/// longer than anything compared: its spectrum has a standard normal
+/// complex value at every frequency `k / P` (cycles per sample) inside
+/// `[low, high]` and zero elsewhere, so the signal is band-limited and the
+/// delayed copy is exact (each frequency's phase turned by
+/// `-2π k delay / P`). Scaled to unit RMS over the period.
+///
+/// ```
+/// use numlab_core::signals::delayed_pair;
+/// let (a, b) = delayed_pair(1000, 0.05, 0.4, 10.0, 1)?;
+/// // A whole-sample delay is a plain shift.
+/// assert!((b[10] - a[0]).abs() < 1e-12 && (b[999] - a[989]).abs() < 1e-12);
+/// # Ok::<(), numlab_core::NumlabError>(())
+/// ```
+///
+/// # Errors
+/// `n` = 0; `low`, `high` not in `0 <= low < high <= 0.5` (cycles per
+/// sample); `delay` not finite or so large that the period would exceed 2^28
+/// samples.
+pub fn delayed_pair(
+    n: usize,
+    low: f64,
+    high: f64,
+    delay: f64,
+    seed: u64,
+) -> Result<(Vec<f64>, Vec<f64>)> {
+    use crate::spectrum::Complex64;
+    if n == 0 {
+        return Err(NumlabError::TooShort {
+            name: "n",
+            len: 0,
+            min: 1,
+        });
+    }
+    if !(low.is_finite() && (0.0..0.5).contains(&low)) {
+        return Err(NumlabError::invalid("low", low, "must be in [0, 0.5) cycles per sample"));
+    }
+    if !(high.is_finite() && high > low && high <= 0.5) {
+        return Err(NumlabError::invalid(
+            "high",
+            high,
+            "must be above low and at most 0.5 cycles per sample",
+        ));
+    }
+    let span = 2.0 * n as f64 + 2.0 * delay.abs();
+    if !(delay.is_finite() && span <= (1u64 << 28) as f64) {
+        return Err(NumlabError::invalid(
+            "delay",
+            delay,
+            "must be finite and small enough for a period of at most 2^28 samples",
+        ));
+    }
+    let period = crate::xcorr::fft::fast_len(span.ceil() as usize);
+    let mut r = rng(seed);
+    let mut gauss = || {
+        let u1 = 1.0 - r.random::<f64>();
+        let u2 = r.random::<f64>();
+        let rad = (-2.0 * u1.ln()).sqrt();
+        (rad * (2.0 * std::f64::consts::PI * u2).cos(), rad * (2.0 * std::f64::consts::PI * u2).sin())
+    };
+    let m = period / 2 + 1;
+    let mut sa = vec![Complex64::new(0.0, 0.0); m];
+    let mut sb = vec![Complex64::new(0.0, 0.0); m];
+    let mut power = 0.0;
+    for k in 1..m - 1 {
+        let f = k as f64 / period as f64;
+        if f < low || f > high {
+            continue;
+        }
+        let (re, im) = gauss();
+        let c = Complex64::new(re, im);
+        // Turn by -2π k delay / P, the phase reduced exactly for whole delays.
+        let whole = delay.trunc();
+        let whole_turns = (k as i128 * whole as i128).rem_euclid(period as i128) as f64;
+        let turns = (whole_turns + k as f64 * (delay - whole)) / period as f64;
+        sa[k] = c;
+        sb[k] = c * Complex64::from_polar(1.0, -2.0 * std::f64::consts::PI * turns);
+        power += 2.0 * c.norm_sqr();
+    }
+    if power == 0.0 {
+        return Err(NumlabError::invalid(
+            "high",
+            high,
+            "the band [low, high] holds no frequency of the period; widen it",
+        ));
+    }
+    // irfft divides by P; unit RMS over the period needs sqrt(P / power) · P.
+    let scale = (period as f64 / power).sqrt() * period as f64;
+    let mut a = crate::spectrum::transform::irfft_unchecked(&sa, period);
+    let mut b = crate::spectrum::transform::irfft_unchecked(&sb, period);
+    a.truncate(n);
+    b.truncate(n);
+    for v in a.iter_mut().chain(b.iter_mut()) {
+        *v *= scale;
+    }
+    Ok((a, b))
+}

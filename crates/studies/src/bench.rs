@@ -57,6 +57,7 @@ enum Kind {
     AmplitudeSpectrum { n: usize, dt: f64 },
     Leapfrog { n: usize, steps: u64, cfl: f64 },
     ConvergenceSweep,
+    Xcorr { n: usize },
 }
 
 /// Every workload, in BENCHMARKS.md order.
@@ -98,7 +99,22 @@ pub const WORKLOADS: &[Workload] = &[
         error_kind: "max relative diff of the final recorded L2 errors to the direct evaluation (libm cos per point)",
         kind: Kind::ConvergenceSweep,
     },
+    xcorr("xcorr-lag-1e5", 100_000),
+    xcorr("xcorr-lag-1e6", 1_000_000),
+    xcorr("xcorr-lag-1e7", 10_000_000),
 ];
+
+/// Full cross-correlation of two seeded signals (x = a, y = b), then the lag
+/// of its peak.
+const fn xcorr(name: &'static str, n: usize) -> Workload {
+    Workload {
+        name,
+        about: "xcorr::correlate(a, b, full) of two seeded signals of n samples (inputs: x = a, y = b = a delayed by n/10 samples plus noise), then the lag of its peak",
+        tolerance: 1e-12,
+        error_kind: "max |c - direct sum| over 13 lags / sqrt(Σa² Σb²); the peak's lag must be -n/10 (else the error is infinite)",
+        kind: Kind::Xcorr { n },
+    }
+}
 
 /// The FFT workloads' plans are cached per length by numlab-core (as NumPy's
 /// pocketfft caches its plans), so the warm-up run builds the plan and the
@@ -218,6 +234,14 @@ impl Workload {
                 y: wave_bench::leapfrog_inputs(n, cfl)?,
                 params: serde_json::json!({"n": n, "steps": steps, "cfl": cfl, "length": 1.0}),
             },
+            Kind::Xcorr { n } => {
+                let (a, b) = crate::xcorr::bench_support::inputs(n, SEED)?;
+                Inputs {
+                    x: Some(a),
+                    y: b,
+                    params: serde_json::json!({"n": n, "delay": n / 10, "mode": "full"}),
+                }
+            }
             Kind::ConvergenceSweep => Inputs {
                 x: None,
                 y: Vec::new(),
@@ -256,6 +280,12 @@ impl Workload {
                 [s.p(), s.u()].concat()
             }
             Kind::ConvergenceSweep => wave_bench::sweep_run(&crate::wave::their_grids(), 0.3, 2.0)?,
+            Kind::Xcorr { .. } => {
+                let (c, lag) = crate::xcorr::bench_support::run(x, &inputs.y)?;
+                let mut out = c;
+                out.push(lag as f64);
+                out
+            }
         })
     }
 
@@ -270,6 +300,10 @@ impl Workload {
             }
             Kind::Leapfrog { steps, cfl, .. } => {
                 std::hint::black_box(wave_bench::leapfrog_run(&inputs.y, cfl, steps)?);
+            }
+            Kind::Xcorr { .. } => {
+                let x = inputs.x.as_deref().unwrap_or(&[]);
+                std::hint::black_box(crate::xcorr::bench_support::run(x, &inputs.y)?);
             }
             _ => {
                 std::hint::black_box(self.run(inputs)?);
@@ -333,6 +367,10 @@ impl Workload {
             }
             Kind::ConvergenceSweep => {
                 wave_bench::sweep_error(&crate::wave::their_grids(), 0.3, 2.0, output)?
+            }
+            Kind::Xcorr { n } => {
+                let x = inputs.x.as_deref().unwrap_or(&[]);
+                crate::xcorr::bench_support::error(x, &inputs.y, output, -((n / 10) as i64))
             }
             Kind::AmplitudeSpectrum { dt, .. } => {
                 let y = &inputs.y;

@@ -16,6 +16,7 @@ pub mod smoothing;
 pub mod spectrum;
 pub mod timing;
 pub mod wave;
+pub mod xcorr;
 
 use std::fs;
 use std::path::{Path, PathBuf};

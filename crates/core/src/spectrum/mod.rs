@@ -57,7 +57,7 @@ mod polar;
 mod rebuild;
 pub mod reference;
 mod tone;
-mod transform;
+pub(crate) mod transform;
 mod window;
 
 pub use rebuild::{LowPass, RealDft};

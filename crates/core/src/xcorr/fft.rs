@@ -1,0 +1,241 @@
+//! The FFT route: both spectra at once on two threads, their product, and an
+//! inverse transform split in two halves that also run on two threads.
+//!
+//! A linear correlation of n and m samples has n + m - 1 values. Zero-padded
+//! to a length `len >= n + m - 1`, the circular correlation of the padded
+//! signals equals the linear one (nothing wraps onto anything), so three real
+//! transforms of `len` samples give every lag at once. `len` is the smallest
+//! multiple of 4 of the form 2^a 3^b 5^c: RustFFT is fastest on such lengths,
+//! and the factor 4 lets the inverse split into two half-length transforms.
+
+use rustfft::num_complex::Complex64;
+
+use crate::alloc;
+use crate::parallel;
+use crate::spectrum::transform::{c2r_plan, r2c_plan};
+
+/// The smallest multiple of 4 that is `>= n` and has no prime factor above 5.
+pub(crate) fn fast_len(n: usize) -> usize {
+    let n = n.max(4);
+    let mut best = n.next_power_of_two().max(4);
+    let mut p5 = 1usize;
+    while p5 < best {
+        let mut p35 = p5;
+        while p35 < best {
+            let mut v = p35 * 4;
+            while v < n {
+                v *= 2;
+            }
+            best = best.min(v);
+            p35 *= 3;
+        }
+        p5 *= 5;
+    }
+    best
+}
+
+/// `x` placed at `offset` in `len` zeros, and its real DFT (`len / 2 + 1`
+/// values). The first buffer held the padded input, which the transform
+/// overwrites: it comes back as working space. Needs `offset + x.len() <= len`.
+pub(crate) fn padded_spectrum(x: &[f64], offset: usize, len: usize) -> (Vec<f64>, Vec<Complex64>) {
+    let plan = r2c_plan(len);
+    let mut input = alloc::take_f64(len);
+    input[..offset].fill(0.0);
+    input[offset..offset + x.len()].copy_from_slice(x);
+    input[offset + x.len()..].fill(0.0);
+    let mut out = alloc::take_complex(len / 2 + 1);
+    let mut scratch = vec![Complex64::new(0.0, 0.0); plan.get_scratch_len()];
+    // The buffers are sized from `len`, the plan's length: cannot fail.
+    let _ = plan.process_with_scratch(&mut input, &mut out, &mut scratch);
+    (input, out)
+}
+
+/// The spectra of `x` at `x_offset` and `y` at `y_offset`, both padded to
+/// `len`, computed on two threads, each with its spent input buffer.
+pub(crate) fn spectra_pair(
+    x: &[f64],
+    x_offset: usize,
+    y: &[f64],
+    y_offset: usize,
+    len: usize,
+) -> Spectra {
+    let ((x_buf, x_spec), (y_buf, y_spec)) = parallel::join(
+        || padded_spectrum(x, x_offset, len),
+        || padded_spectrum(y, y_offset, len),
+    );
+    Spectra {
+        len,
+        x: x_spec,
+        y: y_spec,
+        x_buf,
+        y_buf,
+    }
+}
+
+/// Two padded spectra and the two `len`-sample buffers their transforms
+/// left behind (reused by [`Spectra::correlation`], so no fresh memory is
+/// touched after the forward transforms).
+pub(crate) struct Spectra {
+    pub(crate) len: usize,
+    pub(crate) x: Vec<Complex64>,
+    pub(crate) y: Vec<Complex64>,
+    x_buf: Vec<f64>,
+    y_buf: Vec<f64>,
+}
+
+/// Chunk length of the elementwise passes: large enough to pay for a thread.
+const PASS_CHUNK: usize = 1 << 16;
+
+impl Spectra {
+    /// The circular correlation `c[j] = scale · Σ_k X_k conj(Y_k) e^{2πijk/len}`
+    /// (= `scale · len · Σ_n x[n + j] y[n]`, indices mod len), samples
+    /// `0..keep`. Consumes the spectra.
+    ///
+    /// The inverse is split by parity of j: with H = len/2,
+    /// `c_{2j} = IDFT_H(S_k + conj(S_{H-k}))` and
+    /// `c_{2j+1} = IDFT_H((S_k - conj(S_{H-k})) w^k)`, `w = e^{2πi/len}`,
+    /// using `S_{k+H} = conj(S_{H-k})` for a real sequence; the product
+    /// S = X conj(Y) is formed on the fly. The two half-length inverses run on
+    /// two threads; which thread runs which never changes the result.
+    pub(crate) fn correlation(self, scale: f64, keep: usize) -> Vec<f64> {
+        let Spectra {
+            len,
+            x: mut sx,
+            y: mut sy,
+            x_buf,
+            y_buf: mut halves,
+        } = self;
+        alloc::give_f64(x_buf);
+        debug_assert!(len % 4 == 0 && keep <= len);
+        let h = len / 2;
+        let mid = h / 2;
+        let twiddle = Twiddles::new(len);
+        {
+            let (x_lo, x_hi) = sx.split_at_mut(mid);
+            let (y_lo, y_hi) = sy.split_at_mut(mid);
+            let (xh, yh): (&[Complex64], &[Complex64]) = (x_hi, y_hi);
+            // k < H/2 reads S_k (written back at k, never read again) and
+            // S_{H-k} with H - k > H/2 (never written): the split is in place,
+            // odd half into x, even half into y.
+            parallel::for_each_chunk_pair(x_lo, y_lo, PASS_CHUNK, |start, xs, ys| {
+                for (i, (xv, yv)) in xs.iter_mut().zip(ys.iter_mut()).enumerate() {
+                    let k = start + i;
+                    let sk = *xv * yv.conj() * scale;
+                    let j = h - k - mid;
+                    let sh = (xh[j] * yh[j].conj() * scale).conj();
+                    *yv = sk + sh;
+                    *xv = (sk - sh) * twiddle.get(k);
+                }
+            });
+            let sm = x_hi[0] * y_hi[0].conj() * scale;
+            y_hi[0] = sm + sm.conj();
+            x_hi[0] = (sm - sm.conj()) * twiddle.get(mid);
+        }
+        let q = mid + 1;
+        for v in [&mut sx, &mut sy] {
+            v[0].im = 0.0;
+            v[q - 1].im = 0.0;
+        }
+        {
+            let (even, odd) = halves.split_at_mut(h);
+            parallel::join(
+                || inverse_half(&mut sy[..q], even),
+                || inverse_half(&mut sx[..q], odd),
+            );
+        }
+        alloc::give_complex(sx);
+        alloc::give_complex(sy);
+        let mut out = alloc::zeroed(keep);
+        let (even, odd) = halves.split_at(h);
+        parallel::for_each_chunk(&mut out, PASS_CHUNK, |start, part| {
+            // PASS_CHUNK is even, so every chunk starts on an even sample.
+            for (i, v) in part.iter_mut().enumerate() {
+                let j = start + i;
+                *v = if j % 2 == 0 { even[j / 2] } else { odd[j / 2] };
+            }
+        });
+        alloc::give_f64(halves);
+        out
+    }
+}
+
+fn inverse_half(spectrum: &mut [Complex64], out: &mut [f64]) {
+    let plan = c2r_plan(out.len());
+    let mut scratch = vec![Complex64::new(0.0, 0.0); plan.get_scratch_len()];
+    // Sizes come from the plan's length and the imaginary parts that realfft
+    // checks were zeroed by the caller: cannot fail.
+    let _ = plan.process_with_scratch(spectrum, out, &mut scratch);
+}
+
+/// `e^{2πik/len}` as the product of two exactly computed table entries
+/// (k = 64 q + r), so no error accumulates along k.
+struct Twiddles {
+    fine: [Complex64; 64],
+    coarse: Vec<Complex64>,
+}
+
+impl Twiddles {
+    fn new(len: usize) -> Self {
+        let angle = |k: usize| {
+            let (s, c) = (2.0 * std::f64::consts::PI * (k as f64) / len as f64).sin_cos();
+            Complex64::new(c, s)
+        };
+        let mut fine = [Complex64::new(0.0, 0.0); 64];
+        for (r, f) in fine.iter_mut().enumerate() {
+            *f = angle(r);
+        }
+        let coarse = (0..len / 128 + 2).map(|q| angle(64 * q)).collect();
+        Twiddles { fine, coarse }
+    }
+
+    #[inline]
+    fn get(&self, k: usize) -> Complex64 {
+        self.coarse[k / 64] * self.fine[k % 64]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fast_lengths() {
+        for n in [1usize, 3, 4, 5, 9, 13, 100, 199_999, 1_999_999, 19_999_999] {
+            let l = fast_len(n);
+            assert!(l >= n && l % 4 == 0, "{n} -> {l}");
+            let mut r = l;
+            for p in [2, 3, 5] {
+                while r % p == 0 {
+                    r /= p;
+                }
+            }
+            assert_eq!(r, 1, "{n} -> {l}");
+            // Nothing smaller qualifies.
+            for c in (n.max(4)..l).filter(|c| c % 4 == 0) {
+                let mut r = c;
+                for p in [2, 3, 5] {
+                    while r % p == 0 {
+                        r /= p;
+                    }
+                }
+                assert_ne!(r, 1, "{n}: {c} < {l} also qualifies");
+            }
+        }
+        assert_eq!(fast_len(199_999), 200_000);
+        assert_eq!(fast_len(19_999_999), 20_000_000);
+    }
+
+    #[test]
+    fn split_inverse_is_the_circular_correlation() {
+        for len in [4usize, 8, 12, 60, 1000, 4096] {
+            let x: Vec<f64> = (0..len).map(|i| ((i * 7919) % 31) as f64 - 15.0).collect();
+            let y: Vec<f64> = (0..len).map(|i| ((i * 104_729) % 17) as f64 - 8.0).collect();
+            let c = spectra_pair(&x, 0, &y, 0, len).correlation(1.0 / len as f64, len - 1);
+            assert_eq!(c.len(), len - 1);
+            for (j, v) in c.iter().enumerate() {
+                let want: f64 = (0..len).map(|n| x[(n + j) % len] * y[n]).sum();
+                assert!((v - want).abs() < 1e-9 * len as f64, "len {len} j {j}: {v} vs {want}");
+            }
+        }
+    }
+}

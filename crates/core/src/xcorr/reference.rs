@@ -1,0 +1,97 @@
+//! Plain versions to test against, and the answers' two recipes ported.
+//!
+//! - [`correlate`]: the defining double loop, O(n m), no tricks.
+//! - [`lag_finder`]: the first answer's recipe: `correlate(y2, y1, 'same')`
+//!   divided by the two zero-lag energies, read against
+//!   `linspace(-n/2/sr, n/2/sr, n)`. That axis steps by `n / ((n - 1) sr)`,
+//!   not `1 / sr`, and starts half a step early for even n, so a peak at lag
+//!   ℓ samples reads `(ℓ + 1/2) n / ((n - 1) sr)` seconds: 0.83 sample too
+//!   much for a 1 s lag in 3,072 samples at 1,024 Hz (1.0008 s).
+//! - [`detect_phase_shift`]: the second answer's recipe, `argmax` of
+//!   `correlate(x, y, 'same')` read against `linspace(-L/2, L/2, N)`:
+//!   whole samples only.
+
+use super::{correlate_unchecked, Method, Mode};
+
+/// `scipy.signal.correlate(a, b, mode)` by its definition: for each output
+/// lag ℓ, `Σ_n a[n + ℓ] b[n]` in index order. Panics on empty input (it is a
+/// test oracle, not an API).
+pub fn correlate(a: &[f64], b: &[f64], mode: Mode) -> Vec<f64> {
+    let (n, m) = (a.len(), b.len());
+    let first = mode.first_lag(n, m);
+    (0..mode.output_len(n, m))
+        .map(|i| {
+            let lag = first + i as i64;
+            let mut s = 0.0;
+            for (j, &bj) in b.iter().enumerate() {
+                let k = j as i64 + lag;
+                if k >= 0 && (k as usize) < n {
+                    s += a[k as usize] * bj;
+                }
+            }
+            s
+        })
+        .collect()
+}
+
+/// `np.linspace(start, stop, n)` as NumPy computes it.
+pub fn linspace(start: f64, stop: f64, n: usize) -> Vec<f64> {
+    if n == 1 {
+        return vec![start];
+    }
+    let step = (stop - start) / (n - 1) as f64;
+    let mut v: Vec<f64> = (0..n).map(|i| start + i as f64 * step).collect();
+    if let Some(last) = v.last_mut() {
+        *last = stop;
+    }
+    v
+}
+
+/// The first index of the largest value (NumPy's `argmax`).
+pub fn argmax(x: &[f64]) -> usize {
+    let mut best = 0;
+    for (i, &v) in x.iter().enumerate() {
+        if v > x[best] {
+            best = i;
+        }
+    }
+    best
+}
+
+/// What [`lag_finder`] returns: its delay and the curve it plots.
+#[derive(Debug, Clone)]
+pub struct LagFinder {
+    /// `delay_arr[argmax(corr)]`, in seconds; positive when y2 is behind y1.
+    pub delay: f64,
+    /// The delay axis, `linspace(-0.5 n / sr, 0.5 n / sr, n)`.
+    pub delay_arr: Vec<f64>,
+    /// The normalised correlation.
+    pub corr: Vec<f64>,
+}
+
+/// The first answer's `lag_finder(y1, y2, sr)`, ported (y1 and y2 of equal
+/// length n, as in the answer). Panics on empty input.
+pub fn lag_finder(y1: &[f64], y2: &[f64], sr: f64) -> LagFinder {
+    let n = y1.len();
+    let c12 = correlate_unchecked(y2, y1, Mode::Same, Method::Auto);
+    let c11 = correlate_unchecked(y1, y1, Mode::Same, Method::Auto);
+    let c22 = correlate_unchecked(y2, y2, Mode::Same, Method::Auto);
+    let scale = (c11[n / 2] * c22[n / 2]).sqrt();
+    let corr: Vec<f64> = c12.iter().map(|v| v / scale).collect();
+    let delay_arr = linspace(-0.5 * n as f64 / sr, 0.5 * n as f64 / sr, n);
+    let delay = delay_arr[argmax(&corr)];
+    LagFinder {
+        delay,
+        delay_arr,
+        corr,
+    }
+}
+
+/// The second answer's `detect_phase_shift(t, x, y)`, ported: the shift in
+/// units of t (radians in the answer) by which y leads x, to whole samples.
+pub fn detect_phase_shift(t: &[f64], x: &[f64], y: &[f64]) -> f64 {
+    let n = t.len();
+    let l = t[n - 1] - t[0];
+    let cc = correlate_unchecked(x, y, Mode::Same, Method::Auto);
+    linspace(-0.5 * l, 0.5 * l, n)[argmax(&cc)]
+}
