@@ -85,7 +85,10 @@ impl<T> Pool<T> {
         Pool { bufs: Vec::new() }
     }
     fn bytes(&self) -> usize {
-        self.bufs.iter().map(|b| b.capacity() * std::mem::size_of::<T>()).sum()
+        self.bufs
+            .iter()
+            .map(|b| b.capacity() * std::mem::size_of::<T>())
+            .sum()
     }
 }
 
@@ -100,7 +103,12 @@ fn lock<T>(m: &std::sync::Mutex<Pool<T>>) -> std::sync::MutexGuard<'_, Pool<T>> 
 
 /// Takes the smallest pooled buffer that holds `n` values, sized to `n`
 /// (stale contents), or a fresh zeroed one.
-fn take<T: Clone>(pool: &std::sync::Mutex<Pool<T>>, n: usize, fresh: impl FnOnce(usize) -> Vec<T>, fill: T) -> Vec<T> {
+fn take<T: Clone>(
+    pool: &std::sync::Mutex<Pool<T>>,
+    n: usize,
+    fresh: impl FnOnce(usize) -> Vec<T>,
+    fill: T,
+) -> Vec<T> {
     let found = {
         let mut p = lock(pool);
         let best = p
@@ -152,7 +160,12 @@ pub(crate) fn take_f64(n: usize) -> Vec<f64> {
 
 /// A buffer of `n` complex values with stale contents.
 pub(crate) fn take_complex(n: usize) -> Vec<rustfft::num_complex::Complex64> {
-    take(&POOL_C64, n, zeroed_complex, rustfft::num_complex::Complex64::new(0.0, 0.0))
+    take(
+        &POOL_C64,
+        n,
+        zeroed_complex,
+        rustfft::num_complex::Complex64::new(0.0, 0.0),
+    )
 }
 
 /// Gives a buffer back to the pool.

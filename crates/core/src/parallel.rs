@@ -77,7 +77,11 @@ where
     let mut ai = a.chunks_mut(chunk_len);
     let mut bi = b.chunks_mut(chunk_len);
     for c in 0..n_chunks {
-        pairs.push((c * chunk_len, ai.next().unwrap_or_default(), bi.next().unwrap_or_default()));
+        pairs.push((
+            c * chunk_len,
+            ai.next().unwrap_or_default(),
+            bi.next().unwrap_or_default(),
+        ));
     }
     if threads <= 1 {
         for (start, x, y) in pairs {

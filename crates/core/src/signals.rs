@@ -159,6 +159,9 @@ mod tests {
 /// let (a, b) = delayed_pair(1000, 0.05, 0.4, 10.0, 1)?;
 /// // A whole-sample delay is a plain shift.
 /// assert!((b[10] - a[0]).abs() < 1e-12 && (b[999] - a[989]).abs() < 1e-12);
+/// // Unit RMS (over the period; about 1 over the n samples).
+/// let rms = (a.iter().map(|v| v * v).sum::<f64>() / 1000.0).sqrt();
+/// assert!((rms - 1.0).abs() < 0.1, "{rms}");
 /// # Ok::<(), numlab_core::NumlabError>(())
 /// ```
 ///
@@ -182,7 +185,11 @@ pub fn delayed_pair(
         });
     }
     if !(low.is_finite() && (0.0..0.5).contains(&low)) {
-        return Err(NumlabError::invalid("low", low, "must be in [0, 0.5) cycles per sample"));
+        return Err(NumlabError::invalid(
+            "low",
+            low,
+            "must be in [0, 0.5) cycles per sample",
+        ));
     }
     if !(high.is_finite() && high > low && high <= 0.5) {
         return Err(NumlabError::invalid(
@@ -205,7 +212,10 @@ pub fn delayed_pair(
         let u1 = 1.0 - r.random::<f64>();
         let u2 = r.random::<f64>();
         let rad = (-2.0 * u1.ln()).sqrt();
-        (rad * (2.0 * std::f64::consts::PI * u2).cos(), rad * (2.0 * std::f64::consts::PI * u2).sin())
+        (
+            rad * (2.0 * std::f64::consts::PI * u2).cos(),
+            rad * (2.0 * std::f64::consts::PI * u2).sin(),
+        )
     };
     let m = period / 2 + 1;
     let mut sa = vec![Complex64::new(0.0, 0.0); m];
@@ -233,8 +243,9 @@ pub fn delayed_pair(
             "the band [low, high] holds no frequency of the period; widen it",
         ));
     }
-    // irfft divides by P; unit RMS over the period needs sqrt(P / power) · P.
-    let scale = (period as f64 / power).sqrt() * period as f64;
+    // Parseval: irfft (which divides by P) has Σ x² = power / P over the
+    // period, so RMS = sqrt(power) / P.
+    let scale = period as f64 / power.sqrt();
     let mut a = crate::spectrum::transform::irfft_unchecked(&sa, period);
     let mut b = crate::spectrum::transform::irfft_unchecked(&sb, period);
     a.truncate(n);

@@ -70,7 +70,10 @@ fn correlation_lags_equal_scipy() {
         if case["kind"] != "lags" {
             continue;
         }
-        let (n, m) = (case["n"].as_u64().unwrap() as usize, case["m"].as_u64().unwrap() as usize);
+        let (n, m) = (
+            case["n"].as_u64().unwrap() as usize,
+            case["m"].as_u64().unwrap() as usize,
+        );
         for mode in ["full", "same", "valid"] {
             let want: Vec<i64> = case[mode]
                 .as_array()
@@ -78,7 +81,11 @@ fn correlation_lags_equal_scipy() {
                 .iter()
                 .map(|v| v.as_i64().unwrap())
                 .collect();
-            assert_eq!(correlation_lags(n, m, mode_of(mode)).unwrap(), want, "{n} {m} {mode}");
+            assert_eq!(
+                correlation_lags(n, m, mode_of(mode)).unwrap(),
+                want,
+                "{n} {m} {mode}"
+            );
             checked += 1;
             // Mode::first_lag is where correlate's output really starts; it
             // agrees with SciPy's lags except for `same` with n odd, m even.
@@ -132,7 +139,10 @@ fn long_signals_by_fft_equal_the_direct_sums() {
                     (i >= 0 && (i as usize) < n).then(|| a[i as usize] * b[j])
                 })
                 .sum();
-            assert!((fft[k] - want).abs() <= SCIPY_REL * scale, "{n} {m} lag {lag}");
+            assert!(
+                (fft[k] - want).abs() <= SCIPY_REL * scale,
+                "{n} {m} lag {lag}"
+            );
         }
     }
 }
@@ -155,7 +165,11 @@ fn scipy_example_gives_lag_minus_100() {
     let d = DelayEstimator::new(1.0).unwrap().estimate(&x, &y).unwrap();
     assert_eq!(d.peak_lag, 100);
     assert_eq!(d.leader, Leader::A);
-    assert!((d.delay_samples - 100.0).abs() < 0.05, "{}", d.delay_samples);
+    assert!(
+        (d.delay_samples - 100.0).abs() < 0.05,
+        "{}",
+        d.delay_samples
+    );
     assert!((d.coefficient - 1.0).abs() < 1e-12);
     assert!(d.confidence > 0.8, "{}", d.confidence);
 }
@@ -180,8 +194,14 @@ fn phase_shift_answer_ported_and_refined() {
     let yw: Vec<f64> = y.iter().zip(&w).map(|(a, b)| a * b).collect();
     let raw = reference::detect_phase_shift(&phi, &x, &y) * r2d;
     let windowed = reference::detect_phase_shift(&phi, &xw, &yw) * r2d;
-    assert!((raw - case["raw_deg"].as_f64().unwrap()).abs() < 1e-9, "{raw}");
-    assert!((windowed - case["windowed_deg"].as_f64().unwrap()).abs() < 1e-9, "{windowed}");
+    assert!(
+        (raw - case["raw_deg"].as_f64().unwrap()).abs() < 1e-9,
+        "{raw}"
+    );
+    assert!(
+        (windowed - case["windowed_deg"].as_f64().unwrap()).abs() < 1e-9,
+        "{windowed}"
+    );
     // Ours: y leads x (x lags y), so the delay of y against x is negative.
     let dphi = phi[1] - phi[0];
     let est = DelayEstimator::new(1.0 / dphi)
@@ -210,7 +230,9 @@ fn noisy_sine_of_the_first_answer() {
     let sr = 1024usize;
     let period = reference::linspace(0.0, 2.0 * std::f64::consts::PI, sr);
     let noise = signals::normal(5 * sr, 5.0, 1024).unwrap();
-    let y: Vec<f64> = (0..5 * sr).map(|i| period[i % sr].sin() + noise[i]).collect();
+    let y: Vec<f64> = (0..5 * sr)
+        .map(|i| period[i % sr].sin() + noise[i])
+        .collect();
     let (y1, y2) = (&y[sr..4 * sr], &y[..3 * sr]);
     let theirs = reference::lag_finder(y1, y2, sr as f64);
     // Their axis reads (1024 + 1536) * 3 / 3071 - 1.5 for the 1024-sample peak.
@@ -224,7 +246,10 @@ fn noisy_sine_of_the_first_answer() {
     assert_eq!(d.peak_lag, 1024);
     assert_eq!(d.delay_s, 1.0);
     assert_eq!(d.leader, Leader::A);
-    assert!(d.to_string().starts_with("b lags a by 1 s (1024 samples)"), "{d}");
+    assert!(
+        d.to_string().starts_with("b lags a by 1 s (1024 samples)"),
+        "{d}"
+    );
 }
 
 #[test]
@@ -247,7 +272,11 @@ fn whole_sample_shifts_both_ways_are_exact() {
                 let got = est.estimate(a, b).unwrap();
                 assert_eq!(got.peak_lag, d, "{d} {sub} {method}");
                 let tol = if sub == Subsample::None { 0.0 } else { 0.05 };
-                assert!((got.delay_samples - d as f64).abs() <= tol, "{d} {sub}: {}", got.delay_samples);
+                assert!(
+                    (got.delay_samples - d as f64).abs() <= tol,
+                    "{d} {sub}: {}",
+                    got.delay_samples
+                );
                 let leader = match d.signum() {
                     1 => Leader::A,
                     -1 => Leader::B,
@@ -276,7 +305,10 @@ fn fractional_delays_of_band_limited_signals() {
     let mut worst_hann: f64 = 0.0;
     let mut worst_parabolic: f64 = 0.0;
     let mut worst_phat: f64 = 0.0;
-    for (i, delay) in [0.0, 0.1, 0.25, 0.5, 0.73, 3.3, -12.61, 40.999, 200.3].iter().enumerate() {
+    for (i, delay) in [0.0, 0.1, 0.25, 0.5, 0.73, 3.3, -12.61, 40.999, 200.3]
+        .iter()
+        .enumerate()
+    {
         let (a, b) = signals::delayed_pair(4096, 0.05, 0.4, *delay, 100 + i as u64).unwrap();
         let est = DelayEstimator::new(1.0).unwrap();
         let err = |e: DelayEstimator| (e.estimate(&a, &b).unwrap().delay_samples - delay).abs();
@@ -286,15 +318,29 @@ fn fractional_delays_of_band_limited_signals() {
             .with_subsample(Subsample::Accurate)
             .with_window(Window::Hann)));
         worst_parabolic = worst_parabolic.max(err(est.clone()));
-        let phat = est.with_weighting(Weighting::Phat).with_subsample(Subsample::Accurate);
+        let phat = est
+            .with_weighting(Weighting::Phat)
+            .with_subsample(Subsample::Accurate);
         let peak = phat.estimate(&a, &b).unwrap().peak_lag as f64;
-        assert!((peak - delay).abs() <= 0.5 + 1e-9, "phat peak {peak} for {delay}");
+        assert!(
+            (peak - delay).abs() <= 0.5 + 1e-9,
+            "phat peak {peak} for {delay}"
+        );
         worst_phat = worst_phat.max(err(phat));
     }
-    assert!(worst_accurate <= ACCURATE_SAMPLES, "accurate: {worst_accurate}");
+    assert!(
+        worst_accurate <= ACCURATE_SAMPLES,
+        "accurate: {worst_accurate}"
+    );
     // A window tapers the recordings' ends, where they differ: less bias.
-    assert!(worst_hann <= ACCURATE_SAMPLES / 5.0, "accurate + hann: {worst_hann}");
-    assert!(worst_parabolic <= PARABOLIC_SAMPLES, "parabolic: {worst_parabolic}");
+    assert!(
+        worst_hann <= ACCURATE_SAMPLES / 5.0,
+        "accurate + hann: {worst_hann}"
+    );
+    assert!(
+        worst_parabolic <= PARABOLIC_SAMPLES,
+        "parabolic: {worst_parabolic}"
+    );
     // The parabola is biased: worse than the accurate method by far.
     assert!(worst_parabolic > 50.0 * worst_accurate);
     // PHAT whitens the bands outside the signal's, where only the
@@ -308,7 +354,9 @@ fn phat_finds_the_delay_under_a_strong_hum() {
     let rate = 8000.0;
     let n = 16_000;
     let (a0, b0) = signals::delayed_pair(n, 0.01, 0.45, 123.0, 9).unwrap();
-    let hum = |i: usize, shift: f64| 30.0 * (2.0 * std::f64::consts::PI * 50.0 * (i as f64 - shift) / rate).sin();
+    let hum = |i: usize, shift: f64| {
+        30.0 * (2.0 * std::f64::consts::PI * 50.0 * (i as f64 - shift) / rate).sin()
+    };
     let a: Vec<f64> = (0..n).map(|i| a0[i] + hum(i, 0.0)).collect();
     let b: Vec<f64> = (0..n).map(|i| b0[i] + hum(i, 123.0)).collect();
     let d = DelayEstimator::new(rate)
@@ -388,11 +436,21 @@ fn bad_input_is_an_error_naming_the_parameter() {
     let ok = [1.0, 2.0, 0.5, -1.0];
     let est = DelayEstimator::new(100.0).unwrap();
     let err = |r: Result<numlab_core::xcorr::Delay, NumlabError>| r.unwrap_err().to_string();
-    assert!(matches!(correlate(&[], &ok, Mode::Full), Err(NumlabError::TooShort { name: "a", .. })));
-    assert!(matches!(correlate(&ok, &[], Mode::Full), Err(NumlabError::TooShort { name: "b", .. })));
+    assert!(matches!(
+        correlate(&[], &ok, Mode::Full),
+        Err(NumlabError::TooShort { name: "a", .. })
+    ));
+    assert!(matches!(
+        correlate(&ok, &[], Mode::Full),
+        Err(NumlabError::TooShort { name: "b", .. })
+    ));
     assert!(matches!(
         correlate(&[1.0, f64::NAN], &ok, Mode::Same),
-        Err(NumlabError::NonFinite { name: "a", index: 1, .. })
+        Err(NumlabError::NonFinite {
+            name: "a",
+            index: 1,
+            ..
+        })
     ));
     assert!(matches!(
         correlate(&ok, &[f64::INFINITY], Mode::Valid),
@@ -409,7 +467,12 @@ fn bad_input_is_an_error_naming_the_parameter() {
         assert!(e.contains("max_lag"), "{e}");
     }
     // 4 samples at 100 Hz: lags up to 0.03 s exist.
-    assert!(est.clone().with_max_lag(0.03).unwrap().estimate(&ok, &ok).is_ok());
+    assert!(est
+        .clone()
+        .with_max_lag(0.03)
+        .unwrap()
+        .estimate(&ok, &ok)
+        .is_ok());
     let e = err(est.clone().with_max_lag(0.05).unwrap().estimate(&ok, &ok));
     assert!(e.contains("max_lag"), "{e}");
     assert!(err(est.estimate(&[1.0], &ok)).contains("a is too short"));
@@ -421,19 +484,53 @@ fn bad_input_is_an_error_naming_the_parameter() {
         correlate_normalized(&[5.0; 4], &ok, Mode::Full, Normalization::Global),
         Err(NumlabError::Constant { name: "a", .. })
     ));
-    assert!(est.clone().with_band(-1.0, 10.0).unwrap_err().to_string().contains("low"));
-    assert!(est.clone().with_band(10.0, 10.0).unwrap_err().to_string().contains("high"));
-    assert!(est.clone().with_band(1.0, f64::NAN).unwrap_err().to_string().contains("high"));
+    assert!(est
+        .clone()
+        .with_band(-1.0, 10.0)
+        .unwrap_err()
+        .to_string()
+        .contains("low"));
+    assert!(est
+        .clone()
+        .with_band(10.0, 10.0)
+        .unwrap_err()
+        .to_string()
+        .contains("high"));
+    assert!(est
+        .clone()
+        .with_band(1.0, f64::NAN)
+        .unwrap_err()
+        .to_string()
+        .contains("high"));
     // A band above every frequency of the signal leaves nothing to correlate.
-    let e = err(est.clone().with_band(49.0, 50.0).unwrap().estimate(&[1.0, 2.0, 0.5], &ok));
+    let e = err(est
+        .clone()
+        .with_band(49.0, 50.0)
+        .unwrap()
+        .estimate(&[1.0, 2.0, 0.5], &ok));
     assert!(e.contains("constant") && e.contains("band-pass"), "{e}");
-    assert!(bandpass(&ok, 0.0, 1.0, 2.0).unwrap_err().to_string().contains("rate"));
+    assert!(bandpass(&ok, 0.0, 1.0, 2.0)
+        .unwrap_err()
+        .to_string()
+        .contains("rate"));
     assert!(bandpass(&[], 1.0, 0.1, 0.2).is_err());
     assert!(remove_mean(&[f64::NAN]).is_err());
-    assert!("sideways".parse::<Mode>().unwrap_err().to_string().contains("mode"));
+    assert!("sideways"
+        .parse::<Mode>()
+        .unwrap_err()
+        .to_string()
+        .contains("mode"));
     assert!("fast".parse::<Method>().is_err());
-    assert!("xyz".parse::<Weighting>().unwrap_err().to_string().contains("cc, phat"));
-    assert!("cubic".parse::<Subsample>().unwrap_err().to_string().contains("subsample"));
+    assert!("xyz"
+        .parse::<Weighting>()
+        .unwrap_err()
+        .to_string()
+        .contains("cc, phat"));
+    assert!("cubic"
+        .parse::<Subsample>()
+        .unwrap_err()
+        .to_string()
+        .contains("subsample"));
     assert!(signals::delayed_pair(0, 0.1, 0.2, 1.0, 1).is_err());
     assert!(signals::delayed_pair(10, 0.3, 0.2, 1.0, 1).is_err());
     assert!(signals::delayed_pair(10, 0.1, 0.2, f64::NAN, 1).is_err());
@@ -445,8 +542,15 @@ fn results_do_not_depend_on_the_method_route() {
     // The peak search by direct sums and by FFT finds the same lag and the
     // same refined delay to rounding.
     let (a, b) = signals::delayed_pair(3000, 0.02, 0.3, 57.4, 5).unwrap();
-    let est = DelayEstimator::new(1.0).unwrap().with_max_lag(200.0).unwrap();
-    let d1 = est.clone().with_method(Method::Direct).estimate(&a, &b).unwrap();
+    let est = DelayEstimator::new(1.0)
+        .unwrap()
+        .with_max_lag(200.0)
+        .unwrap();
+    let d1 = est
+        .clone()
+        .with_method(Method::Direct)
+        .estimate(&a, &b)
+        .unwrap();
     let d2 = est.with_method(Method::Fft).estimate(&a, &b).unwrap();
     assert_eq!(d1.peak_lag, d2.peak_lag);
     assert!((d1.delay_samples - d2.delay_samples).abs() < 1e-9);

@@ -86,6 +86,11 @@ pub const STUDIES: &[(&str, &str, &str)] = &[
         "wave",
         "Staggered leapfrog for the 1-D wave system: a convergence study done right",
     ),
+    (
+        "04",
+        "xcorr",
+        "Time shift between two recordings by cross-correlation",
+    ),
 ];
 
 /// Runs one study by id (`"smoothing"`, `"spectrum"`) or number (`"01"`, `"02"`).
@@ -97,6 +102,7 @@ pub fn run_study(id: &str) -> Result<StudyOutput> {
         "smoothing" | "01" | "1" => smoothing::run(),
         "spectrum" | "02" | "2" => spectrum::run(),
         "wave" | "03" | "3" => wave::run(),
+        "xcorr" | "04" | "4" => xcorr::run(),
         _ => Err(StudyError::UnknownStudy(
             id.to_string(),
             STUDIES

@@ -42,7 +42,12 @@ impl std::fmt::Display for Weighting {
 impl std::str::FromStr for Weighting {
     type Err = NumlabError;
     fn from_str(s: &str) -> Result<Self> {
-        match s.trim().to_ascii_lowercase().replace(['-', '_'], "").as_str() {
+        match s
+            .trim()
+            .to_ascii_lowercase()
+            .replace(['-', '_'], "")
+            .as_str()
+        {
             "cc" | "xcorr" => Ok(Weighting::Cc),
             "phat" | "gccphat" => Ok(Weighting::Phat),
             _ => Err(NumlabError::UnknownName {
@@ -164,7 +169,13 @@ pub struct Delay {
 }
 
 impl Delay {
-    fn new(delay_samples: f64, rate: f64, peak_lag: i64, coefficient: f64, confidence: f64) -> Self {
+    fn new(
+        delay_samples: f64,
+        rate: f64,
+        peak_lag: i64,
+        coefficient: f64,
+        confidence: f64,
+    ) -> Self {
         let leader = if delay_samples.abs() < 1e-6 {
             Leader::None
         } else if delay_samples > 0.0 {
@@ -343,7 +354,13 @@ impl DelayEstimator {
         };
         let coefficient = raw_coefficient(a, b, peak);
         let confidence = search.confidence(peak);
-        Ok(Delay::new(peak as f64 + frac, self.rate, peak, coefficient, confidence))
+        Ok(Delay::new(
+            peak as f64 + frac,
+            self.rate,
+            peak,
+            coefficient,
+            confidence,
+        ))
     }
 
     /// The correlation the peak is searched in (see [`Correlogram`]).
@@ -482,12 +499,11 @@ impl Search {
         let len = fft::fast_len(self.p.len() + self.q.len() - 1);
         let mut sp = fft::spectra_pair(&self.p, 0, &self.q, 0, len);
         if weighting == Weighting::Phat {
-            let largest = sp
-                .x
-                .iter()
-                .zip(&sp.y)
-                .map(|(x, y)| (x * y.conj()).norm())
-                .fold(0.0, f64::max);
+            let largest =
+                sp.x.iter()
+                    .zip(&sp.y)
+                    .map(|(x, y)| (x * y.conj()).norm())
+                    .fold(0.0, f64::max);
             // Bins at rounding level stay (almost) zero instead of being
             // blown up to unit magnitude.
             let floor = largest * 1e-12;

@@ -229,12 +229,17 @@ mod tests {
     fn split_inverse_is_the_circular_correlation() {
         for len in [4usize, 8, 12, 60, 1000, 4096] {
             let x: Vec<f64> = (0..len).map(|i| ((i * 7919) % 31) as f64 - 15.0).collect();
-            let y: Vec<f64> = (0..len).map(|i| ((i * 104_729) % 17) as f64 - 8.0).collect();
+            let y: Vec<f64> = (0..len)
+                .map(|i| ((i * 104_729) % 17) as f64 - 8.0)
+                .collect();
             let c = spectra_pair(&x, 0, &y, 0, len).correlation(1.0 / len as f64, len - 1);
             assert_eq!(c.len(), len - 1);
             for (j, v) in c.iter().enumerate() {
                 let want: f64 = (0..len).map(|n| x[(n + j) % len] * y[n]).sum();
-                assert!((v - want).abs() < 1e-9 * len as f64, "len {len} j {j}: {v} vs {want}");
+                assert!(
+                    (v - want).abs() < 1e-9 * len as f64,
+                    "len {len} j {j}: {v} vs {want}"
+                );
             }
         }
     }

@@ -240,8 +240,8 @@ pub(crate) fn correlate_unchecked(a: &[f64], b: &[f64], mode: Mode, method: Meth
             let full_len = n + m - 1;
             let len = fft::fast_len(full_len);
             let start = (first + (m as i64 - 1)) as usize;
-            let mut full = fft::spectra_pair(a, m - 1, b, 0, len)
-                .correlation(1.0 / len as f64, start + count);
+            let mut full =
+                fft::spectra_pair(a, m - 1, b, 0, len).correlation(1.0 / len as f64, start + count);
             if start > 0 {
                 full.drain(..start);
             }
@@ -452,7 +452,17 @@ mod tests {
 
     #[test]
     fn modes_agree_with_the_plain_loops() {
-        for (n, m) in [(1, 1), (1, 5), (5, 1), (7, 3), (3, 7), (8, 8), (9, 4), (4, 9), (50, 23)] {
+        for (n, m) in [
+            (1, 1),
+            (1, 5),
+            (5, 1),
+            (7, 3),
+            (3, 7),
+            (8, 8),
+            (9, 4),
+            (4, 9),
+            (50, 23),
+        ] {
             let a: Vec<f64> = (0..n).map(|i| ((i * 37 + 5) % 11) as f64 - 4.5).collect();
             let b: Vec<f64> = (0..m).map(|i| ((i * 13 + 2) % 7) as f64 - 2.0).collect();
             for mode in Mode::ALL {

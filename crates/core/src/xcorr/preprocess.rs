@@ -59,7 +59,11 @@ pub fn bandpass(x: &[f64], rate: f64, low: f64, high: f64) -> Result<Vec<f64>> {
 
 pub(crate) fn check_band(low: f64, high: f64) -> Result<()> {
     if !(low.is_finite() && low >= 0.0) {
-        return Err(NumlabError::invalid("low", low, "must be finite and >= 0 Hz"));
+        return Err(NumlabError::invalid(
+            "low",
+            low,
+            "must be finite and >= 0 Hz",
+        ));
     }
     if !(high.is_finite() && high > low) {
         return Err(NumlabError::invalid(
