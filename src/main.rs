@@ -4,6 +4,7 @@
 //! columns by name or 0-based index), prints to stdout or writes `--output`
 //! atomically, and on bad input prints one line to stderr and exits 2.
 
+mod lag_cmd;
 mod spectrum_cmd;
 mod table;
 mod wave_cmd;
@@ -22,7 +23,7 @@ use table::{csv_text, npy_bytes, write_atomic, Columns};
     name = "numlab",
     version,
     about = "numlab: fast, correct answers to six classic NumPy/SciPy questions",
-    long_about = "numlab: fast, correct answers to six classic NumPy/SciPy questions.\n\nExamples:\n  numlab figures --out figures\n  numlab smooth data.csv --sigma 10 --mode nearest --output smoothed.csv\n  numlab spectrum pulse.csv --column signal --dt 0.001 --window hann --output spectrum.csv\n  numlab lowpass pulse.csv --keep 16 --output rebuilt.csv\n  numlab bench smooth-uniform-1e6-s10"
+    long_about = "numlab: fast, correct answers to six classic NumPy/SciPy questions.\n\nExamples:\n  numlab figures --out figures\n  numlab smooth data.csv --sigma 10 --mode nearest --output smoothed.csv\n  numlab spectrum pulse.csv --column signal --dt 0.001 --window hann --output spectrum.csv\n  numlab lowpass pulse.csv --keep 16 --output rebuilt.csv\n  numlab lag a.csv b.csv --rate 20000 --max-lag 0.5\n  numlab bench smooth-uniform-1e6-s10"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -75,6 +76,15 @@ enum Command {
     ///
     /// Example: numlab wave --cfl 0.5 --t-end 1 --grids 32,64,128,256 --init naive --json
     Wave(wave_cmd::WaveArgs),
+    /// The delay between two recordings of one process by cross-correlation (study 04).
+    ///
+    /// A positive delay means b is a delayed copy of a, b(t) = a(t - delay):
+    /// prints "b lags a by D s (d samples)", or "a lags b by ..." when a is
+    /// the later one. Means are removed; the peak is searched within
+    /// --max-lag and refined below one sample.
+    ///
+    /// Example: numlab lag mic1.csv mic2.csv --rate 20000 --max-lag 0.5 --subsample accurate
+    Lag(lag_cmd::LagArgs),
 }
 
 #[derive(Args)]
@@ -180,6 +190,7 @@ fn main() -> ExitCode {
         Command::Lowpass(a) => spectrum_cmd::lowpass(a),
         Command::Bench(a) => run_bench(a),
         Command::Wave(a) => wave_cmd::run(a),
+        Command::Lag(a) => lag_cmd::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

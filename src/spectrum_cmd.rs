@@ -66,7 +66,10 @@ pub struct LowpassArgs {
 
 /// The signal column (--column, else the only column, else column 1) and a
 /// prefix naming it for messages.
-fn signal<'a>(table: &'a Columns, column: Option<&str>) -> Result<(&'a [f64], String), String> {
+pub(crate) fn signal<'a>(
+    table: &'a Columns,
+    column: Option<&str>,
+) -> Result<(&'a [f64], String), String> {
     let key = match column {
         Some(c) => c,
         None if table.values.len() == 1 => "0",
@@ -83,7 +86,7 @@ fn signal<'a>(table: &'a Columns, column: Option<&str>) -> Result<(&'a [f64], St
     Ok((values, format!("{}, column '{name}'", table.path)))
 }
 
-fn emit(output: Option<PathBuf>, text: &str) -> Result<(), String> {
+pub(crate) fn emit(output: Option<PathBuf>, text: &str) -> Result<(), String> {
     match output {
         Some(path) => write_atomic(&path, text.as_bytes()),
         None => {

@@ -166,6 +166,9 @@ pub struct Delay {
     /// other peaks almost as high one period away; 1 when nothing else is
     /// positive.
     pub confidence: f64,
+    /// The peak is at the edge of the searched lags (`±max_lag`): the true
+    /// delay may lie beyond the bound.
+    pub at_search_edge: bool,
 }
 
 impl Delay {
@@ -175,6 +178,7 @@ impl Delay {
         peak_lag: i64,
         coefficient: f64,
         confidence: f64,
+        at_search_edge: bool,
     ) -> Self {
         let leader = if delay_samples.abs() < 1e-6 {
             Leader::None
@@ -190,6 +194,7 @@ impl Delay {
             peak_lag,
             coefficient,
             confidence,
+            at_search_edge,
         }
     }
 }
@@ -354,12 +359,17 @@ impl DelayEstimator {
         };
         let coefficient = raw_coefficient(a, b, peak);
         let confidence = search.confidence(peak);
+        let at_edge = peak == search.lo || peak == search.lo + search.values.len() as i64 - 1;
+        let (np, nq) = (b.len() as i64, a.len() as i64);
+        // The ends of the full lag range are not an artificial bound.
+        let at_bound = at_edge && peak != -(nq - 1) && peak != np - 1;
         Ok(Delay::new(
             peak as f64 + frac,
             self.rate,
             peak,
             coefficient,
             confidence,
+            at_bound,
         ))
     }
 
@@ -384,8 +394,9 @@ impl DelayEstimator {
         check::min_len("b", b, 2)?;
         check::all_finite("a", a)?;
         check::all_finite("b", b)?;
-        super::check_varies("a", a)?;
-        super::check_varies("b", b)?;
+        let why = "two recordings that vary are needed for a correlation peak";
+        super::check_varies("a", a, why)?;
+        super::check_varies("b", b, why)?;
         let (na, nb) = (a.len() as i64, b.len() as i64);
         // Lags of b against a: b[n + ℓ] with a[n], ℓ in -(na - 1)..=nb - 1.
         let (mut lo, mut hi) = (-(na - 1), nb - 1);

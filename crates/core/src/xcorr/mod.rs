@@ -354,8 +354,9 @@ pub fn correlate_normalized(
     check::min_len("b", b, 1)?;
     check::all_finite("a", a)?;
     check::all_finite("b", b)?;
-    check_varies("a", a)?;
-    check_varies("b", b)?;
+    let why = "a correlation coefficient needs a signal that varies";
+    check_varies("a", a, why)?;
+    check_varies("b", b, why)?;
     let a0 = preprocess::centred(a);
     let b0 = preprocess::centred(b);
     let mut c = correlate_unchecked(&a0, &b0, mode, Method::Auto);
@@ -379,12 +380,12 @@ pub fn correlate_normalized(
 }
 
 /// An error if every sample of `x` is equal.
-pub(crate) fn check_varies(name: &'static str, x: &[f64]) -> Result<()> {
+pub(crate) fn check_varies(name: &'static str, x: &[f64], why: &'static str) -> Result<()> {
     if x.iter().all(|&v| v == x[0]) {
         return Err(NumlabError::Constant {
             name,
             value: x[0],
-            why: "a correlation coefficient needs a signal that varies",
+            why,
         });
     }
     Ok(())
