@@ -55,7 +55,9 @@ fn recovers_a_fractional_delay_both_ways() {
     assert!((v["delay_samples"].as_f64().unwrap() - 123.4).abs() < 1e-3);
     assert!((v["delay_s"].as_f64().unwrap() - 123.4 / rate).abs() < 1e-6);
     assert_eq!(v["leader"], "a");
-    assert!(v["coefficient"].as_f64().unwrap() > 0.99);
+    // Pearson at the whole-sample lag 123: 0.4 sample off on a broadband
+    // signal, so well below 1.
+    assert!((v["coefficient"].as_f64().unwrap() - want.coefficient).abs() < 1e-9);
     // Swapped: a lags b.
     let o = numlab(&dir, &[&["lag", "b.csv", "a.csv"][..], &args[..]].concat());
     assert!(o.status.success(), "{}", stderr(&o));
