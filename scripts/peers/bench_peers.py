@@ -294,6 +294,11 @@ import wave_peers  # noqa: E402
 
 wave_peers.register_all(register, Inputs)
 
+# Study 04: SciPy's FFT correlation, lags and argmax (scripts/peers/xcorr_peers.py).
+import xcorr_peers  # noqa: E402
+
+xcorr_peers.register_all(register, Inputs)
+
 SELF_TESTS = [self_test_offset_loop]
 
 

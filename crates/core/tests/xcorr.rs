@@ -538,6 +538,32 @@ fn bad_input_is_an_error_naming_the_parameter() {
 }
 
 #[test]
+fn argmax_is_numpys_first_maximum() {
+    assert_eq!(numlab_core::xcorr::argmax(&[]), None);
+    assert_eq!(numlab_core::xcorr::argmax(&[f64::NAN, f64::NAN]), Some(0));
+    assert_eq!(numlab_core::xcorr::argmax(&[-1.0, f64::NAN, -0.5]), Some(2));
+    for (n, seed) in [
+        (1usize, 1u64),
+        (7, 2),
+        (1000, 3),
+        (600_000, 4),
+        (1_000_003, 5),
+    ] {
+        // Values on a coarse grid: many ties, the first must win.
+        let x: Vec<f64> = signals::uniform(n, 0.0, 50.0, seed)
+            .unwrap()
+            .iter()
+            .map(|v| v.floor())
+            .collect();
+        assert_eq!(
+            numlab_core::xcorr::argmax(&x),
+            Some(reference::argmax(&x)),
+            "{n}"
+        );
+    }
+}
+
+#[test]
 fn results_do_not_depend_on_the_method_route() {
     // The peak search by direct sums and by FFT finds the same lag and the
     // same refined delay to rounding.

@@ -533,13 +533,7 @@ impl Search {
 
     /// The lag of the largest value (the first, if several are equal).
     fn peak(&self) -> i64 {
-        let mut best = 0;
-        for (i, &v) in self.values.iter().enumerate() {
-            if v > self.values[best] {
-                best = i;
-            }
-        }
-        self.lo + best as i64
+        self.lo + super::argmax(&self.values).unwrap_or(0) as i64
     }
 
     /// The correlation at any lag where the signals overlap, searched or not.

@@ -38,6 +38,67 @@ pub use preprocess::{bandpass, remove_mean};
 
 use crate::error::{check, NumlabError, Result};
 
+/// The index of the largest value, the first of equals (NumPy's `argmax`);
+/// `None` for an empty slice. NaN values are never the largest (NumPy would
+/// return the first NaN). Long slices are scanned in fixed chunks on the
+/// worker threads; the result does not depend on their number.
+///
+/// ```
+/// use numlab_core::xcorr::argmax;
+/// assert_eq!(argmax(&[1.0, 3.0, 2.0, 3.0]), Some(1));
+/// assert_eq!(argmax(&[]), None);
+/// ```
+pub fn argmax(x: &[f64]) -> Option<usize> {
+    const CHUNK: usize = 1 << 18;
+    fn scan(x: &[f64]) -> (usize, f64) {
+        // Eight lanes keep the loop free of a serial dependence; ties go to
+        // the smallest index, as a serial scan would.
+        let mut best = [(usize::MAX, f64::NEG_INFINITY); 8];
+        for (c, block) in x.chunks(8).enumerate() {
+            for (l, &v) in block.iter().enumerate() {
+                if v > best[l].1 {
+                    best[l] = (8 * c + l, v);
+                }
+            }
+        }
+        best.iter()
+            .fold((usize::MAX, f64::NEG_INFINITY), |acc, &(i, v)| {
+                if v > acc.1 || (v == acc.1 && i < acc.0) {
+                    (i, v)
+                } else {
+                    acc
+                }
+            })
+    }
+    if x.is_empty() {
+        return None;
+    }
+    let chunks = x.len().div_ceil(CHUNK);
+    let mut found = vec![0.0; 2 * chunks];
+    crate::parallel::for_each_chunk(&mut found, 2, |start, slot| {
+        let c = start / 2;
+        let part = &x[c * CHUNK..((c + 1) * CHUNK).min(x.len())];
+        let (i, v) = scan(part);
+        slot[0] = if i == usize::MAX {
+            f64::NAN
+        } else {
+            (c * CHUNK + i) as f64
+        };
+        slot[1] = v;
+    });
+    let mut best: Option<(usize, f64)> = None;
+    for pair in found.chunks(2) {
+        if pair[0].is_nan() {
+            continue;
+        }
+        if best.is_none_or(|(_, v)| pair[1] > v) {
+            best = Some((pair[0] as usize, pair[1]));
+        }
+    }
+    // Every value NaN: the first index, as a plain scan finds nothing larger.
+    Some(best.map_or(0, |(i, _)| i))
+}
+
 /// Frees the working buffers that the FFT route keeps between calls.
 ///
 /// Transforms of long signals need several buffers of the padded length
