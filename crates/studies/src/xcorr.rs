@@ -509,6 +509,12 @@ impl Realistic {
     }
 }
 
+impl std::fmt::Display for Realistic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.table().to_markdown())
+    }
+}
+
 /// The sub-sample methods' bias on noise-free signals and their RMS error
 /// against the signal-to-noise ratio.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -676,6 +682,12 @@ impl Accuracy {
         }
         Figure::grid(vec![bias, snr], 1, 2, 1400, 520)
             .with_title("Sub-sample accuracy: bias without noise, error with noise")
+    }
+}
+
+impl std::fmt::Display for Accuracy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.table().to_markdown())
     }
 }
 
