@@ -228,3 +228,35 @@ fn bad_input_is_one_line_and_exit_2() {
         assert!(stdout(&o).is_empty(), "{args:?}");
     }
 }
+
+#[test]
+fn one_or_three_threads_give_the_same_bytes() {
+    let dir = scratch("lag-threads");
+    let (a, b) = signals::delayed_pair(300_000, 0.01, 0.4, 1234.56, 11).unwrap();
+    write_csv(&dir, "a.csv", &csv(&a, 20_000.0));
+    write_csv(&dir, "b.csv", &csv(&b, 20_000.0));
+    for extra in [
+        &["--subsample", "accurate"][..],
+        &["--method", "phat", "--max-lag", "0.2"][..],
+    ] {
+        let args = [
+            &["lag", "a.csv", "b.csv", "--rate", "20000", "--json"][..],
+            extra,
+        ]
+        .concat();
+        let outs: Vec<Vec<u8>> = ["1", "3"]
+            .iter()
+            .map(|t| {
+                let o = std::process::Command::new(env!("CARGO_BIN_EXE_numlab"))
+                    .args(&args)
+                    .current_dir(&dir)
+                    .env("NUMLAB_THREADS", t)
+                    .output()
+                    .unwrap();
+                assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+                o.stdout
+            })
+            .collect();
+        assert_eq!(outs[0], outs[1], "{args:?}");
+    }
+}
