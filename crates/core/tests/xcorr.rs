@@ -581,3 +581,45 @@ fn results_do_not_depend_on_the_method_route() {
     assert_eq!(d1.peak_lag, d2.peak_lag);
     assert!((d1.delay_samples - d2.delay_samples).abs() < 1e-9);
 }
+
+#[test]
+fn small_and_odd_shapes_never_panic() {
+    // Every combination of short lengths, bounds and options returns a
+    // result or a typed error.
+    let mut count = 0;
+    for na in 2..7usize {
+        for nb in 2..7usize {
+            let a = signals::uniform(na, -1.0, 1.0, na as u64).unwrap();
+            let b = signals::uniform(nb, -1.0, 1.0, 100 + nb as u64).unwrap();
+            for max_lag in [None, Some(0.0), Some(1.0), Some(3.0)] {
+                for sub in [Subsample::None, Subsample::Parabolic, Subsample::Accurate] {
+                    for weighting in [Weighting::Cc, Weighting::Phat] {
+                        for window in [Window::Rectangular, Window::Hann] {
+                            let mut est = DelayEstimator::new(1.0)
+                                .unwrap()
+                                .with_subsample(sub)
+                                .with_weighting(weighting)
+                                .with_window(window);
+                            if let Some(m) = max_lag {
+                                est = est.with_max_lag(m).unwrap();
+                            }
+                            match est.estimate(&a, &b) {
+                                Ok(d) => {
+                                    assert!(d.delay_samples.is_finite());
+                                    assert!((-1.0..=1.0).contains(&d.coefficient));
+                                    assert!((0.0..=1.0).contains(&d.confidence));
+                                    if let Some(m) = max_lag {
+                                        assert!(d.peak_lag.abs() as f64 <= m);
+                                    }
+                                }
+                                Err(e) => assert!(!e.to_string().is_empty()),
+                            }
+                            count += 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(count, 25 * 4 * 3 * 2 * 2);
+}
