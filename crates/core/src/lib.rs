@@ -8,6 +8,7 @@
 //! | [`smoothing`] | Gaussian smoothing of y(x): uniform and irregular x, SciPy's edge modes, exact and O(n) methods, the questioner's call |
 //! | [`spectrum`] | fftfreq/rfftfreq, transforms with cached plans, amplitude and phase spectra with stated scaling, windows, off-bin tones, exact rebuild and low-pass |
 //! | [`wave`] | staggered leapfrog for the 1-D wave system (and 2-D), initialisation, error norms, convergence studies, the questioner's scheme ported |
+//! | [`neuron`] | Hodgkin-Huxley neurons: integrators, exact binomial Poisson drive, spike detection, the COBAHH network |
 //! | [`signals`] | seeded test signals shared by studies, tests and benchmarks; the skew-normal pdf |
 //! | [`error`] | the crate's one error enum |
 //!
@@ -18,6 +19,7 @@
 pub(crate) mod alloc;
 pub mod error;
 pub mod fastmath;
+pub mod neuron;
 pub mod parallel;
 pub mod signals;
 pub mod smoothing;
