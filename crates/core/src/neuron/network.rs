@@ -235,10 +235,18 @@ impl Network {
             check::finite(name, e)?;
         }
         if !(cfg.p_connect.is_finite() && (0.0..=1.0).contains(&cfg.p_connect)) {
-            return Err(NumlabError::invalid("p_connect", cfg.p_connect, "must be in [0, 1]"));
+            return Err(NumlabError::invalid(
+                "p_connect",
+                cfg.p_connect,
+                "must be in [0, 1]",
+            ));
         }
         if !(cfg.duration.is_finite() && cfg.duration >= 0.0) {
-            return Err(NumlabError::invalid("duration", cfg.duration, "must be finite and >= 0 (ms)"));
+            return Err(NumlabError::invalid(
+                "duration",
+                cfg.duration,
+                "must be finite and >= 0 (ms)",
+            ));
         }
         let n64 = cfg.n_exc.saturating_add(cfg.n_inh);
         if n64 > (1u64 << 31) {
@@ -252,7 +260,11 @@ impl Network {
         let n = n64 as usize;
         let k = (cfg.duration / cfg.dt).round();
         if k > 1e10 {
-            return Err(NumlabError::invalid("dt", cfg.dt, "too small for the duration: more than 1e10 steps"));
+            return Err(NumlabError::invalid(
+                "dt",
+                cfg.dt,
+                "too small for the duration: more than 1e10 steps",
+            ));
         }
         let expected = n as f64 * n as f64 * cfg.p_connect;
         if expected > 4e9 {
@@ -356,9 +368,8 @@ impl Network {
             .collect();
         let barrier = SpinBarrier::new(threads);
         let failed = AtomicBool::new(false);
-        let work = |t: usize| -> Vec<(u64, u32)> {
-            self.worker(ranges[t], t, &lists, &barrier, &failed)
-        };
+        let work =
+            |t: usize| -> Vec<(u64, u32)> { self.worker(ranges[t], t, &lists, &barrier, &failed) };
         let parts: Vec<Vec<(u64, u32)>> = if threads == 1 {
             vec![work(0)]
         } else {
@@ -582,10 +593,17 @@ fn neuron_step(
 #[inline(always)]
 fn update_generic(b: &mut Block, c: &Consts) {
     let len = b.v.len();
-    let (v, m, h, n) = (&mut b.v[..len], &mut b.m[..len], &mut b.h[..len], &mut b.n[..len]);
+    let (v, m, h, n) = (
+        &mut b.v[..len],
+        &mut b.m[..len],
+        &mut b.h[..len],
+        &mut b.n[..len],
+    );
     let (ge, gi) = (&mut b.ge[..len], &mut b.gi[..len]);
     for i in 0..len {
-        neuron_step(c, &mut v[i], &mut m[i], &mut h[i], &mut n[i], &mut ge[i], &mut gi[i]);
+        neuron_step(
+            c, &mut v[i], &mut m[i], &mut h[i], &mut n[i], &mut ge[i], &mut gi[i],
+        );
     }
 }
 

@@ -41,10 +41,20 @@ impl Binomial {
             return Err(NumlabError::invalid("p", p, "must be in [0, 1]"));
         }
         if n == 0 || p == 0.0 {
-            return Ok(Binomial { n, p, lo: 0, cdf: vec![1.0] });
+            return Ok(Binomial {
+                n,
+                p,
+                lo: 0,
+                cdf: vec![1.0],
+            });
         }
         if p == 1.0 {
-            return Ok(Binomial { n, p, lo: n, cdf: vec![1.0] });
+            return Ok(Binomial {
+                n,
+                p,
+                lo: n,
+                cdf: vec![1.0],
+            });
         }
         let nf = n as f64;
         let odds = p / (1.0 - p);
@@ -128,7 +138,9 @@ impl Binomial {
             }
             i
         } else {
-            self.cdf.partition_point(|&c| c <= u).min(self.cdf.len() - 1)
+            self.cdf
+                .partition_point(|&c| c <= u)
+                .min(self.cdf.len() - 1)
         };
         self.lo + i as u64
     }
@@ -211,14 +223,22 @@ impl PoissonInput {
     /// As [`new`](Self::new).
     pub fn validate(&self) -> Result<()> {
         if !(self.rate_hz.is_finite() && self.rate_hz >= 0.0) {
-            return Err(NumlabError::invalid("rate", self.rate_hz, "must be finite and >= 0 (Hz)"));
+            return Err(NumlabError::invalid(
+                "rate",
+                self.rate_hz,
+                "must be finite and >= 0 (Hz)",
+            ));
         }
         if !(self.p.is_finite() && (0.0..=1.0).contains(&self.p)) {
             return Err(NumlabError::invalid("p", self.p, "must be in [0, 1]"));
         }
         check::finite("weight", self.weight_mv)?;
         if !(self.k_inh.is_finite() && self.k_inh >= 0.0) {
-            return Err(NumlabError::invalid("k_inh", self.k_inh, "must be finite and >= 0"));
+            return Err(NumlabError::invalid(
+                "k_inh",
+                self.k_inh,
+                "must be finite and >= 0",
+            ));
         }
         Ok(())
     }
@@ -246,7 +266,10 @@ impl PoissonInput {
     pub fn samplers(&self, dt: f64) -> Result<(Binomial, Binomial)> {
         self.validate()?;
         let qp = self.step_probability(dt)? * self.p;
-        Ok((Binomial::new(self.n_exc, qp)?, Binomial::new(self.n_inh, qp)?))
+        Ok((
+            Binomial::new(self.n_exc, qp)?,
+            Binomial::new(self.n_inh, qp)?,
+        ))
     }
 }
 
