@@ -294,6 +294,11 @@ import wave_peers  # noqa: E402
 
 wave_peers.register_all(register, Inputs)
 
+# Study 05: Brian2 (cython, warm) and the questioner's scan (scripts/peers/neuron_peers.py).
+import neuron_peers  # noqa: E402
+
+neuron_peers.register_all(register, Inputs)
+
 SELF_TESTS = [self_test_offset_loop]
 
 

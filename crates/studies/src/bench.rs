@@ -57,6 +57,8 @@ enum Kind {
     AmplitudeSpectrum { n: usize, dt: f64 },
     Leapfrog { n: usize, steps: u64, cfl: f64 },
     ConvergenceSweep,
+    HhPoisson,
+    Cobahh,
 }
 
 /// Every workload, in BENCHMARKS.md order.
@@ -98,7 +100,51 @@ pub const WORKLOADS: &[Workload] = &[
         error_kind: "max relative diff of the final recorded L2 errors to the direct evaluation (libm cos per point)",
         kind: Kind::ConvergenceSweep,
     },
+    Workload {
+        name: "hh-poisson-5000",
+        about: "one HH neuron (the questioner's), I_app 3 uA/cm^2, 4000 excitatory + 1000 inhibitory Poisson inputs at 10 Hz, p 0.5, jumps +1/-4 mV, 300 ms, dt 0.01 ms, forward Euler, V, m, h, n recorded every step; pulses drawn per step from Binomial(N, rate dt p)",
+        tolerance: 5.0,
+        error_kind: "|transmitted excitatory pulses - 6000| / binomial sd (the drive's law), and the trace must be finite (else inf)",
+        kind: Kind::HhPoisson,
+    },
+    Workload {
+        name: "cobahh-4000",
+        about: "Brian2's COBAHH: 4000 HH neurons, p 0.02, conductance synapses, exponential Euler, dt 0.1 ms, 1 s; network built (connectivity, start) and run inside the timing, on every core",
+        tolerance: 1.0,
+        error_kind: "|mean rate - Brian2's mean over 6 seeds| / max(10 % of it, 3 sd over seeds) (crates/core/tests/fixtures/cobahh_brian2.json)",
+        kind: Kind::Cobahh,
+    },
 ];
+
+/// The configuration of `hh-poisson-5000`.
+pub fn hh_poisson_config() -> numlab_core::neuron::Config {
+    use numlab_core::neuron::{Config, Method, PoissonInput};
+    Config {
+        method: Method::Euler,
+        dt: 0.01,
+        duration: 300.0,
+        current: 3.0,
+        input: Some(PoissonInput {
+            n_exc: 4000,
+            n_inh: 1000,
+            ..PoissonInput::default()
+        }),
+        seed: SEED,
+        record: true,
+        ..Config::default()
+    }
+}
+
+/// Brian2's COBAHH mean rate over seeds: (mean, sd) in Hz, from the committed fixture.
+pub fn brian2_cobahh_rate() -> (f64, f64) {
+    let v: serde_json::Value =
+        serde_json::from_str(include_str!("../../core/tests/fixtures/cobahh_brian2.json"))
+            .unwrap_or_default();
+    (
+        v["mean_hz"].as_f64().unwrap_or(f64::NAN),
+        v["sd_hz"].as_f64().unwrap_or(f64::NAN),
+    )
+}
 
 /// The FFT workloads' plans are cached per length by numlab-core (as NumPy's
 /// pocketfft caches its plans), so the warm-up run builds the plan and the
@@ -223,6 +269,17 @@ impl Workload {
                 y: Vec::new(),
                 params: serde_json::json!({"nx": crate::wave::their_grids(), "cfl": 0.3, "t_end": 2.0}),
             },
+            Kind::HhPoisson => Inputs {
+                x: None,
+                y: Vec::new(),
+                params: serde_json::json!({"n_exc": 4000, "n_inh": 1000, "rate_hz": 10.0, "p": 0.5,
+                    "weight_mv": 1.0, "k_inh": 4.0, "current": 3.0, "duration_ms": 300.0, "dt_ms": 0.01}),
+            },
+            Kind::Cobahh => Inputs {
+                x: None,
+                y: Vec::new(),
+                params: serde_json::json!({"duration_ms": 1000.0, "dt_ms": 0.1}),
+            },
         })
     }
 
@@ -256,6 +313,18 @@ impl Workload {
                 [s.p(), s.u()].concat()
             }
             Kind::ConvergenceSweep => wave_bench::sweep_run(&crate::wave::their_grids(), 0.3, 2.0)?,
+            Kind::HhPoisson => {
+                let r = numlab_core::neuron::simulate(&hh_poisson_config())?;
+                let mut v = r.v;
+                v.push(r.pulses_exc as f64);
+                v
+            }
+            Kind::Cobahh => {
+                let net = numlab_core::neuron::Network::new(
+                    numlab_core::neuron::NetworkConfig::default(),
+                )?;
+                vec![net.run()?.mean_rate_hz()]
+            }
         })
     }
 
@@ -333,6 +402,25 @@ impl Workload {
             }
             Kind::ConvergenceSweep => {
                 wave_bench::sweep_error(&crate::wave::their_grids(), 0.3, 2.0, output)?
+            }
+            Kind::HhPoisson => {
+                // Output: V at every step, then the excitatory pulse count.
+                let Some((&pulses, v)) = output.split_last() else {
+                    return Ok(f64::INFINITY);
+                };
+                if v.len() != 30_001 || v.iter().any(|x| !x.is_finite()) {
+                    return Ok(f64::INFINITY);
+                }
+                let q = 10.0 * 0.01 / 1000.0 * 0.5;
+                let mean = 4000.0 * 30_000.0 * q;
+                (pulses - mean).abs() / (mean * (1.0 - q)).sqrt()
+            }
+            Kind::Cobahh => {
+                let (mean, sd) = brian2_cobahh_rate();
+                match output.first() {
+                    Some(r) => (r - mean).abs() / (0.1 * mean).max(3.0 * sd),
+                    None => f64::INFINITY,
+                }
             }
             Kind::AmplitudeSpectrum { dt, .. } => {
                 let y = &inputs.y;

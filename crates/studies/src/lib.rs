@@ -12,6 +12,7 @@
 
 pub mod bench;
 pub mod display;
+pub mod neuron;
 pub mod smoothing;
 pub mod spectrum;
 pub mod timing;
@@ -85,6 +86,11 @@ pub const STUDIES: &[(&str, &str, &str)] = &[
         "wave",
         "Staggered leapfrog for the 1-D wave system: a convergence study done right",
     ),
+    (
+        "05",
+        "neuron",
+        "Hodgkin-Huxley neuron driven by Poisson spike trains, from one neuron to a network",
+    ),
 ];
 
 /// Runs one study by id (`"smoothing"`, `"spectrum"`) or number (`"01"`, `"02"`).
@@ -96,6 +102,7 @@ pub fn run_study(id: &str) -> Result<StudyOutput> {
         "smoothing" | "01" | "1" => smoothing::run(),
         "spectrum" | "02" | "2" => spectrum::run(),
         "wave" | "03" | "3" => wave::run(),
+        "neuron" | "05" | "5" => neuron::run(),
         _ => Err(StudyError::UnknownStudy(
             id.to_string(),
             STUDIES

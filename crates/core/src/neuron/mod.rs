@@ -54,8 +54,9 @@ use crate::error::{check, Result};
 
 /// Firing rate (Hz) against a constant current, no synaptic input: for each
 /// current (uA/cm^2) a run of `duration` ms from rest at zero current, and
-/// the rate counted over the second half of the run (so an onset spike or
-/// two that die out count as 0: the rate of repetitive firing).
+/// the rate of the spikes in the second half of the run, (k - 1) / (t_k - t_1)
+/// over its k spikes (0 with fewer than 2: an onset spike or two that die
+/// out count as no repetitive firing).
 ///
 /// # Errors
 /// Any current not finite; those of [`simulate`].
@@ -75,8 +76,18 @@ pub fn fi_curve(currents: &[f64], duration: f64, dt: f64, method: Method) -> Res
                 ..Config::default()
             })?;
             let half = run.steps as f64 * dt / 2.0;
-            let late = run.spikes_ms.iter().filter(|&&t| t >= half).count();
-            Ok(late as f64 / (half / 1000.0))
+            let late: Vec<f64> = run
+                .spikes_ms
+                .iter()
+                .copied()
+                .filter(|&t| t >= half)
+                .collect();
+            Ok(match (late.first(), late.last()) {
+                (Some(a), Some(b)) if late.len() >= 2 && b > a => {
+                    (late.len() - 1) as f64 / ((b - a) / 1000.0)
+                }
+                _ => 0.0,
+            })
         })
         .collect()
 }

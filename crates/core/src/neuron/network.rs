@@ -29,7 +29,8 @@
 //! Determinism: the neurons are split into contiguous ranges, one per
 //! thread; each neuron's update depends only on its own state, and each
 //! target receives its inputs in increasing source order whatever the split,
-//! so a run gives the same bits on any number of threads.
+//! so a run gives the same bits on any number of threads. The team is
+//! started once per run and meets at a barrier once per step.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -638,12 +639,17 @@ fn update(b: &mut Block, c: &Consts) {
     update_generic(b, c);
 }
 
-/// A barrier for a fixed team that spins briefly, then yields (the team
-/// meets once per time step, far too often for a sleeping barrier).
+/// A barrier for a fixed team that meets once per time step: it spins
+/// briefly (a step takes tens of microseconds, far too short for a sleeping
+/// barrier), yields a little, then sleeps on a condition variable (so a
+/// machine busy with other work is not burnt by spinning).
 struct SpinBarrier {
     n: usize,
     count: AtomicUsize,
     generation: AtomicUsize,
+    sleepers: AtomicUsize,
+    lock: Mutex<()>,
+    cv: std::sync::Condvar,
 }
 
 impl SpinBarrier {
@@ -652,6 +658,9 @@ impl SpinBarrier {
             n,
             count: AtomicUsize::new(0),
             generation: AtomicUsize::new(0),
+            sleepers: AtomicUsize::new(0),
+            lock: Mutex::new(()),
+            cv: std::sync::Condvar::new(),
         }
     }
 
@@ -659,20 +668,31 @@ impl SpinBarrier {
         if self.n <= 1 {
             return;
         }
-        let g = self.generation.load(Ordering::Acquire);
+        let g = self.generation.load(Ordering::SeqCst);
         if self.count.fetch_add(1, Ordering::AcqRel) + 1 == self.n {
             self.count.store(0, Ordering::Relaxed);
-            self.generation.fetch_add(1, Ordering::Release);
-        } else {
-            let mut spins = 0u32;
-            while self.generation.load(Ordering::Acquire) == g {
-                if spins < 4000 {
-                    std::hint::spin_loop();
-                    spins += 1;
-                } else {
-                    std::thread::yield_now();
-                }
+            self.generation.fetch_add(1, Ordering::SeqCst);
+            if self.sleepers.load(Ordering::SeqCst) > 0 {
+                let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+                self.cv.notify_all();
+            }
+            return;
+        }
+        for i in 0..3000u32 {
+            if self.generation.load(Ordering::Acquire) != g {
+                return;
+            }
+            if i < 2900 {
+                std::hint::spin_loop();
+            } else {
+                std::thread::yield_now();
             }
         }
+        let mut guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+        self.sleepers.fetch_add(1, Ordering::SeqCst);
+        while self.generation.load(Ordering::SeqCst) == g {
+            guard = self.cv.wait(guard).unwrap_or_else(|e| e.into_inner());
+        }
+        self.sleepers.fetch_sub(1, Ordering::SeqCst);
     }
 }
