@@ -639,10 +639,11 @@ fn update(b: &mut Block, c: &Consts) {
     update_generic(b, c);
 }
 
-/// A barrier for a fixed team that meets once per time step: it spins
-/// briefly (a step takes tens of microseconds, far too short for a sleeping
-/// barrier), yields a little, then sleeps on a condition variable (so a
-/// machine busy with other work is not burnt by spinning).
+/// A barrier for a fixed team that meets once per time step: it spins for
+/// about 20 us (a step takes tens of microseconds, far too short for a
+/// sleeping barrier), yields for up to 2 ms, then sleeps on a condition
+/// variable (so a partner descheduled for long is not waited for by burning
+/// a core).
 struct SpinBarrier {
     n: usize,
     count: AtomicUsize,
@@ -678,13 +679,23 @@ impl SpinBarrier {
             }
             return;
         }
-        for i in 0..3000u32 {
+        // Spin for about 20 us, then yield for up to 2 ms, then sleep.
+        let start = std::time::Instant::now();
+        let mut i = 0u32;
+        loop {
             if self.generation.load(Ordering::Acquire) != g {
                 return;
             }
-            if i < 2900 {
+            i = i.wrapping_add(1);
+            if i % 64 != 0 {
                 std::hint::spin_loop();
-            } else {
+                continue;
+            }
+            let waited = start.elapsed();
+            if waited > std::time::Duration::from_millis(2) {
+                break;
+            }
+            if waited > std::time::Duration::from_micros(20) {
                 std::thread::yield_now();
             }
         }
