@@ -400,8 +400,10 @@ fn bad_input_is_a_typed_error() {
         }),
         "threshold",
     );
-    let mut p = HhParams::default();
-    p.g_na = f64::NAN;
+    let mut p = HhParams {
+        g_na: f64::NAN,
+        ..HhParams::default()
+    };
     is_invalid(
         simulate(&Config {
             params: p,

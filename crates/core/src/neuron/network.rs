@@ -446,13 +446,13 @@ impl Network {
                     Err(e) => e.into_inner(),
                 };
                 out.clear();
-                for i in 0..len {
-                    let v = st.v[i];
-                    if !(v.abs() <= 1000.0) {
+                for (i, (&v, last)) in st.v.iter().zip(last.iter_mut()).enumerate() {
+                    // NaN fails this comparison too.
+                    if v.abs().partial_cmp(&1000.0) != Some(std::cmp::Ordering::Less) {
                         bad = true;
                     }
-                    if v > thr && k as i64 - last[i] >= refr {
-                        last[i] = k as i64;
+                    if v > thr && k as i64 - *last >= refr {
+                        *last = k as i64;
                         out.push((lo + i) as u32);
                         spikes.push((k, (lo + i) as u32));
                     }
@@ -687,7 +687,7 @@ impl SpinBarrier {
                 return;
             }
             i = i.wrapping_add(1);
-            if i % 64 != 0 {
+            if !i.is_multiple_of(64) {
                 std::hint::spin_loop();
                 continue;
             }
