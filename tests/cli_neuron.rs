@@ -142,6 +142,7 @@ fn bad_flags_are_one_line_errors_and_leave_no_file() {
         (vec!["neuron", "--method", "leapfrog"], "--method"),
         (vec!["neuron", "--excitatory", "many"], "excitatory"),
         (vec!["network", "--duration", "-1"], "--duration"),
+        (vec!["neuron", "--duration", "1e7"], "--duration"),
     ] {
         let mut a = args.clone();
         a.extend(["--output", "out.csv"]);

@@ -205,7 +205,7 @@ impl Network {
     /// # Errors
     /// Parameters not finite; capacitance, time constants or dt <= 0;
     /// weights or conductances < 0; p_connect outside [0, 1]; duration < 0;
-    /// more than 2^31 neurons or 2^32 synapses.
+    /// more than 2^31 neurons or 1e9 expected synapses.
     pub fn new(cfg: NetworkConfig) -> Result<Self> {
         let p = &cfg.params;
         check::positive("c_pf", p.c_pf)?;
@@ -268,11 +268,11 @@ impl Network {
             ));
         }
         let expected = n as f64 * n as f64 * cfg.p_connect;
-        if expected > 4e9 {
+        if expected > 1e9 {
             return Err(NumlabError::TooLarge {
                 name: "synapses",
                 value: expected as usize,
-                available: 4_000_000_000,
+                available: 1_000_000_000,
                 what: "expected synapse count n^2 p",
             });
         }

@@ -119,6 +119,10 @@ pub fn step(p: &HhParams, s: &State, i_app: f64, dt: f64, method: Method) -> Sta
 /// would not fit in memory anyway when recorded).
 pub const MAX_STEPS: u64 = 5_000_000_000;
 
+/// The most steps a run records traces for (4 traces of 8 bytes per step:
+/// 640 MB at this limit).
+pub const MAX_RECORDED_STEPS: u64 = 20_000_000;
+
 /// |V| above this (mV), or a gate outside [-1, 2], or a non-finite value,
 /// means the integration blew up: dt is too large for the method.
 pub const BLOW_UP_MV: f64 = 1000.0;
@@ -277,12 +281,20 @@ impl Config {
     ///
     /// # Errors
     /// As [`steps`](Self::steps), [`HhParams::validate`], [`PoissonInput::validate`];
-    /// current or threshold not finite; a start state that is not finite.
+    /// current or threshold not finite; a start state that is not finite;
+    /// more than [`MAX_RECORDED_STEPS`] steps with `record` (on `duration`).
     pub fn validate(&self) -> Result<u64> {
         self.params.validate()?;
         let steps = self.steps()?;
         check::finite("current", self.current)?;
         check::finite("threshold", self.threshold)?;
+        if self.record && steps > MAX_RECORDED_STEPS {
+            return Err(NumlabError::invalid(
+                "duration",
+                self.duration,
+                "too long to record at this dt: more than 2e7 steps (shorten the duration, raise dt, or do not record the trace)",
+            ));
+        }
         if let Some(s) = &self.start {
             check::all_finite("start", &[s.v, s.m, s.h, s.n])?;
         }
