@@ -67,11 +67,10 @@ pub fn questioner_run(cfg: &Config) -> Result<Run> {
         let mut ne = 0u64;
         let mut ni = 0u64;
         for (inhibitory, w_count) in [(false, &mut ne), (true, &mut ni)] {
+            // Their `delta == t` over the whole list, then `sum(delta) > 0`.
             let mut any = false;
-            let mut listed = 0usize;
             for (&id, &kk) in ids.iter().zip(&at) {
                 if (id >= n_exc) == inhibitory {
-                    listed += 1;
                     any |= kk == k;
                 }
             }
@@ -86,7 +85,6 @@ pub fn questioner_run(cfg: &Config) -> Result<Run> {
                     }
                 }
             }
-            let _ = listed;
         }
         let prev = s.v;
         s = step(&p, &s, cfg.current, dt, Method::Euler);
