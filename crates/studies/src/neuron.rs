@@ -225,7 +225,7 @@ impl RateVsInputs {
     pub fn figure(&self) -> Figure {
         let x: Vec<f64> = self.inputs.iter().map(|&n| n as f64).collect();
         let chart = Chart::new(format!(
-            "Output rate against the number of inputs (80 % excitatory, 10 Hz, p 0.5, +1/-4 mV, I_app 3; mean of {} s)",
+            "Output rate against the number of inputs (80 % excitatory, 10 Hz, p 0.5, +1/-4 mV, I_app 3; mean of {} runs of 1 s)",
             self.seeds
         ))
         .with_labels("inputs N_e + N_i", "output rate (Hz)")
@@ -481,7 +481,7 @@ pub fn run() -> Result<StudyOutput> {
          so each pulse moved V by G_ex·dt = 0.01 mV (a jump that shrinks with dt); here a pulse is a jump of its weight in mV.\n\n\
          Repetitive firing from rest starts at I = {:.3} uA/cm² (bisection to 0.005, RK4 dt 0.01 ms, 500 ms).\n\n\
          Integrator orders (V at 1 ms under 10 uA/cm², dt 0.04 to 0.0025 ms):\n\n{}\n\
-         Output rate against inputs (80 % excitatory, mean of 5 s):\n\n{}\n\
+         Output rate against inputs (80 % excitatory, mean of 5 runs of 1 s):\n\n{}\n\
          COBAHH network (4000 neurons, {} synapses, seed 2007, 1 s): mean rate {:.3} Hz per neuron; \
          Brian2 2.9 over 6 seeds: {:.2} ± {:.2} Hz.\n\n\
          ### Measured on this machine\n\n\
