@@ -5,6 +5,7 @@
 //! atomically, and on bad input prints one line to stderr and exits 2.
 
 mod lag_cmd;
+mod neuron_cmd;
 mod spectrum_cmd;
 mod table;
 mod wave_cmd;
@@ -23,7 +24,7 @@ use table::{csv_text, npy_bytes, write_atomic, Columns};
     name = "numlab",
     version,
     about = "numlab: fast, correct answers to six classic NumPy/SciPy questions",
-    long_about = "numlab: fast, correct answers to six classic NumPy/SciPy questions.\n\nExamples:\n  numlab figures --out figures\n  numlab smooth data.csv --sigma 10 --mode nearest --output smoothed.csv\n  numlab spectrum pulse.csv --column signal --dt 0.001 --window hann --output spectrum.csv\n  numlab lowpass pulse.csv --keep 16 --output rebuilt.csv\n  numlab lag a.csv b.csv --rate 20000 --max-lag 0.5\n  numlab bench smooth-uniform-1e6-s10"
+    long_about = "numlab: fast, correct answers to six classic NumPy/SciPy questions.\n\nExamples:\n  numlab figures --out figures\n  numlab smooth data.csv --sigma 10 --mode nearest --output smoothed.csv\n  numlab spectrum pulse.csv --column signal --dt 0.001 --window hann --output spectrum.csv\n  numlab lowpass pulse.csv --keep 16 --output rebuilt.csv\n  numlab lag a.csv b.csv --rate 20000 --max-lag 0.5\n  numlab neuron --excitatory 4000 --inhibitory 1000 --output trace.csv\n  numlab network --duration 1000 --output spikes.csv\n  numlab bench smooth-uniform-1e6-s10"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -85,6 +86,21 @@ enum Command {
     ///
     /// Example: numlab lag mic1.csv mic2.csv --rate 20000 --max-lag 0.5 --subsample accurate
     Lag(lag_cmd::LagArgs),
+    /// One Hodgkin-Huxley neuron driven by a current and Poisson pulses (study 05).
+    ///
+    /// Starts from the resting state at zero current and applies the current
+    /// and the inputs from t = 0. Prints the spike times (or --json), writes
+    /// the trace t,V,m,h,n,I_Na,I_K,I_L with --output.
+    ///
+    /// Example: numlab neuron --current 3 --excitatory 4000 --inhibitory 1000 --rate 10 --p 0.5 --output trace.csv
+    Neuron(neuron_cmd::NeuronArgs),
+    /// Brian2's COBAHH network: 4000 HH neurons, p = 0.02, conductance synapses (study 05).
+    ///
+    /// Exponential Euler at dt = 0.1 ms on every core, reproducible from
+    /// --seed; prints the mean rate and the speed against real time.
+    ///
+    /// Example: numlab network --duration 1000 --seed 2007 --output spikes.csv
+    Network(neuron_cmd::NetworkArgs),
 }
 
 #[derive(Args)]
@@ -191,6 +207,8 @@ fn main() -> ExitCode {
         Command::Bench(a) => run_bench(a),
         Command::Wave(a) => wave_cmd::run(a),
         Command::Lag(a) => lag_cmd::run(a),
+        Command::Neuron(a) => neuron_cmd::neuron(a),
+        Command::Network(a) => neuron_cmd::network(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -169,3 +169,42 @@ fn study_03_figures_are_reproducible() {
     assert!(summary.contains("## 03 Staggered leapfrog"));
     assert_eq!(summary, String::from_utf8_lossy(&b["summary.md"]));
 }
+
+#[test]
+fn study_05_figures_are_reproducible() {
+    let dir = scratch("figures-05");
+    for out in ["a", "b"] {
+        let o = numlab(&dir, &["figures", "--study", "neuron", "--out", out]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let (a, b) = (files(&dir.join("a")), files(&dir.join("b")));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for name in [
+        "05-questioner-100-inputs",
+        "05-questioner-5000-inputs",
+        "05-fi-curve",
+        "05-rate-vs-inputs",
+        "05-integrator-orders",
+        "05-network",
+        "05-timing-vs-inputs",
+    ] {
+        for ext in ["svg", "png"] {
+            let f = format!("{name}.{ext}");
+            assert!(a.contains_key(&f), "{f} missing");
+            if ext == "png" {
+                let (w, h) = png_size(&a[&f]);
+                assert!(w >= 600 && h >= 400, "{f}: {w}x{h}");
+            }
+            if !name.contains("timing") {
+                assert!(a[&f] == b[&f], "{f} differs between two runs");
+            }
+        }
+    }
+    let (sa, sb) = (
+        String::from_utf8_lossy(&a["summary.md"]).into_owned(),
+        String::from_utf8_lossy(&b["summary.md"]).into_owned(),
+    );
+    assert!(sa.contains("## 05 Hodgkin-Huxley neuron"));
+    assert!(sa.contains("### Measured on this machine"));
+    assert_eq!(deterministic_part(&sa), deterministic_part(&sb));
+}

@@ -68,3 +68,23 @@ fn one_or_three_threads_give_the_same_bytes() {
         );
     }
 }
+
+#[test]
+fn network_spikes_do_not_depend_on_threads() {
+    let dir = scratch("threads-network");
+    let mut files = Vec::new();
+    for threads in ["1", "3"] {
+        let out = format!("spikes-{threads}.csv");
+        run(
+            &dir,
+            threads,
+            &["network", "--duration", "150", "--output", &out],
+        );
+        files.push(std::fs::read(dir.join(&out)).unwrap());
+    }
+    assert!(files[0].len() > 1000, "few spikes");
+    assert!(
+        files[0] == files[1],
+        "spikes differ between 1 and 3 threads"
+    );
+}

@@ -299,6 +299,11 @@ import xcorr_peers  # noqa: E402
 
 xcorr_peers.register_all(register, Inputs)
 
+# Study 05: Brian2 (cython, warm) and the questioner's scan (scripts/peers/neuron_peers.py).
+import neuron_peers  # noqa: E402
+
+neuron_peers.register_all(register, Inputs)
+
 SELF_TESTS = [self_test_offset_loop]
 
 

@@ -9,6 +9,7 @@
 //! | [`spectrum`] | fftfreq/rfftfreq, transforms with cached plans, amplitude and phase spectra with stated scaling, windows, off-bin tones, exact rebuild and low-pass |
 //! | [`wave`] | staggered leapfrog for the 1-D wave system (and 2-D), initialisation, error norms, convergence studies, the questioner's scheme ported |
 //! | [`xcorr`] | cross-correlation with SciPy's modes and lags, normalised coefficients, the delay between two recordings with sub-sample refinement, band-pass and GCC-PHAT |
+//! | [`neuron`] | Hodgkin-Huxley neurons: integrators, exact binomial Poisson drive, spike detection, the COBAHH network |
 //! | [`signals`] | seeded test signals shared by studies, tests and benchmarks; the skew-normal pdf |
 //! | [`error`] | the crate's one error enum |
 //!
@@ -19,6 +20,7 @@
 pub(crate) mod alloc;
 pub mod error;
 pub mod fastmath;
+pub mod neuron;
 pub mod parallel;
 pub mod signals;
 pub mod smoothing;

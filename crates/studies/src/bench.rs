@@ -58,6 +58,8 @@ enum Kind {
     Leapfrog { n: usize, steps: u64, cfl: f64 },
     ConvergenceSweep,
     Xcorr { n: usize },
+    HhPoisson,
+    Cobahh,
 }
 
 /// Every workload, in BENCHMARKS.md order.
@@ -102,6 +104,20 @@ pub const WORKLOADS: &[Workload] = &[
     xcorr("xcorr-lag-1e5", 100_000),
     xcorr("xcorr-lag-1e6", 1_000_000),
     xcorr("xcorr-lag-1e7", 10_000_000),
+    Workload {
+        name: "hh-poisson-5000",
+        about: "one HH neuron (the questioner's), I_app 3 uA/cm^2, 4000 excitatory + 1000 inhibitory Poisson inputs at 10 Hz, p 0.5, jumps +1/-4 mV, 300 ms, dt 0.01 ms, forward Euler, V, m, h, n recorded every step; pulses drawn per step from Binomial(N, rate dt p)",
+        tolerance: 5.0,
+        error_kind: "|transmitted excitatory pulses - 6000| / binomial sd (the drive's law), and the trace must be finite (else inf)",
+        kind: Kind::HhPoisson,
+    },
+    Workload {
+        name: "cobahh-4000",
+        about: "Brian2's COBAHH: 4000 HH neurons, p 0.02, conductance synapses, exponential Euler, dt 0.1 ms, 1 s; network built (connectivity, start) and run inside the timing, on every core",
+        tolerance: 1.0,
+        error_kind: "|mean rate - Brian2's mean over 6 seeds| / max(10 % of it, 3 sd over seeds) (crates/core/tests/fixtures/cobahh_brian2.json)",
+        kind: Kind::Cobahh,
+    },
 ];
 
 /// Full cross-correlation of two seeded signals (x = a, y = b), then the lag
@@ -114,6 +130,36 @@ const fn xcorr(name: &'static str, n: usize) -> Workload {
         error_kind: "max |c - direct sum| over 13 lags / sqrt(Σa² Σb²); the peak's lag must be -n/10 (else the error is infinite)",
         kind: Kind::Xcorr { n },
     }
+}
+
+/// The configuration of `hh-poisson-5000`.
+pub fn hh_poisson_config() -> numlab_core::neuron::Config {
+    use numlab_core::neuron::{Config, Method, PoissonInput};
+    Config {
+        method: Method::Euler,
+        dt: 0.01,
+        duration: 300.0,
+        current: 3.0,
+        input: Some(PoissonInput {
+            n_exc: 4000,
+            n_inh: 1000,
+            ..PoissonInput::default()
+        }),
+        seed: SEED,
+        record: true,
+        ..Config::default()
+    }
+}
+
+/// Brian2's COBAHH mean rate over seeds: (mean, sd) in Hz, from the committed fixture.
+pub fn brian2_cobahh_rate() -> (f64, f64) {
+    let v: serde_json::Value =
+        serde_json::from_str(include_str!("../../core/tests/fixtures/cobahh_brian2.json"))
+            .unwrap_or_default();
+    (
+        v["mean_hz"].as_f64().unwrap_or(f64::NAN),
+        v["sd_hz"].as_f64().unwrap_or(f64::NAN),
+    )
 }
 
 /// The FFT workloads' plans are cached per length by numlab-core (as NumPy's
@@ -247,6 +293,17 @@ impl Workload {
                 y: Vec::new(),
                 params: serde_json::json!({"nx": crate::wave::their_grids(), "cfl": 0.3, "t_end": 2.0}),
             },
+            Kind::HhPoisson => Inputs {
+                x: None,
+                y: Vec::new(),
+                params: serde_json::json!({"n_exc": 4000, "n_inh": 1000, "rate_hz": 10.0, "p": 0.5,
+                    "weight_mv": 1.0, "k_inh": 4.0, "current": 3.0, "duration_ms": 300.0, "dt_ms": 0.01}),
+            },
+            Kind::Cobahh => Inputs {
+                x: None,
+                y: Vec::new(),
+                params: serde_json::json!({"duration_ms": 1000.0, "dt_ms": 0.1}),
+            },
         })
     }
 
@@ -285,6 +342,18 @@ impl Workload {
                 let mut out = c;
                 out.push(lag as f64);
                 out
+            }
+            Kind::HhPoisson => {
+                let r = numlab_core::neuron::simulate(&hh_poisson_config())?;
+                let mut v = r.v;
+                v.push(r.pulses_exc as f64);
+                v
+            }
+            Kind::Cobahh => {
+                let net = numlab_core::neuron::Network::new(
+                    numlab_core::neuron::NetworkConfig::default(),
+                )?;
+                vec![net.run()?.mean_rate_hz()]
             }
         })
     }
@@ -371,6 +440,25 @@ impl Workload {
             Kind::Xcorr { n } => {
                 let x = inputs.x.as_deref().unwrap_or(&[]);
                 crate::xcorr::bench_support::error(x, &inputs.y, output, -((n / 10) as i64))
+            }
+            Kind::HhPoisson => {
+                // Output: V at every step, then the excitatory pulse count.
+                let Some((&pulses, v)) = output.split_last() else {
+                    return Ok(f64::INFINITY);
+                };
+                if v.len() != 30_001 || v.iter().any(|x| !x.is_finite()) {
+                    return Ok(f64::INFINITY);
+                }
+                let q = 10.0 * 0.01 / 1000.0 * 0.5;
+                let mean = 4000.0 * 30_000.0 * q;
+                (pulses - mean).abs() / (mean * (1.0 - q)).sqrt()
+            }
+            Kind::Cobahh => {
+                let (mean, sd) = brian2_cobahh_rate();
+                match output.first() {
+                    Some(r) => (r - mean).abs() / (0.1 * mean).max(3.0 * sd),
+                    None => f64::INFINITY,
+                }
             }
             Kind::AmplitudeSpectrum { dt, .. } => {
                 let y = &inputs.y;

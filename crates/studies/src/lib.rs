@@ -12,6 +12,7 @@
 
 pub mod bench;
 pub mod display;
+pub mod neuron;
 pub mod smoothing;
 pub mod spectrum;
 pub mod timing;
@@ -91,6 +92,11 @@ pub const STUDIES: &[(&str, &str, &str)] = &[
         "xcorr",
         "Time shift between two recordings by cross-correlation",
     ),
+    (
+        "05",
+        "neuron",
+        "Hodgkin-Huxley neuron driven by Poisson spike trains, from one neuron to a network",
+    ),
 ];
 
 /// Runs one study by id (`"smoothing"`, `"spectrum"`) or number (`"01"`, `"02"`).
@@ -103,6 +109,7 @@ pub fn run_study(id: &str) -> Result<StudyOutput> {
         "spectrum" | "02" | "2" => spectrum::run(),
         "wave" | "03" | "3" => wave::run(),
         "xcorr" | "04" | "4" => xcorr::run(),
+        "neuron" | "05" | "5" => neuron::run(),
         _ => Err(StudyError::UnknownStudy(
             id.to_string(),
             STUDIES

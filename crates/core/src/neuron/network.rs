@@ -1,0 +1,736 @@
+//! A network of HH neurons: Brian2's COBAHH benchmark (Brette et al. 2007,
+//! benchmark 3), parallel across cores and reproducible from a seed.
+//!
+//! Units: V in mV, time in ms, conductances in nS, capacitance in pF
+//! (nS · mV = pA, pA / pF = mV/ms).
+//!
+//! ```text
+//! C dv/dt = g_l (E_l - v) + g_e (E_e - v) + g_i (E_i - v)
+//!           - g_Na m³h (v - E_Na) - g_Kd n⁴ (v - E_K)
+//! dx/dt   = α_x (1 - x) - β_x x,   dg_e/dt = -g_e/τ_e,   dg_i/dt = -g_i/τ_i
+//! α_m = 0.32 (13 - v + V_T) / (exp((13 - v + V_T)/4) - 1)
+//! β_m = 0.28 (v - V_T - 40) / (exp((v - V_T - 40)/5) - 1)
+//! α_h = 0.128 exp((17 - v + V_T)/18)     β_h = 4 / (1 + exp((40 - v + V_T)/5))
+//! α_n = 0.032 (15 - v + V_T) / (exp((15 - v + V_T)/5) - 1)
+//! β_n = 0.5 exp((10 - v + V_T)/40)
+//! ```
+//!
+//! Integration as Brian2's `exponential_euler`: every variable is advanced
+//! exactly over the step with the others (and the rates) frozen at their
+//! values at the start of the step. A neuron spikes when v > -20 mV and at
+//! least 3 ms (30 steps) have passed since its last spike; the spike is
+//! stamped with the step's start time (as Brian2 does) and adds w_e (or w_i)
+//! to g_e (g_i) of every target, seen from the next step on. Connections:
+//! each (source, target) pair independently with probability 0.02, self
+//! pairs included (Brian2's `connect(p=0.02)`). Start: v = E_l + 5 ξ - 5 mV,
+//! g_e = (1.5 ξ + 4) · 10 nS, g_i = (12 ξ + 20) · 10 nS with ξ standard
+//! normal, m = h = n = 0 (Brian2's defaults).
+//!
+//! Determinism: the neurons are split into contiguous ranges, one per
+//! thread; each neuron's update depends only on its own state, and each
+//! target receives its inputs in increasing source order whatever the split,
+//! so a run gives the same bits on any number of threads. The team is
+//! started once per run and meets at a barrier once per step.
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::error::{check, NumlabError, Result};
+use crate::fastmath::exp1;
+
+/// The COBAHH model's parameters (Brian2's example values).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct CobaParams {
+    /// Membrane capacitance (pF): 1 uF/cm^2 on 20,000 um^2.
+    pub c_pf: f64,
+    /// Leak conductance (nS).
+    pub g_l: f64,
+    /// Leak reversal (mV).
+    pub e_l: f64,
+    /// Potassium reversal (mV).
+    pub e_k: f64,
+    /// Sodium reversal (mV).
+    pub e_na: f64,
+    /// Maximal sodium conductance (nS).
+    pub g_na: f64,
+    /// Maximal potassium conductance (nS).
+    pub g_kd: f64,
+    /// V_T, the rate functions' offset (mV).
+    pub v_t: f64,
+    /// Excitatory synaptic time constant (ms).
+    pub tau_e: f64,
+    /// Inhibitory synaptic time constant (ms).
+    pub tau_i: f64,
+    /// Excitatory reversal (mV).
+    pub e_e: f64,
+    /// Inhibitory reversal (mV).
+    pub e_i: f64,
+    /// Excitatory weight (nS).
+    pub w_e: f64,
+    /// Inhibitory weight (nS).
+    pub w_i: f64,
+    /// Spike threshold (mV).
+    pub threshold: f64,
+    /// Refractory period (ms).
+    pub refractory: f64,
+}
+
+impl Default for CobaParams {
+    fn default() -> Self {
+        CobaParams {
+            c_pf: 200.0,
+            g_l: 10.0,
+            e_l: -60.0,
+            e_k: -90.0,
+            e_na: 50.0,
+            g_na: 20_000.0,
+            g_kd: 6_000.0,
+            v_t: -63.0,
+            tau_e: 5.0,
+            tau_i: 10.0,
+            e_e: 0.0,
+            e_i: -80.0,
+            w_e: 6.0,
+            w_i: 67.0,
+            threshold: -20.0,
+            refractory: 3.0,
+        }
+    }
+}
+
+/// A network run's set-up.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct NetworkConfig {
+    /// The neuron and synapse parameters.
+    pub params: CobaParams,
+    /// Excitatory neurons (the first ones).
+    pub n_exc: u64,
+    /// Inhibitory neurons (the last ones).
+    pub n_inh: u64,
+    /// Connection probability of each ordered pair.
+    pub p_connect: f64,
+    /// Time step (ms).
+    pub dt: f64,
+    /// Duration (ms); round(duration/dt) steps.
+    pub duration: f64,
+    /// Seed of the connectivity and the initial state.
+    pub seed: u64,
+}
+
+impl Default for NetworkConfig {
+    /// COBAHH: 3200 + 800 neurons, p = 0.02, dt = 0.1 ms, 1 s.
+    fn default() -> Self {
+        NetworkConfig {
+            params: CobaParams::default(),
+            n_exc: 3200,
+            n_inh: 800,
+            p_connect: 0.02,
+            dt: 0.1,
+            duration: 1000.0,
+            seed: 2007,
+        }
+    }
+}
+
+/// The spikes of a network run.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct NetworkRun {
+    /// Neurons.
+    pub n_neurons: usize,
+    /// Duration simulated (ms).
+    pub duration_ms: f64,
+    /// Steps taken.
+    pub steps: u64,
+    /// Spike times (ms), sorted by time, then neuron.
+    pub times_ms: Vec<f64>,
+    /// The neuron of each spike.
+    pub neurons: Vec<u32>,
+}
+
+impl NetworkRun {
+    /// Mean firing rate per neuron (Hz).
+    pub fn mean_rate_hz(&self) -> f64 {
+        if self.n_neurons == 0 || self.duration_ms <= 0.0 {
+            return 0.0;
+        }
+        self.times_ms.len() as f64 / self.n_neurons as f64 / (self.duration_ms / 1000.0)
+    }
+
+    /// Population rate (Hz per neuron) in bins of `bin_ms`: (bin start times, rates).
+    ///
+    /// # Errors
+    /// `bin_ms` not finite or <= 0.
+    pub fn population_rate(&self, bin_ms: f64) -> Result<(Vec<f64>, Vec<f64>)> {
+        check::positive("bin", bin_ms)?;
+        let nb = ((self.duration_ms / bin_ms).ceil() as usize).max(1);
+        let mut c = vec![0.0; nb];
+        for &t in &self.times_ms {
+            let b = ((t / bin_ms) as usize).min(nb - 1);
+            c[b] += 1.0;
+        }
+        let scale = 1000.0 / bin_ms / self.n_neurons.max(1) as f64;
+        Ok((
+            (0..nb).map(|b| b as f64 * bin_ms).collect(),
+            c.into_iter().map(|x| x * scale).collect(),
+        ))
+    }
+}
+
+/// A built network: connectivity and initial state, ready to run.
+#[derive(Debug, Clone)]
+pub struct Network {
+    cfg: NetworkConfig,
+    steps: u64,
+    /// CSR by source: targets of source j are targets[ptr[j]..ptr[j+1]], ascending.
+    ptr: Vec<usize>,
+    targets: Vec<u32>,
+    v0: Vec<f64>,
+    ge0: Vec<f64>,
+    gi0: Vec<f64>,
+}
+
+fn standard_normal(r: &mut ChaCha8Rng) -> f64 {
+    // Box-Muller, one value per pair of uniforms (simple and exact in law).
+    let u1 = 1.0 - r.random::<f64>();
+    let u2 = r.random::<f64>();
+    (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
+}
+
+impl Network {
+    /// Builds the connectivity and the initial state from `cfg.seed`.
+    ///
+    /// # Errors
+    /// Parameters not finite; capacitance, time constants or dt <= 0;
+    /// weights or conductances < 0; p_connect outside [0, 1]; duration < 0;
+    /// more than 2^31 neurons or 1e9 expected synapses.
+    pub fn new(cfg: NetworkConfig) -> Result<Self> {
+        let p = &cfg.params;
+        check::positive("c_pf", p.c_pf)?;
+        check::positive("tau_e", p.tau_e)?;
+        check::positive("tau_i", p.tau_i)?;
+        check::positive("dt", cfg.dt)?;
+        for (name, g) in [
+            ("g_l", p.g_l),
+            ("g_na", p.g_na),
+            ("g_kd", p.g_kd),
+            ("w_e", p.w_e),
+            ("w_i", p.w_i),
+            ("refractory", p.refractory),
+        ] {
+            if !(g.is_finite() && g >= 0.0) {
+                return Err(NumlabError::invalid(name, g, "must be finite and >= 0"));
+            }
+        }
+        for (name, e) in [
+            ("e_l", p.e_l),
+            ("e_k", p.e_k),
+            ("e_na", p.e_na),
+            ("v_t", p.v_t),
+            ("e_e", p.e_e),
+            ("e_i", p.e_i),
+            ("threshold", p.threshold),
+        ] {
+            check::finite(name, e)?;
+        }
+        if !(cfg.p_connect.is_finite() && (0.0..=1.0).contains(&cfg.p_connect)) {
+            return Err(NumlabError::invalid(
+                "p_connect",
+                cfg.p_connect,
+                "must be in [0, 1]",
+            ));
+        }
+        if !(cfg.duration.is_finite() && cfg.duration >= 0.0) {
+            return Err(NumlabError::invalid(
+                "duration",
+                cfg.duration,
+                "must be finite and >= 0 (ms)",
+            ));
+        }
+        let n64 = cfg.n_exc.saturating_add(cfg.n_inh);
+        if n64 > (1u64 << 31) {
+            return Err(NumlabError::TooLarge {
+                name: "neurons",
+                value: n64 as usize,
+                available: 1 << 31,
+                what: "neuron indices are 32-bit",
+            });
+        }
+        let n = n64 as usize;
+        let k = (cfg.duration / cfg.dt).round();
+        if k > 1e10 {
+            return Err(NumlabError::invalid(
+                "dt",
+                cfg.dt,
+                "too small for the duration: more than 1e10 steps",
+            ));
+        }
+        let expected = n as f64 * n as f64 * cfg.p_connect;
+        if expected > 1e9 {
+            return Err(NumlabError::TooLarge {
+                name: "synapses",
+                value: expected as usize,
+                available: 1_000_000_000,
+                what: "expected synapse count n^2 p",
+            });
+        }
+        // Connectivity: stream 0; initial state: stream 1.
+        let mut rc = ChaCha8Rng::seed_from_u64(cfg.seed);
+        rc.set_stream(0);
+        let mut ptr = Vec::with_capacity(n + 1);
+        let mut targets = Vec::with_capacity((expected * 1.05) as usize + 16);
+        ptr.push(0);
+        let pc = cfg.p_connect;
+        let ln_miss = (-pc).ln_1p();
+        for _src in 0..n {
+            if pc >= 1.0 {
+                targets.extend(0..n as u32);
+            } else if pc > 0.0 {
+                // Geometric skips between successive targets.
+                let mut j: f64 = -1.0;
+                loop {
+                    let u = 1.0 - rc.random::<f64>();
+                    j += 1.0 + (u.ln() / ln_miss).floor();
+                    if j >= n as f64 {
+                        break;
+                    }
+                    targets.push(j as u32);
+                }
+            }
+            ptr.push(targets.len());
+        }
+        let mut ri = ChaCha8Rng::seed_from_u64(cfg.seed);
+        ri.set_stream(1);
+        let mut v0 = Vec::with_capacity(n);
+        let mut ge0 = Vec::with_capacity(n);
+        let mut gi0 = Vec::with_capacity(n);
+        for _ in 0..n {
+            v0.push(p.e_l + standard_normal(&mut ri) * 5.0 - 5.0);
+        }
+        for _ in 0..n {
+            ge0.push((standard_normal(&mut ri) * 1.5 + 4.0) * 10.0);
+        }
+        for _ in 0..n {
+            gi0.push((standard_normal(&mut ri) * 12.0 + 20.0) * 10.0);
+        }
+        Ok(Network {
+            steps: k as u64,
+            cfg,
+            ptr,
+            targets,
+            v0,
+            ge0,
+            gi0,
+        })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &NetworkConfig {
+        &self.cfg
+    }
+
+    /// Number of synapses.
+    pub fn synapses(&self) -> usize {
+        self.targets.len()
+    }
+
+    /// The targets of neuron `j` (ascending); empty for j out of range.
+    pub fn targets_of(&self, j: usize) -> &[u32] {
+        if j + 1 >= self.ptr.len() {
+            return &[];
+        }
+        &self.targets[self.ptr[j]..self.ptr[j + 1]]
+    }
+
+    /// Runs on [`crate::parallel::num_threads`] threads.
+    ///
+    /// # Errors
+    /// dt too large (blow-up detected, reported on `dt`).
+    pub fn run(&self) -> Result<NetworkRun> {
+        self.run_with_threads(crate::parallel::num_threads())
+    }
+
+    /// Runs on `threads` threads (at least 1; the result does not depend on it).
+    ///
+    /// # Errors
+    /// As [`run`](Self::run).
+    pub fn run_with_threads(&self, threads: usize) -> Result<NetworkRun> {
+        let n = self.v0.len();
+        let threads = threads.clamp(1, n.max(1));
+        // Contiguous ranges, multiples of 8 neurons (SIMD lanes).
+        let per = n.div_ceil(threads).div_ceil(8) * 8;
+        let ranges: Vec<(usize, usize)> = (0..threads)
+            .map(|t| ((t * per).min(n), ((t + 1) * per).min(n)))
+            .collect();
+        let lists: Vec<[Mutex<Vec<u32>>; 2]> = (0..threads)
+            .map(|_| [Mutex::new(Vec::new()), Mutex::new(Vec::new())])
+            .collect();
+        let barrier = SpinBarrier::new(threads);
+        let failed = AtomicBool::new(false);
+        let work =
+            |t: usize| -> Vec<(u64, u32)> { self.worker(ranges[t], t, &lists, &barrier, &failed) };
+        let parts: Vec<Vec<(u64, u32)>> = if threads == 1 {
+            vec![work(0)]
+        } else {
+            std::thread::scope(|s| {
+                let handles: Vec<_> = (1..threads).map(|t| s.spawn(move || work(t))).collect();
+                let mut parts = vec![work(0)];
+                for h in handles {
+                    parts.push(h.join().unwrap_or_default());
+                }
+                parts
+            })
+        };
+        if failed.load(Ordering::Acquire) {
+            return Err(super::single::blow_up(self.cfg.dt));
+        }
+        let mut all: Vec<(u64, u32)> = parts.into_iter().flatten().collect();
+        all.sort_unstable();
+        Ok(NetworkRun {
+            n_neurons: n,
+            duration_ms: self.steps as f64 * self.cfg.dt,
+            steps: self.steps,
+            times_ms: all.iter().map(|&(k, _)| k as f64 * self.cfg.dt).collect(),
+            neurons: all.iter().map(|&(_, j)| j).collect(),
+        })
+    }
+
+    /// One thread's share: update its neurons, publish its spikes, wait for
+    /// all, then add every spike's weights to its own targets.
+    fn worker(
+        &self,
+        (lo, hi): (usize, usize),
+        t: usize,
+        lists: &[[Mutex<Vec<u32>>; 2]],
+        barrier: &SpinBarrier,
+        failed: &AtomicBool,
+    ) -> Vec<(u64, u32)> {
+        let p = self.cfg.params;
+        let dt = self.cfg.dt;
+        let len = hi - lo;
+        let mut st = Block {
+            v: self.v0[lo..hi].to_vec(),
+            m: vec![0.0; len],
+            h: vec![0.0; len],
+            n: vec![0.0; len],
+            ge: self.ge0[lo..hi].to_vec(),
+            gi: self.gi0[lo..hi].to_vec(),
+        };
+        let mut last = vec![i64::MIN / 2; len];
+        let refr = (p.refractory / dt).round() as i64;
+        // This thread's targets of every source.
+        let mut my_ptr = Vec::with_capacity(self.ptr.len());
+        let mut my_tg: Vec<u32> = Vec::new();
+        my_ptr.push(0usize);
+        for j in 0..self.ptr.len().saturating_sub(1) {
+            let row = &self.targets[self.ptr[j]..self.ptr[j + 1]];
+            let a = row.partition_point(|&x| (x as usize) < lo);
+            let b = row.partition_point(|&x| (x as usize) < hi);
+            my_tg.extend(row[a..b].iter().map(|&x| x - lo as u32));
+            my_ptr.push(my_tg.len());
+        }
+        let n_exc = self.cfg.n_exc as usize;
+        let k_e = (-dt / p.tau_e).exp();
+        let k_i = (-dt / p.tau_i).exp();
+        let consts = Consts::new(&p, dt, k_e, k_i);
+        let mut spikes = Vec::new();
+        for k in 0..self.steps {
+            update(&mut st, &consts);
+            let thr = p.threshold;
+            let mut bad = false;
+            {
+                let mut out = match lists[t][(k & 1) as usize].lock() {
+                    Ok(g) => g,
+                    Err(e) => e.into_inner(),
+                };
+                out.clear();
+                for (i, (&v, last)) in st.v.iter().zip(last.iter_mut()).enumerate() {
+                    // NaN fails this comparison too.
+                    if v.abs().partial_cmp(&1000.0) != Some(std::cmp::Ordering::Less) {
+                        bad = true;
+                    }
+                    if v > thr && k as i64 - *last >= refr {
+                        *last = k as i64;
+                        out.push((lo + i) as u32);
+                        spikes.push((k, (lo + i) as u32));
+                    }
+                }
+            }
+            if bad {
+                failed.store(true, Ordering::Release);
+            }
+            barrier.wait();
+            if failed.load(Ordering::Acquire) {
+                break;
+            }
+            for list in lists {
+                let src = match list[(k & 1) as usize].lock() {
+                    Ok(g) => g,
+                    Err(e) => e.into_inner(),
+                };
+                for &j in src.iter() {
+                    let j = j as usize;
+                    let row = &my_tg[my_ptr[j]..my_ptr[j + 1]];
+                    if j < n_exc {
+                        for &x in row {
+                            st.ge[x as usize] += p.w_e;
+                        }
+                    } else {
+                        for &x in row {
+                            st.gi[x as usize] += p.w_i;
+                        }
+                    }
+                }
+            }
+        }
+        spikes
+    }
+}
+
+/// A thread's neurons, structure of arrays.
+struct Block {
+    v: Vec<f64>,
+    m: Vec<f64>,
+    h: Vec<f64>,
+    n: Vec<f64>,
+    ge: Vec<f64>,
+    gi: Vec<f64>,
+}
+
+#[derive(Clone, Copy)]
+struct Consts {
+    dt: f64,
+    inv_c: f64,
+    g_l: f64,
+    gle_l: f64,
+    e_e: f64,
+    e_i: f64,
+    g_na: f64,
+    e_na: f64,
+    g_kd: f64,
+    e_k: f64,
+    v_t: f64,
+    k_e: f64,
+    k_i: f64,
+}
+
+impl Consts {
+    fn new(p: &CobaParams, dt: f64, k_e: f64, k_i: f64) -> Self {
+        Consts {
+            dt,
+            inv_c: 1.0 / p.c_pf,
+            g_l: p.g_l,
+            gle_l: p.g_l * p.e_l,
+            e_e: p.e_e,
+            e_i: p.e_i,
+            g_na: p.g_na,
+            e_na: p.e_na,
+            g_kd: p.g_kd,
+            e_k: p.e_k,
+            v_t: p.v_t,
+            k_e,
+            k_i,
+        }
+    }
+}
+
+/// exp on [-700, 700] by plain arithmetic (vectorises); see [`exp1`].
+#[inline(always)]
+fn fexp(x: f64) -> f64 {
+    exp1(x.min(700.0))
+}
+
+/// The denominator of y / (e^y - 1) (Brian2's 1/exprel(y)): e^y - 1, or
+/// 1 near y = 0 where [`exprel_num`] takes the series instead.
+#[inline(always)]
+fn exprel_den(y: f64) -> f64 {
+    if y.abs() < 1e-5 {
+        1.0
+    } else {
+        fexp(y) - 1.0
+    }
+}
+
+/// y / (e^y - 1) from `inv_den` = 1 / [`exprel_den`]`(y)`; the series
+/// 1 - y/2 + y²/12 near 0 (error below 1e-21 there).
+#[inline(always)]
+fn exprel_num(y: f64, inv_den: f64) -> f64 {
+    if y.abs() < 1e-5 {
+        1.0 - 0.5 * y + y * y / 12.0
+    } else {
+        y * inv_den
+    }
+}
+
+/// Exponential Euler for one neuron (all variables from the old values).
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn neuron_step(
+    c: &Consts,
+    v: &mut f64,
+    m: &mut f64,
+    h: &mut f64,
+    n: &mut f64,
+    ge: &mut f64,
+    gi: &mut f64,
+) {
+    let (vv, mm, hh, nn, gge, ggi) = (*v, *m, *h, *n, *ge, *gi);
+    let u = vv - c.v_t;
+    // The three y/(e^y - 1) and 4/(1 + e^y) share one division: with
+    // r = 1/(d1 d2 d3 d4), 1/d1 = d2 d3 d4 r and so on (every d is >= 1e-5
+    // in magnitude and below e^40 for |v| < 1000 mV, so no overflow).
+    let y_am = (13.0 - u) * 0.25;
+    let y_bm = (u - 40.0) * 0.2;
+    let y_an = (15.0 - u) * 0.2;
+    let d_am = exprel_den(y_am);
+    let d_bm = exprel_den(y_bm);
+    let d_an = exprel_den(y_an);
+    let d_bh = 1.0 + fexp((40.0 - u) * 0.2);
+    let p12 = d_am * d_bm;
+    let p34 = d_an * d_bh;
+    let r = 1.0 / (p12 * p34);
+    let a_m = 1.28 * exprel_num(y_am, d_bm * p34 * r);
+    let b_m = 1.4 * exprel_num(y_bm, d_am * p34 * r);
+    let a_n = 0.16 * exprel_num(y_an, d_bh * p12 * r);
+    let b_h = 4.0 * (d_an * p12 * r);
+    let a_h = 0.128 * fexp((17.0 - u) * (1.0 / 18.0));
+    let b_n = 0.5 * fexp((10.0 - u) * 0.025);
+    // The gates' 1/(α+β) share one division too.
+    let s_m = a_m + b_m;
+    let s_h = a_h + b_h;
+    let s_n = a_n + b_n;
+    let q = 1.0 / (s_m * s_h * s_n);
+    let gate = |x: f64, a: f64, s: f64, inv_s: f64| {
+        let inf = a * inv_s;
+        inf + (x - inf) * fexp(-c.dt * s)
+    };
+    let gna = c.g_na * mm * mm * mm * hh;
+    let gk = c.g_kd * nn * nn * nn * nn;
+    let g = c.g_l + gge + ggi + gna + gk;
+    let vinf = (c.gle_l + gge * c.e_e + ggi * c.e_i + gna * c.e_na + gk * c.e_k) / g;
+    *v = vinf + (vv - vinf) * fexp(-c.dt * g * c.inv_c);
+    *m = gate(mm, a_m, s_m, s_h * s_n * q);
+    *h = gate(hh, a_h, s_h, s_m * s_n * q);
+    *n = gate(nn, a_n, s_n, s_m * s_h * q);
+    *ge = gge * c.k_e;
+    *gi = ggi * c.k_i;
+}
+
+#[inline(always)]
+fn update_generic(b: &mut Block, c: &Consts) {
+    let len = b.v.len();
+    let (v, m, h, n) = (
+        &mut b.v[..len],
+        &mut b.m[..len],
+        &mut b.h[..len],
+        &mut b.n[..len],
+    );
+    let (ge, gi) = (&mut b.ge[..len], &mut b.gi[..len]);
+    for i in 0..len {
+        neuron_step(
+            c, &mut v[i], &mut m[i], &mut h[i], &mut n[i], &mut ge[i], &mut gi[i],
+        );
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn update_avx2(b: &mut Block, c: &Consts) {
+    // The same operations as `update_generic`, in the same order (no fused
+    // multiply-adds: Rust never contracts), on 4 lanes: the same bits.
+    update_generic(b, c);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+unsafe fn update_avx512(b: &mut Block, c: &Consts) {
+    update_generic(b, c);
+}
+
+fn update(b: &mut Block, c: &Consts) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::is_x86_feature_detected!("avx512f") {
+            // SAFETY: the CPU has AVX-512F (checked just above).
+            unsafe { update_avx512(b, c) };
+            return;
+        }
+        if std::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2 (checked just above).
+            unsafe { update_avx2(b, c) };
+            return;
+        }
+    }
+    update_generic(b, c);
+}
+
+/// A barrier for a fixed team that meets once per time step: it spins for
+/// about 20 us (a step takes tens of microseconds, far too short for a
+/// sleeping barrier), yields for up to 2 ms, then sleeps on a condition
+/// variable (so a partner descheduled for long is not waited for by burning
+/// a core).
+struct SpinBarrier {
+    n: usize,
+    count: AtomicUsize,
+    generation: AtomicUsize,
+    sleepers: AtomicUsize,
+    lock: Mutex<()>,
+    cv: std::sync::Condvar,
+}
+
+impl SpinBarrier {
+    fn new(n: usize) -> Self {
+        SpinBarrier {
+            n,
+            count: AtomicUsize::new(0),
+            generation: AtomicUsize::new(0),
+            sleepers: AtomicUsize::new(0),
+            lock: Mutex::new(()),
+            cv: std::sync::Condvar::new(),
+        }
+    }
+
+    fn wait(&self) {
+        if self.n <= 1 {
+            return;
+        }
+        let g = self.generation.load(Ordering::SeqCst);
+        if self.count.fetch_add(1, Ordering::AcqRel) + 1 == self.n {
+            self.count.store(0, Ordering::Relaxed);
+            self.generation.fetch_add(1, Ordering::SeqCst);
+            if self.sleepers.load(Ordering::SeqCst) > 0 {
+                let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+                self.cv.notify_all();
+            }
+            return;
+        }
+        // Spin for about 20 us, then yield for up to 2 ms, then sleep.
+        let start = std::time::Instant::now();
+        let mut i = 0u32;
+        loop {
+            if self.generation.load(Ordering::Acquire) != g {
+                return;
+            }
+            i = i.wrapping_add(1);
+            if !i.is_multiple_of(64) {
+                std::hint::spin_loop();
+                continue;
+            }
+            let waited = start.elapsed();
+            if waited > std::time::Duration::from_millis(2) {
+                break;
+            }
+            if waited > std::time::Duration::from_micros(20) {
+                std::thread::yield_now();
+            }
+        }
+        let mut guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+        self.sleepers.fetch_add(1, Ordering::SeqCst);
+        while self.generation.load(Ordering::SeqCst) == g {
+            guard = self.cv.wait(guard).unwrap_or_else(|e| e.into_inner());
+        }
+        self.sleepers.fetch_sub(1, Ordering::SeqCst);
+    }
+}

@@ -1,0 +1,404 @@
+//! One HH neuron driven by a constant current and Poisson pulses.
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+use super::model::{HhParams, Rates, State};
+use super::poisson::{counts_per_step, source_trains, PoissonInput, SourceSpike};
+use super::spikes::upward_crossings;
+use crate::error::{check, NumlabError, Result};
+
+/// The time integrator of the membrane equations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum Method {
+    /// Forward Euler on all four variables (the questioner's): order 1;
+    /// too large a dt blows up, which [`simulate`] detects.
+    Euler,
+    /// Exponential Euler (Rush-Larsen): each gate, and V with the gates held,
+    /// solved exactly over the step with frozen rates; order 1, stable for
+    /// much larger steps.
+    ExpEuler,
+    /// Classic fourth-order Runge-Kutta: order 4.
+    Rk4,
+}
+
+impl Method {
+    /// All three, in the order above.
+    pub const ALL: [Method; 3] = [Method::Euler, Method::ExpEuler, Method::Rk4];
+
+    /// The command-line name: `euler`, `exp-euler`, `rk4`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::Euler => "euler",
+            Method::ExpEuler => "exp-euler",
+            Method::Rk4 => "rk4",
+        }
+    }
+}
+
+impl std::fmt::Display for Method {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for Method {
+    type Err = NumlabError;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "euler" => Ok(Method::Euler),
+            "exp-euler" | "exponential-euler" | "rush-larsen" => Ok(Method::ExpEuler),
+            "rk4" => Ok(Method::Rk4),
+            _ => Err(NumlabError::UnknownName {
+                name: "method",
+                value: s.to_string(),
+                expected: "euler, exp-euler, rk4",
+            }),
+        }
+    }
+}
+
+/// One step of `method` of length `dt` (ms) at applied current `i_app` (uA/cm^2).
+#[inline]
+pub fn step(p: &HhParams, s: &State, i_app: f64, dt: f64, method: Method) -> State {
+    match method {
+        Method::Euler => {
+            let d = p.derivative(s, i_app);
+            State {
+                v: s.v + dt * d.v,
+                m: s.m + dt * d.m,
+                h: s.h + dt * d.h,
+                n: s.n + dt * d.n,
+            }
+        }
+        Method::ExpEuler => {
+            let r = Rates::at(s.v);
+            let gate = |x: f64, a: f64, b: f64| {
+                let k = a + b;
+                let inf = a / k;
+                inf + (x - inf) * (-dt * k).exp()
+            };
+            let gna = p.g_na * s.m * s.m * s.m * s.h;
+            let gk = p.g_k * s.n * s.n * s.n * s.n;
+            let g = gna + gk + p.g_l;
+            let v = if g > 0.0 {
+                let vinf = (i_app + gna * p.e_na + gk * p.e_k + p.g_l * p.e_l) / g;
+                vinf + (s.v - vinf) * (-dt * g / p.c_m).exp()
+            } else {
+                s.v + dt * i_app / p.c_m
+            };
+            State {
+                v,
+                m: gate(s.m, r.alpha_m, r.beta_m),
+                h: gate(s.h, r.alpha_h, r.beta_h),
+                n: gate(s.n, r.alpha_n, r.beta_n),
+            }
+        }
+        Method::Rk4 => {
+            let add = |a: &State, k: &State, f: f64| State {
+                v: a.v + f * k.v,
+                m: a.m + f * k.m,
+                h: a.h + f * k.h,
+                n: a.n + f * k.n,
+            };
+            let k1 = p.derivative(s, i_app);
+            let k2 = p.derivative(&add(s, &k1, dt / 2.0), i_app);
+            let k3 = p.derivative(&add(s, &k2, dt / 2.0), i_app);
+            let k4 = p.derivative(&add(s, &k3, dt), i_app);
+            State {
+                v: s.v + dt / 6.0 * (k1.v + 2.0 * k2.v + 2.0 * k3.v + k4.v),
+                m: s.m + dt / 6.0 * (k1.m + 2.0 * k2.m + 2.0 * k3.m + k4.m),
+                h: s.h + dt / 6.0 * (k1.h + 2.0 * k2.h + 2.0 * k3.h + k4.h),
+                n: s.n + dt / 6.0 * (k1.n + 2.0 * k2.n + 2.0 * k3.n + k4.n),
+            }
+        }
+    }
+}
+
+/// The largest number of steps one run takes (5e9: 50,000 s at dt = 0.01 ms
+/// would not fit in memory anyway when recorded).
+pub const MAX_STEPS: u64 = 5_000_000_000;
+
+/// The most steps a run records traces for (4 traces of 8 bytes per step:
+/// 640 MB at this limit).
+pub const MAX_RECORDED_STEPS: u64 = 20_000_000;
+
+/// |V| above this (mV), or a gate outside [-1, 2], or a non-finite value,
+/// means the integration blew up: dt is too large for the method.
+pub const BLOW_UP_MV: f64 = 1000.0;
+
+/// The blow-up error, naming dt.
+pub(crate) fn blow_up(dt: f64) -> NumlabError {
+    NumlabError::invalid(
+        "dt",
+        dt,
+        "too large for the integrator: the solution blew up (|V| > 1000 mV, a gate outside [-1, 2], or not finite); take a smaller dt or --method exp-euler",
+    )
+}
+
+#[inline]
+pub(crate) fn blown(s: &State) -> bool {
+    !(s.v.abs() <= BLOW_UP_MV
+        && s.m >= -1.0
+        && s.m <= 2.0
+        && s.h >= -1.0
+        && s.h <= 2.0
+        && s.n >= -1.0
+        && s.n <= 2.0)
+}
+
+/// A simulation of one neuron.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Config {
+    /// The membrane.
+    pub params: HhParams,
+    /// Integrator.
+    pub method: Method,
+    /// Time step (ms).
+    pub dt: f64,
+    /// Duration (ms); the run takes round(duration/dt) steps.
+    pub duration: f64,
+    /// Applied current I_app (uA/cm^2), on from t = 0.
+    pub current: f64,
+    /// Poisson drive, if any.
+    pub input: Option<PoissonInput>,
+    /// Spike threshold (mV) for upward crossings.
+    pub threshold: f64,
+    /// Seed of the input's ChaCha8 stream.
+    pub seed: u64,
+    /// Record V, m, h, n at every step (otherwise only spikes are kept).
+    pub record: bool,
+    /// Draw per-source spike trains (for a raster) instead of per-step binomial counts.
+    pub raster: bool,
+    /// Start state; `None` is the resting state at zero current.
+    pub start: Option<State>,
+}
+
+impl Default for Config {
+    /// The questioner's scenario: I_app = 3 uA/cm^2, their 100 inputs at 10 Hz,
+    /// p = 0.5, 300 ms at dt = 0.01 ms, forward Euler, threshold 0 mV, traces recorded.
+    fn default() -> Self {
+        Config {
+            params: HhParams::default(),
+            method: Method::Euler,
+            dt: 0.01,
+            duration: 300.0,
+            current: 3.0,
+            input: Some(PoissonInput::default()),
+            threshold: 0.0,
+            seed: 5,
+            record: true,
+            raster: false,
+            start: None,
+        }
+    }
+}
+
+/// What a run gives.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Run {
+    /// Time step (ms).
+    pub dt: f64,
+    /// Steps taken; recorded traces hold steps + 1 values (t = 0 included).
+    pub steps: u64,
+    /// V (mV) at t_i = i·dt, when recorded.
+    pub v: Vec<f64>,
+    /// m at t_i, when recorded.
+    pub m: Vec<f64>,
+    /// h at t_i, when recorded.
+    pub h: Vec<f64>,
+    /// n at t_i, when recorded.
+    pub n: Vec<f64>,
+    /// Spike times (ms): upward threshold crossings, interpolated within the step.
+    pub spikes_ms: Vec<f64>,
+    /// The per-source trains (excitatory sources 0..N_e, inhibitory N_e..N_e+N_i), when asked for.
+    pub raster: Vec<SourceSpike>,
+    /// Transmitted excitatory pulses in total.
+    pub pulses_exc: u64,
+    /// Transmitted inhibitory pulses in total.
+    pub pulses_inh: u64,
+}
+
+impl Run {
+    /// t_i = i·dt (ms) for every recorded sample.
+    pub fn t(&self) -> Vec<f64> {
+        (0..self.v.len()).map(|i| i as f64 * self.dt).collect()
+    }
+
+    /// The firing rate over the run (Hz).
+    pub fn rate_hz(&self) -> f64 {
+        self.spikes_ms.len() as f64 / (self.steps as f64 * self.dt / 1000.0)
+    }
+
+    /// I_Na, I_K, I_L (uA/cm^2) at every recorded sample.
+    pub fn currents(&self, p: &HhParams) -> [Vec<f64>; 3] {
+        let mut out = [
+            Vec::with_capacity(self.v.len()),
+            Vec::with_capacity(self.v.len()),
+            Vec::with_capacity(self.v.len()),
+        ];
+        for i in 0..self.v.len() {
+            let c = p.currents(&State {
+                v: self.v[i],
+                m: self.m[i],
+                h: self.h[i],
+                n: self.n[i],
+            });
+            out[0].push(c.i_na);
+            out[1].push(c.i_k);
+            out[2].push(c.i_l);
+        }
+        out
+    }
+}
+
+impl Config {
+    /// The number of steps: round(duration / dt).
+    ///
+    /// # Errors
+    /// dt not finite or <= 0; duration not finite or < 0; more than [`MAX_STEPS`].
+    pub fn steps(&self) -> Result<u64> {
+        check::positive("dt", self.dt)?;
+        if !(self.duration.is_finite() && self.duration >= 0.0) {
+            return Err(NumlabError::invalid(
+                "duration",
+                self.duration,
+                "must be finite and >= 0 (ms)",
+            ));
+        }
+        let k = (self.duration / self.dt).round();
+        if k > MAX_STEPS as f64 {
+            return Err(NumlabError::invalid(
+                "dt",
+                self.dt,
+                "too small for the duration: more than 5e9 steps",
+            ));
+        }
+        Ok(k as u64)
+    }
+
+    /// Checks everything.
+    ///
+    /// # Errors
+    /// As [`steps`](Self::steps), [`HhParams::validate`], [`PoissonInput::validate`];
+    /// current or threshold not finite; a start state that is not finite;
+    /// more than [`MAX_RECORDED_STEPS`] steps with `record` (on `duration`).
+    pub fn validate(&self) -> Result<u64> {
+        self.params.validate()?;
+        let steps = self.steps()?;
+        check::finite("current", self.current)?;
+        check::finite("threshold", self.threshold)?;
+        if self.record && steps > MAX_RECORDED_STEPS {
+            return Err(NumlabError::invalid(
+                "duration",
+                self.duration,
+                "too long to record at this dt: more than 2e7 steps (shorten the duration, raise dt, or do not record the trace)",
+            ));
+        }
+        if let Some(s) = &self.start {
+            check::all_finite("start", &[s.v, s.m, s.h, s.n])?;
+        }
+        if let Some(inp) = &self.input {
+            inp.validate()?;
+            inp.step_probability(self.dt)?;
+        }
+        Ok(steps)
+    }
+}
+
+/// Runs one neuron: starts from `cfg.start` (default: the resting state at
+/// zero current), applies the current and the inputs from t = 0. In each step
+/// the membrane is advanced by `cfg.method`, then the step's transmitted
+/// pulses move V by their weights. Spikes are upward crossings of
+/// `cfg.threshold`.
+///
+/// # Errors
+/// Bad configuration (see [`Config::validate`]); dt too large for the method
+/// (blow-up detected, reported on `dt`).
+pub fn simulate(cfg: &Config) -> Result<Run> {
+    let steps = cfg.validate()?;
+    let p = cfg.params;
+    let mut s = match cfg.start {
+        Some(s) => s,
+        None => p.resting_state(0.0)?,
+    };
+    let dt = cfg.dt;
+    let record = cfg.record;
+    let cap = if record { steps as usize + 1 } else { 0 };
+    let mut run = Run {
+        dt,
+        steps,
+        v: Vec::with_capacity(cap),
+        m: Vec::with_capacity(cap),
+        h: Vec::with_capacity(cap),
+        n: Vec::with_capacity(cap),
+        spikes_ms: Vec::new(),
+        raster: Vec::new(),
+        pulses_exc: 0,
+        pulses_inh: 0,
+    };
+    if record {
+        run.v.push(s.v);
+        run.m.push(s.m);
+        run.h.push(s.h);
+        run.n.push(s.n);
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed);
+    // Per-step pulse counts: binomial draws, or from per-source trains.
+    let mut trains_exc = Vec::new();
+    let mut trains_inh = Vec::new();
+    let samplers = match (&cfg.input, cfg.raster) {
+        (Some(inp), false) => Some(inp.samplers(dt)?),
+        (Some(inp), true) => {
+            let q = inp.step_probability(dt)?;
+            let e = source_trains(inp.n_exc, q, inp.p, steps, &mut rng)?;
+            let mut i = source_trains(inp.n_inh, q, inp.p, steps, &mut rng)?;
+            trains_exc = counts_per_step(&e, steps as usize);
+            trains_inh = counts_per_step(&i, steps as usize);
+            for sp in &mut i {
+                sp.source += inp.n_exc as u32;
+            }
+            let mut all = e;
+            all.extend(i);
+            all.sort_unstable_by_key(|s| (s.step, s.source));
+            run.raster = all;
+            None
+        }
+        (None, _) => None,
+    };
+    let (w_exc, w_inh) = cfg
+        .input
+        .map_or((0.0, 0.0), |i| (i.weight_mv, -i.k_inh * i.weight_mv));
+    let has_input = cfg.input.is_some();
+    let thr = cfg.threshold;
+    for k in 0..steps {
+        let prev = s.v;
+        s = step(&p, &s, cfg.current, dt, cfg.method);
+        if has_input {
+            let (ne, ni) = match &samplers {
+                Some((be, bi)) => (be.sample(&mut rng), bi.sample(&mut rng)),
+                None => (trains_exc[k as usize] as u64, trains_inh[k as usize] as u64),
+            };
+            if ne | ni != 0 {
+                s.v += w_exc * ne as f64 + w_inh * ni as f64;
+                run.pulses_exc += ne;
+                run.pulses_inh += ni;
+            }
+        }
+        if blown(&s) {
+            return Err(super::single::blow_up(dt));
+        }
+        if prev < thr && s.v >= thr {
+            run.spikes_ms
+                .push(dt * (k as f64 + (thr - prev) / (s.v - prev)));
+        }
+        if record {
+            run.v.push(s.v);
+            run.m.push(s.m);
+            run.h.push(s.h);
+            run.n.push(s.n);
+        }
+    }
+    debug_assert!(!record || run.spikes_ms == upward_crossings(&run.v, 0.0, dt, thr));
+    Ok(run)
+}

@@ -1,0 +1,250 @@
+//! `numlab neuron` and `numlab network`: one HH neuron under Poisson input,
+//! and the COBAHH network (study 05).
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+use numlab_core::neuron::{simulate, Config, Method, Network, NetworkConfig, PoissonInput};
+
+use crate::table::{csv_text, float, write_atomic};
+
+/// Arguments of `numlab neuron`.
+#[derive(Args)]
+pub struct NeuronArgs {
+    /// Applied current I_app (uA/cm^2), on from t = 0.
+    #[arg(
+        long,
+        value_name = "UA_PER_CM2",
+        default_value_t = 3.0,
+        allow_negative_numbers = true
+    )]
+    current: f64,
+    /// Excitatory Poisson sources N_e.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 80,
+        allow_negative_numbers = true
+    )]
+    excitatory: i64,
+    /// Inhibitory Poisson sources N_i (each pulse weighs -4 x --weight, the questioner's K).
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 20,
+        allow_negative_numbers = true
+    )]
+    inhibitory: i64,
+    /// Firing rate of every source (Hz).
+    #[arg(
+        long,
+        value_name = "HZ",
+        default_value_t = 10.0,
+        allow_negative_numbers = true
+    )]
+    rate: f64,
+    /// Transmission probability of each spike, in [0, 1].
+    #[arg(
+        long,
+        value_name = "P",
+        default_value_t = 0.5,
+        allow_negative_numbers = true
+    )]
+    p: f64,
+    /// Voltage jump of one excitatory pulse (mV; the questioner's G_ex).
+    #[arg(
+        long,
+        value_name = "MV",
+        default_value_t = 1.0,
+        allow_negative_numbers = true
+    )]
+    weight: f64,
+    /// Duration (ms).
+    #[arg(
+        long,
+        value_name = "MS",
+        default_value_t = 300.0,
+        allow_negative_numbers = true
+    )]
+    duration: f64,
+    /// Time step (ms).
+    #[arg(
+        long,
+        value_name = "MS",
+        default_value_t = 0.01,
+        allow_negative_numbers = true
+    )]
+    dt: f64,
+    /// Integrator: euler (the questioner's), exp-euler (Rush-Larsen) or rk4.
+    #[arg(long, value_name = "METHOD", default_value = "euler")]
+    method: String,
+    /// Spike threshold (mV): upward crossings, interpolated within the step.
+    #[arg(
+        long,
+        value_name = "MV",
+        default_value_t = 0.0,
+        allow_negative_numbers = true
+    )]
+    threshold: f64,
+    /// Seed of the input's random stream.
+    #[arg(long, value_name = "S", default_value_t = 5)]
+    seed: u64,
+    /// Write the trace t,V,m,h,n,I_Na,I_K,I_L (ms, mV, 1, uA/cm^2) to this CSV file.
+    #[arg(long, value_name = "TRACE.csv")]
+    output: Option<PathBuf>,
+    /// Print {"spikes_ms": [...], "rate_hz", "steps"}.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Arguments of `numlab network`.
+#[derive(Args)]
+pub struct NetworkArgs {
+    /// Biological time to simulate (ms).
+    #[arg(
+        long,
+        value_name = "MS",
+        default_value_t = 1000.0,
+        allow_negative_numbers = true
+    )]
+    duration: f64,
+    /// Seed of the connectivity and the initial state.
+    #[arg(long, value_name = "S", default_value_t = 2007)]
+    seed: u64,
+    /// Write the spikes t,neuron (ms, 0-based index; 0..3199 excitatory) to this CSV file.
+    #[arg(long, value_name = "SPIKES.csv")]
+    output: Option<PathBuf>,
+    /// Print {"mean_rate_hz", "spikes", "neurons", "synapses", "duration_ms", "steps", "seconds"}.
+    #[arg(long)]
+    json: bool,
+}
+
+/// The library's error, led by the flag that set the parameter it names.
+fn flag_error(e: numlab_core::NumlabError) -> String {
+    let flag = match &e {
+        numlab_core::NumlabError::InvalidParameter { name, .. } => match *name {
+            "dt" => Some("--dt"),
+            "duration" => Some("--duration"),
+            "current" => Some("--current"),
+            "excitatory" => Some("--excitatory"),
+            "inhibitory" => Some("--inhibitory"),
+            "rate" => Some("--rate"),
+            "p" => Some("--p"),
+            "weight" => Some("--weight"),
+            "threshold" => Some("--threshold"),
+            _ => None,
+        },
+        numlab_core::NumlabError::UnknownName { name: "method", .. } => Some("--method"),
+        _ => None,
+    };
+    match flag {
+        Some(f) => format!("{f}: {e}"),
+        None => e.to_string(),
+    }
+}
+
+/// Runs one neuron.
+pub fn neuron(a: NeuronArgs) -> Result<(), String> {
+    let method: Method = a.method.parse().map_err(flag_error)?;
+    let input = PoissonInput::new(a.excitatory, a.inhibitory, a.rate, a.p, a.weight, 4.0)
+        .map_err(flag_error)?;
+    let cfg = Config {
+        method,
+        dt: a.dt,
+        duration: a.duration,
+        current: a.current,
+        input: Some(input),
+        threshold: a.threshold,
+        seed: a.seed,
+        record: a.output.is_some(),
+        ..Config::default()
+    };
+    let run = simulate(&cfg).map_err(flag_error)?;
+    if let Some(path) = &a.output {
+        let t = run.t();
+        let [ina, ik, il] = run.currents(&cfg.params);
+        let text = csv_text(
+            &["t", "V", "m", "h", "n", "I_Na", "I_K", "I_L"],
+            &[&t, &run.v, &run.m, &run.h, &run.n, &ina, &ik, &il],
+        );
+        write_atomic(path, text.as_bytes())?;
+    }
+    let mut out = std::io::stdout().lock();
+    let res = if a.json {
+        let v = serde_json::json!({
+            "spikes_ms": run.spikes_ms,
+            "rate_hz": run.rate_hz(),
+            "steps": run.steps,
+        });
+        writeln!(out, "{v}")
+    } else {
+        let times: Vec<String> = run.spikes_ms.iter().map(|&t| float(t)).collect();
+        writeln!(
+            out,
+            "{} spikes in {} ms ({} Hz), {} steps of {} ms ({}); {} excitatory and {} inhibitory pulses transmitted\nspike times (ms): {}",
+            run.spikes_ms.len(),
+            float(run.steps as f64 * run.dt),
+            float(run.rate_hz()),
+            run.steps,
+            float(run.dt),
+            method,
+            run.pulses_exc,
+            run.pulses_inh,
+            times.join(" ")
+        )
+    };
+    res.map_err(|e| format!("stdout: {e}"))
+}
+
+/// Runs the COBAHH network.
+pub fn network(a: NetworkArgs) -> Result<(), String> {
+    let net = Network::new(NetworkConfig {
+        duration: a.duration,
+        seed: a.seed,
+        ..NetworkConfig::default()
+    })
+    .map_err(|e| match e {
+        numlab_core::NumlabError::InvalidParameter {
+            name: "duration", ..
+        } => {
+            format!("--duration: {e}")
+        }
+        e => e.to_string(),
+    })?;
+    let start = std::time::Instant::now();
+    let run = net.run().map_err(|e| e.to_string())?;
+    let seconds = start.elapsed().as_secs_f64();
+    if let Some(path) = &a.output {
+        let neurons: Vec<f64> = run.neurons.iter().map(|&j| j as f64).collect();
+        let text = csv_text(&["t", "neuron"], &[&run.times_ms, &neurons]);
+        write_atomic(path, text.as_bytes())?;
+    }
+    let mut out = std::io::stdout().lock();
+    let res = if a.json {
+        let v = serde_json::json!({
+            "mean_rate_hz": run.mean_rate_hz(),
+            "spikes": run.times_ms.len(),
+            "neurons": run.n_neurons,
+            "synapses": net.synapses(),
+            "duration_ms": run.duration_ms,
+            "steps": run.steps,
+            "seconds": seconds,
+        });
+        writeln!(out, "{v}")
+    } else {
+        writeln!(
+            out,
+            "COBAHH: {} neurons, {} synapses, {} ms in {:.3} s ({:.1}x real time on {} threads): {} spikes, mean rate {:.3} Hz",
+            run.n_neurons,
+            net.synapses(),
+            float(run.duration_ms),
+            seconds,
+            if seconds > 0.0 { run.duration_ms / 1000.0 / seconds } else { f64::INFINITY },
+            numlab_core::parallel::num_threads(),
+            run.times_ms.len(),
+            run.mean_rate_hz()
+        )
+    };
+    res.map_err(|e| format!("stdout: {e}"))
+}
