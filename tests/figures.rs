@@ -208,3 +208,32 @@ fn study_05_figures_are_reproducible() {
     assert!(sa.contains("### Measured on this machine"));
     assert_eq!(deterministic_part(&sa), deterministic_part(&sb));
 }
+
+#[test]
+fn study_04_figures_are_reproducible() {
+    let dir = scratch("figures-04");
+    for (out, threads) in [("a", "1"), ("b", "3")] {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_numlab"))
+            .args(["figures", "--study", "xcorr", "--out", out])
+            .current_dir(&dir)
+            .env("NUMLAB_THREADS", threads)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let (a, b) = (files(&dir.join("a")), files(&dir.join("b")));
+    for name in ["04-correlation-peak", "04-alignment", "04-accuracy"] {
+        for ext in ["svg", "png"] {
+            let f = format!("{name}.{ext}");
+            assert!(a.contains_key(&f), "{f} missing");
+            assert!(a[&f] == b[&f], "{f} differs between 1 and 3 threads");
+        }
+    }
+    let summary = String::from_utf8_lossy(&a["summary.md"]).into_owned();
+    assert!(summary.contains("## 04 Time shift"));
+    // The answers' numbers are recomputed, not typed in.
+    assert!(summary.contains("47.86°") && summary.contains("49.78°"));
+    assert!(summary.contains("lag = -100"));
+    assert!(summary.contains("1.000814 s"));
+    assert_eq!(summary, String::from_utf8_lossy(&b["summary.md"]));
+}
