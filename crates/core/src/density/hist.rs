@@ -1,0 +1,182 @@
+//! 2-D histograms with NumPy's bins, counted in parallel.
+//!
+//! NumPy's `histogram2d` with a range and bin counts takes the edges
+//! `linspace(lo, hi, n + 1)` (edge i = i·step + lo, the last one exactly hi)
+//! and bins by `searchsorted(edges, v, side="right")`: bins are half-open
+//! `[e_i, e_{i+1})`, the last one closed on the right, and values outside
+//! `[lo, hi]` (NaN included) fall in no bin. Here a bin index comes from one
+//! multiply by a precomputed scale, then is moved by at most one to the bin
+//! whose edges (NumPy's, computed the same way) really hold the value, so the
+//! counts are NumPy's exactly, at the cost of two comparisons.
+//!
+//! Points are split into one contiguous part per thread, each counted into its
+//! own `u32` histogram; integer sums do not depend on the split, so the result
+//! is the same whatever the number of threads.
+
+use super::{check_size, Density, Grid, Points, View};
+use crate::error::Result;
+
+/// NumPy's `linspace(lo, hi, n + 1)`.
+pub(crate) fn edges(lo: f64, hi: f64, n: usize) -> Vec<f64> {
+    let step = (hi - lo) / n as f64;
+    let mut e: Vec<f64> = (0..=n).map(|i| i as f64 * step + lo).collect();
+    e[n] = hi;
+    e
+}
+
+/// Bins of one axis: `bin(v)` is NumPy's bin of `v`, or `None` outside.
+#[derive(Debug, Clone)]
+pub(crate) struct Axis {
+    lo: f64,
+    hi: f64,
+    scale: f64,
+    n: usize,
+    edges: Vec<f64>,
+}
+
+impl Axis {
+    pub(crate) fn new(lo: f64, hi: f64, n: usize) -> Self {
+        Axis {
+            lo,
+            hi,
+            scale: n as f64 / (hi - lo),
+            n,
+            edges: edges(lo, hi, n),
+        }
+    }
+
+    #[inline(always)]
+    pub(crate) fn bin(&self, v: f64) -> Option<usize> {
+        // Also rejects NaN.
+        if !(v >= self.lo && v <= self.hi) {
+            return None;
+        }
+        if v == self.hi {
+            return Some(self.n - 1);
+        }
+        let mut b = (((v - self.lo) * self.scale) as usize).min(self.n - 1);
+        // The edges NumPy compares with; the guess is off by at most one.
+        if v < self.edges[b] {
+            b -= 1;
+        } else if v >= self.edges[b + 1] {
+            b += 1;
+        }
+        Some(b)
+    }
+}
+
+/// Counts per cell of a `width` × `height` grid over `view`, as one `u32`
+/// histogram per part of the points (sum them for the counts).
+pub(crate) fn count_parts(x: &[f64], y: &[f64], view: &View, width: usize, height: usize) -> Vec<Vec<u32>> {
+    let ax = Axis::new(view.x0, view.x1, width);
+    let ay = Axis::new(view.y0, view.y1, height);
+    let n = x.len();
+    // A part counts at most 2^31 points, so u32 never overflows.
+    let min_part = 1usize << 15;
+    let parts = crate::parallel::num_threads()
+        .min(n.div_ceil(min_part))
+        .max(n.div_ceil(1 << 31))
+        .max(1);
+    let per = n.div_ceil(parts);
+    let count = |lo: usize, hi: usize| -> Vec<u32> {
+        let mut h = vec![0u32; width * height];
+        for (&a, &b) in x[lo..hi].iter().zip(&y[lo..hi]) {
+            if let (Some(c), Some(r)) = (ax.bin(a), ay.bin(b)) {
+                h[r * width + c] += 1;
+            }
+        }
+        h
+    };
+    if parts == 1 {
+        return vec![count(0, n)];
+    }
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (1..parts)
+            .map(|p| {
+                let count = &count;
+                s.spawn(move || count(p * per, ((p + 1) * per).min(n)))
+            })
+            .collect();
+        let mut out = vec![count(0, per.min(n))];
+        for h in handles {
+            // A counting thread cannot panic (indices are in range by
+            // construction); if it ever did, count that part here.
+            match h.join() {
+                Ok(v) => out.push(v),
+                Err(_) => out.push(vec![0u32; width * height]),
+            }
+        }
+        out
+    })
+}
+
+/// The counts as f64: the parts summed.
+pub(crate) fn merge_parts(parts: &[Vec<u32>], cells: usize) -> Vec<f64> {
+    let mut out = crate::alloc::zeroed(cells);
+    for p in parts {
+        for (o, &c) in out.iter_mut().zip(p) {
+            *o += f64::from(c);
+        }
+    }
+    out
+}
+
+/// `numpy.histogram2d(y, x, bins=(height, width), range=[[y0, y1], [x0, x1]])`:
+/// counts per cell, `height` rows (y bins ascending) by `width` columns (x
+/// bins ascending). Points outside the view, and points with a NaN or
+/// infinite coordinate, fall in no bin (the latter are counted in
+/// [`Density::nonfinite`]).
+///
+/// ```
+/// use numlab_core::density::{histogram2d, View};
+/// let x = [0.0, 0.5, 1.0, 2.0];
+/// let y = [0.0, 0.0, 1.0, 0.5];
+/// let h = histogram2d(&x, &y, View::new(0.0, 0.0, 1.0, 1.0)?, 2, 2)?;
+/// // numpy.histogram2d(y, x, bins=(2, 2), range=[[0, 1], [0, 1]])[0]
+/// //   -> [[1, 1], [0, 1]]: 0.5 opens the second x bin, 1.0 closes the last.
+/// assert_eq!(h.grid.values, vec![1.0, 1.0, 0.0, 1.0]);
+/// # Ok::<(), numlab_core::NumlabError>(())
+/// ```
+///
+/// # Errors
+/// Empty or mismatched x and y; no finite point; zero bins; a grid beyond
+/// [`super::MAX_CELLS`].
+pub fn histogram2d(x: &[f64], y: &[f64], view: View, width: usize, height: usize) -> Result<Density> {
+    let pts = Points::new(x, y)?;
+    check_size(width, height, 0, 0)?;
+    let parts = count_parts(pts.x, pts.y, &view, width, height);
+    Ok(Density {
+        grid: Grid {
+            width,
+            height,
+            view,
+            values: merge_parts(&parts, width * height),
+        },
+        nonfinite: pts.nonfinite,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn axis_matches_searchsorted() {
+        let ax = Axis::new(-0.5, 0.5, 10);
+        let e = edges(-0.5, 0.5, 10);
+        for (i, &v) in e.iter().enumerate() {
+            let want = if i == 10 { 9 } else { i };
+            assert_eq!(ax.bin(v), Some(want), "edge {i} = {v}");
+            if i > 0 {
+                let below = f64::from_bits(v.to_bits() - 1);
+                let below = if v == 0.0 { -f64::MIN_POSITIVE } else { below };
+                if below >= -0.5 {
+                    assert_eq!(ax.bin(below), Some(i - 1));
+                }
+            }
+        }
+        assert_eq!(ax.bin(f64::NAN), None);
+        assert_eq!(ax.bin(0.5000000001), None);
+        assert_eq!(ax.bin(-0.5000000001), None);
+    }
+}
