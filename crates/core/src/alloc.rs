@@ -23,9 +23,17 @@ pub(crate) fn zeroed(n: usize) -> Vec<f64> {
     v
 }
 
+/// [`zeroed`] for `u32` (cell indices of the density binning).
+pub(crate) fn zeroed_u32(n: usize) -> Vec<u32> {
+    let v = vec![0u32; n];
+    #[cfg(target_os = "linux")]
+    advise_huge(&v);
+    v
+}
+
 /// `madvise(MADV_HUGEPAGE)` on the 2 MiB-aligned pages inside `v`.
 #[cfg(target_os = "linux")]
-fn advise_huge(v: &[f64]) {
+fn advise_huge<T>(v: &[T]) {
     const HUGE: usize = 2 << 20;
     let bytes = std::mem::size_of_val(v);
     if bytes < HUGE_MIN_BYTES {

@@ -10,6 +10,7 @@
 //! Every workload checks its accuracy against the reference after timing; a
 //! workload counts only when it is accurate.
 
+use numlab_core::density;
 use numlab_core::signals;
 use numlab_core::smoothing::{
     gaussian_flatten, nadaraya_watson, reference, Cutoff, EdgeMode, GaussianSmoother, Method,
@@ -57,6 +58,8 @@ enum Kind {
     AmplitudeSpectrum { n: usize, dt: f64 },
     Leapfrog { n: usize, steps: u64, cfl: f64 },
     ConvergenceSweep,
+    Density { n: usize, size: usize, sigma: f64 },
+    Kde { n: usize, size: usize },
 }
 
 /// Every workload, in BENCHMARKS.md order.
@@ -97,6 +100,27 @@ pub const WORKLOADS: &[Workload] = &[
         tolerance: 1e-9,
         error_kind: "max relative diff of the final recorded L2 errors to the direct evaluation (libm cos per point)",
         kind: Kind::ConvergenceSweep,
+    },
+    Workload {
+        name: "density-30k-256",
+        about: "gaussian_density: 30,000 seeded uniform points on [0, 1]², view [0, 1]², 256x256 histogram (padded by the kernel radius) + Gaussian blur sigma 10 px, truncate 4 (x, y inputs)",
+        tolerance: 1e-10,
+        error_kind: "max abs diff to the direct convolution of the padded histogram (plain separable loops) / peak",
+        kind: Kind::Density { n: 30_000, size: 256, sigma: 10.0 },
+    },
+    Workload {
+        name: "density-1e6-1024",
+        about: "gaussian_density: 1e6 seeded uniform points on [0, 1]², 1024x1024, sigma 10 px, truncate 4",
+        tolerance: 1e-10,
+        error_kind: "max abs diff to the direct convolution of the padded histogram (plain separable loops) / peak",
+        kind: Kind::Density { n: 1_000_000, size: 1024, sigma: 10.0 },
+    },
+    Workload {
+        name: "kde-30k-256",
+        about: "kde_grid: Gaussian KDE of 30,000 seeded uniform points on [0, 1]², 256x256 cell centres of [0, 1]², Scott's factor on the full covariance, fast path",
+        tolerance: 1e-6,
+        error_kind: "max abs diff to the exact direct sum over every point at every cell / peak",
+        kind: Kind::Kde { n: 30_000, size: 256 },
     },
 ];
 
@@ -155,6 +179,11 @@ const fn irregular(name: &'static str, n: usize, sigma: f64) -> Workload {
         error_kind: "max abs diff to the windowed direct sum (libm exp) / max|y|",
         kind: Kind::Irregular { n, sigma },
     }
+}
+
+/// The view [0, 1]² of the density workloads.
+fn unit_view() -> Result<density::View> {
+    Ok(density::View::new(0.0, 0.0, 1.0, 1.0)?)
 }
 
 /// Looks a workload up by name.
@@ -223,6 +252,16 @@ impl Workload {
                 y: Vec::new(),
                 params: serde_json::json!({"nx": crate::wave::their_grids(), "cfl": 0.3, "t_end": 2.0}),
             },
+            Kind::Density { n, size, sigma } => Inputs {
+                x: Some(signals::uniform(n, 0.0, 1.0, SEED)?),
+                y: signals::uniform(n, 0.0, 1.0, SEED + 1)?,
+                params: serde_json::json!({"view": [0.0, 0.0, 1.0, 1.0], "width": size, "height": size, "sigma": sigma, "truncate": 4.0}),
+            },
+            Kind::Kde { n, size } => Inputs {
+                x: Some(signals::uniform(n, 0.0, 1.0, SEED)?),
+                y: signals::uniform(n, 0.0, 1.0, SEED + 1)?,
+                params: serde_json::json!({"view": [0.0, 0.0, 1.0, 1.0], "width": size, "height": size, "bandwidth": "scott"}),
+            },
         })
     }
 
@@ -256,6 +295,24 @@ impl Workload {
                 [s.p(), s.u()].concat()
             }
             Kind::ConvergenceSweep => wave_bench::sweep_run(&crate::wave::their_grids(), 0.3, 2.0)?,
+            Kind::Density { size, sigma, .. } => {
+                density::gaussian_density(x, &inputs.y, unit_view()?, size, size, sigma, 4.0)?
+                    .grid
+                    .values
+            }
+            Kind::Kde { size, .. } => {
+                density::kde_grid(
+                    x,
+                    &inputs.y,
+                    unit_view()?,
+                    size,
+                    size,
+                    density::Bandwidth::Scott,
+                    density::KdeMethod::Fast,
+                )?
+                .grid
+                .values
+            }
         })
     }
 
@@ -333,6 +390,36 @@ impl Workload {
             }
             Kind::ConvergenceSweep => {
                 wave_bench::sweep_error(&crate::wave::their_grids(), 0.3, 2.0, output)?
+            }
+            Kind::Density { size, sigma, .. } => {
+                let x = inputs.x.as_deref().unwrap_or(&[]);
+                let r = (4.0 * sigma + 0.5) as usize;
+                let padded = density::View::new(
+                    -(r as f64) / size as f64,
+                    -(r as f64) / size as f64,
+                    1.0 + r as f64 / size as f64,
+                    1.0 + r as f64 / size as f64,
+                )?;
+                let (wp, hp) = (size + 2 * r, size + 2 * r);
+                let counts = density::histogram2d(x, &inputs.y, padded, wp, hp)?.grid.values;
+                let kernel = numlab_core::smoothing::Kernel::symmetric(sigma, r)?;
+                let want = density::reference::blur_separable_direct(&counts, wp, hp, &kernel.weights);
+                let peak = want.iter().cloned().fold(0.0, f64::max);
+                if output.len() != want.len() {
+                    return Ok(f64::INFINITY);
+                }
+                diff(output, &want) / peak
+            }
+            Kind::Kde { size, .. } => {
+                let x = inputs.x.as_deref().unwrap_or(&[]);
+                let want = density::Kde::new(x, &inputs.y, density::Bandwidth::Scott)?
+                    .grid(unit_view()?, size, size, density::KdeMethod::Exact)?
+                    .values;
+                let peak = want.iter().cloned().fold(0.0, f64::max);
+                if output.len() != want.len() {
+                    return Ok(f64::INFINITY);
+                }
+                diff(output, &want) / peak
             }
             Kind::AmplitudeSpectrum { dt, .. } => {
                 let y = &inputs.y;

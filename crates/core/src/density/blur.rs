@@ -2,14 +2,13 @@
 //!
 //! The row pass runs study 01's planned 1-D filter ([`UniformPlan`]: the
 //! vectorised direct sum, or overlap-save FFT for long kernels) on every row.
-//! The column pass, on the direct path, works on whole rows at once:
-//! `out[r] = w₀·in[r + R] + Σ_k w_k·(in[r + R - k] + in[r + R + k])`, where
-//! each term is a row, so the inner loop runs along contiguous memory over a
-//! block of 64 (AVX-512), 32 (AVX2) or 16 columns held in registers; the
-//! operations, and their order, are those of the 1-D direct sum, so the
-//! column pass gives the same bits as the row pass run on the transposed
-//! grid. On the FFT path the columns are transposed, filtered as rows and
-//! transposed back. Rows and row blocks are spread over the threads by size
+//! The column pass, on the direct path, never transposes: it works on strips
+//! of 16 columns and four output rows at once, `out[r][c..c+16] = Σ_k
+//! w_k·in[r + k][c..c+16]`, so the inner loop is contiguous SIMD, each strip
+//! row loaded serves four outputs, and the strip stays in L1 (a full-width
+//! pass would stream every row from L2 once per tap). One fused multiply-add
+//! per tap where the CPU has FMA. On the FFT path the columns are
+//! transposed, filtered as rows and transposed back. Rows and row blocks are spread over the threads by size
 //! only, so results do not depend on the thread count.
 
 use crate::error::{check, NumlabError, Result};
@@ -83,7 +82,8 @@ impl GridBlur {
         })
     }
 
-    /// [`blur_valid`](Self::blur_valid) of the sum of integer histograms.
+    /// [`blur_valid`](Self::blur_valid) of the sum of integer histograms
+    /// (summed row by row as the row pass loads them).
     pub(crate) fn blur_valid_parts(&self, parts: &[Vec<u32>], width: usize, height: usize) -> Result<Vec<f64>> {
         self.valid(width, height, |row, buf| {
             let base = row * width;
@@ -151,10 +151,10 @@ where
         });
         out = transpose(&tout, w, h);
     } else {
-        let half = &plan_y.kernel().weights[ry..];
-        let out_rows_per_chunk = (1usize << 15).div_ceil(w * half.len()).max(1);
+        let weights = &plan_y.kernel().weights;
+        let out_rows_per_chunk = ((1usize << 15).div_ceil(w * weights.len()).max(1)).next_multiple_of(ROWS_AT_ONCE);
         parallel::for_each_chunk(&mut out, out_rows_per_chunk * w, |start, part| {
-            vertical_dispatch(&rows, w, start / w, half, part);
+            vertical_dispatch(&rows, w, start / w, weights, part);
         });
     }
     Ok(out)
@@ -176,73 +176,112 @@ fn transpose(src: &[f64], rows: usize, cols: usize) -> Vec<f64> {
     dst
 }
 
-fn vertical_dispatch(src: &[f64], w: usize, row0: usize, half: &[f64], out: &mut [f64]) {
+fn vertical_dispatch(src: &[f64], w: usize, row0: usize, weights: &[f64], out: &mut [f64]) {
     #[cfg(target_arch = "x86_64")]
     {
         if std::arch::is_x86_feature_detected!("avx512f") && std::arch::is_x86_feature_detected!("fma") {
             // SAFETY: the CPU supports AVX-512F and FMA, checked just above.
-            unsafe { vertical_avx512(src, w, row0, half, out) };
+            unsafe { vertical_avx512(src, w, row0, weights, out) };
             return;
         }
         if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
             // SAFETY: the CPU supports AVX2 and FMA, checked just above.
-            unsafe { vertical_avx2(src, w, row0, half, out) };
+            unsafe { vertical_avx2(src, w, row0, weights, out) };
             return;
         }
     }
     #[cfg(target_arch = "aarch64")]
     {
-        vertical::<Fused, 16>(src, w, row0, half, out);
+        vertical::<Fused>(src, w, row0, weights, out);
         return;
     }
     #[allow(unreachable_code)]
-    vertical::<Separate, 16>(src, w, row0, half, out);
+    vertical::<Separate>(src, w, row0, weights, out);
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,fma")]
-unsafe fn vertical_avx512(src: &[f64], w: usize, row0: usize, half: &[f64], out: &mut [f64]) {
-    vertical::<Fused, 64>(src, w, row0, half, out);
+unsafe fn vertical_avx512(src: &[f64], w: usize, row0: usize, weights: &[f64], out: &mut [f64]) {
+    vertical::<Fused>(src, w, row0, weights, out);
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-unsafe fn vertical_avx2(src: &[f64], w: usize, row0: usize, half: &[f64], out: &mut [f64]) {
-    vertical::<Fused, 32>(src, w, row0, half, out);
+unsafe fn vertical_avx2(src: &[f64], w: usize, row0: usize, weights: &[f64], out: &mut [f64]) {
+    vertical::<Fused>(src, w, row0, weights, out);
 }
 
-/// Output rows `row0..` of the column pass: `out[i] = half[0]·src[c] +
-/// Σ_k half[k]·(src[c - k] + src[c + k])`, rows `c = row0 + i + R`.
+/// Columns per strip of the column pass: a strip of (taps + 3) rows stays in
+/// L1 for every kernel up to ~300 taps.
+const STRIP: usize = 16;
+/// Output rows computed together: each strip row loaded is used by all of them.
+const ROWS_AT_ONCE: usize = 4; // the main loop of `vertical` names four rows
+
+/// Output rows `row0..` of the column pass, `out[i][c] = Σ_k w_k·src[row0 + i + k][c]`,
+/// by strips of [`STRIP`] columns and [`ROWS_AT_ONCE`] output rows held in
+/// registers, so every loaded strip row serves four outputs and the strip
+/// (taps + 3 rows of 128 bytes) stays in L1.
 #[inline(always)]
-fn vertical<M: MulAdd, const BLOCK: usize>(src: &[f64], w: usize, row0: usize, half: &[f64], out: &mut [f64]) {
-    let r = half.len() - 1;
-    for (i, o) in out.chunks_mut(w).enumerate() {
-        let c = row0 + i + r;
-        let row = |k: usize| &src[k * w..(k + 1) * w];
-        let mut col = 0;
-        while col + BLOCK <= w {
-            let mut acc = [0.0f64; BLOCK];
-            let centre = &row(c)[col..col + BLOCK];
-            for l in 0..BLOCK {
-                acc[l] = half[0] * centre[l];
-            }
-            for (k, &wk) in half.iter().enumerate().skip(1) {
-                let lo = &row(c - k)[col..col + BLOCK];
-                let hi = &row(c + k)[col..col + BLOCK];
-                for l in 0..BLOCK {
-                    acc[l] = M::mul_add(wk, lo[l] + hi[l], acc[l]);
+fn vertical<M: MulAdd>(src: &[f64], w: usize, row0: usize, weights: &[f64], out: &mut [f64]) {
+    let taps = weights.len();
+    let n_rows = out.len() / w;
+    let mut col = 0;
+    while col < w {
+        let width = STRIP.min(w - col);
+        let mut i = 0;
+        while i < n_rows {
+            let rows = ROWS_AT_ONCE.min(n_rows - i);
+            let mut acc = [[0.0f64; STRIP]; ROWS_AT_ONCE];
+            if width == STRIP && rows == ROWS_AT_ONCE && taps >= ROWS_AT_ONCE {
+                // Ramp-up rows feed outputs 0..=m only, ramp-down rows the
+                // last ones; the middle rows feed all four, without branches.
+                for m in 0..ROWS_AT_ONCE - 1 {
+                    let base = (row0 + i + m) * w + col;
+                    let x = &src[base..base + STRIP];
+                    for o in 0..=m {
+                        let wk = weights[m - o];
+                        for l in 0..STRIP {
+                            acc[o][l] = M::mul_add(wk, x[l], acc[o][l]);
+                        }
+                    }
+                }
+                for m in ROWS_AT_ONCE - 1..taps {
+                    let base = (row0 + i + m) * w + col;
+                    let x = &src[base..base + STRIP];
+                    let (w0, w1, w2, w3) = (weights[m], weights[m - 1], weights[m - 2], weights[m - 3]);
+                    for l in 0..STRIP {
+                        acc[0][l] = M::mul_add(w0, x[l], acc[0][l]);
+                        acc[1][l] = M::mul_add(w1, x[l], acc[1][l]);
+                        acc[2][l] = M::mul_add(w2, x[l], acc[2][l]);
+                        acc[3][l] = M::mul_add(w3, x[l], acc[3][l]);
+                    }
+                }
+                for m in taps..taps + ROWS_AT_ONCE - 1 {
+                    let base = (row0 + i + m) * w + col;
+                    let x = &src[base..base + STRIP];
+                    for o in m + 1 - taps..ROWS_AT_ONCE {
+                        let wk = weights[m - o];
+                        for l in 0..STRIP {
+                            acc[o][l] = M::mul_add(wk, x[l], acc[o][l]);
+                        }
+                    }
+                }
+            } else {
+                for (o, a) in acc.iter_mut().enumerate().take(rows) {
+                    for (k, &wk) in weights.iter().enumerate() {
+                        let base = (row0 + i + o + k) * w + col;
+                        for l in 0..width {
+                            a[l] = M::mul_add(wk, src[base + l], a[l]);
+                        }
+                    }
                 }
             }
-            o[col..col + BLOCK].copy_from_slice(&acc);
-            col += BLOCK;
-        }
-        for (j, v) in o.iter_mut().enumerate().skip(col) {
-            let mut acc = half[0] * src[c * w + j];
-            for (k, &wk) in half.iter().enumerate().skip(1) {
-                acc = M::mul_add(wk, src[(c - k) * w + j] + src[(c + k) * w + j], acc);
+            for (o, a) in acc.iter().enumerate().take(rows) {
+                out[(i + o) * w + col..(i + o) * w + col + width].copy_from_slice(&a[..width]);
             }
-            *v = acc;
+            i += rows;
         }
+        col += width;
     }
 }
 

@@ -166,3 +166,34 @@ pub fn their_boxsum(x: &[f64], y: &[f64], view: &View, w: usize, h: usize, r: us
     }
     out
 }
+
+/// The valid separable correlation of a `width` × `height` grid with `w`
+/// along rows, then along columns, by plain loops (one multiply-add per
+/// tap, no vectorisation): the direct convolution for large grids, where
+/// [`convolve2d_direct`]'s (2R+1)² taps per cell take too long.
+pub fn blur_separable_direct(values: &[f64], width: usize, height: usize, w: &[f64]) -> Vec<f64> {
+    let taps = w.len();
+    let r = taps / 2;
+    let (ow, oh) = (width - 2 * r, height - 2 * r);
+    let mut rows = vec![0.0; height * ow];
+    for i in 0..height {
+        for j in 0..ow {
+            let mut s = 0.0;
+            for (k, wk) in w.iter().enumerate() {
+                s += wk * values[i * width + j + k];
+            }
+            rows[i * ow + j] = s;
+        }
+    }
+    let mut out = vec![0.0; oh * ow];
+    for i in 0..oh {
+        for j in 0..ow {
+            let mut s = 0.0;
+            for (k, wk) in w.iter().enumerate() {
+                s += wk * rows[(i + k) * ow + j];
+            }
+            out[i * ow + j] = s;
+        }
+    }
+    out
+}
