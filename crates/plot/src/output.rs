@@ -31,6 +31,11 @@ impl Figure {
             draw_figure(self, &root)?;
             root.present().map_err(draw_err)?;
         }
+        // plotters 0.3.7 embeds rasters as `data:png;base64,...`; browsers
+        // and notebook viewers expect the MIME type `image/png`.
+        if svg.contains("\"data:png;base64,") {
+            svg = svg.replace("\"data:png;base64,", "\"data:image/png;base64,");
+        }
         Ok(svg)
     }
 
