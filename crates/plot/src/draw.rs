@@ -571,8 +571,8 @@ fn draw_colorbar<DB: DrawingBackend>(
     let n = c.colors.len();
     let mut buf = Vec::with_capacity(w * h * 3);
     for r in 0..h {
-        // Top row = highest colour.
-        let t = (h - 1 - r) as f64 / h as f64;
+        // Top row = highest colour, bottom row = lowest.
+        let t = if h > 1 { (h - 1 - r) as f64 / (h - 1) as f64 } else { 0.0 };
         let k = ((t * n as f64).floor() as usize).min(n - 1);
         for _ in 0..w {
             buf.extend_from_slice(&c.colors[k]);
