@@ -4,6 +4,7 @@
 //! columns by name or 0-based index), prints to stdout or writes `--output`
 //! atomically, and on bad input prints one line to stderr and exits 2.
 
+mod density_cmd;
 mod spectrum_cmd;
 mod table;
 mod wave_cmd;
@@ -22,7 +23,7 @@ use table::{csv_text, npy_bytes, write_atomic, Columns};
     name = "numlab",
     version,
     about = "numlab: fast, correct answers to six classic NumPy/SciPy questions",
-    long_about = "numlab: fast, correct answers to six classic NumPy/SciPy questions.\n\nExamples:\n  numlab figures --out figures\n  numlab smooth data.csv --sigma 10 --mode nearest --output smoothed.csv\n  numlab spectrum pulse.csv --column signal --dt 0.001 --window hann --output spectrum.csv\n  numlab lowpass pulse.csv --keep 16 --output rebuilt.csv\n  numlab bench smooth-uniform-1e6-s10"
+    long_about = "numlab: fast, correct answers to six classic NumPy/SciPy questions.\n\nExamples:\n  numlab figures --out figures\n  numlab smooth data.csv --sigma 10 --mode nearest --output smoothed.csv\n  numlab spectrum pulse.csv --column signal --dt 0.001 --window hann --output spectrum.csv\n  numlab lowpass pulse.csv --keep 16 --output rebuilt.csv\n  numlab density points.csv --method gauss --sigma 10 --output heat.png\n  numlab bench smooth-uniform-1e6-s10"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -75,6 +76,11 @@ enum Command {
     ///
     /// Example: numlab wave --cfl 0.5 --t-end 1 --grids 32,64,128,256 --init naive --json
     Wave(wave_cmd::WaveArgs),
+    /// A density heat-map of the points of a CSV file (study 06): histogram,
+    /// Gaussian blur, box sums, kNN or KDE, correct at any zoom.
+    ///
+    /// Example: numlab density points.csv --size 256x256 --view -0.5,-0.5,0.5,0.5 --method gauss --sigma 10 --output heat.png --overlay
+    Density(density_cmd::DensityArgs),
 }
 
 #[derive(Args)]
@@ -180,6 +186,7 @@ fn main() -> ExitCode {
         Command::Lowpass(a) => spectrum_cmd::lowpass(a),
         Command::Bench(a) => run_bench(a),
         Command::Wave(a) => wave_cmd::run(a),
+        Command::Density(a) => density_cmd::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

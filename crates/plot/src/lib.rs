@@ -85,5 +85,6 @@ pub use model::{
     Chart, ColorBar, Figure, Image, LegendPosition, ReferenceSlope, Scale, Series, SeriesKind,
     MAX_PIXELS,
 };
+pub use output::rgb_to_png;
 pub use raster::PolishedBackend;
 pub use style::{palette_color, DEFAULT_HEIGHT, DEFAULT_WIDTH, PALETTE};

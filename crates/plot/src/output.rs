@@ -118,6 +118,26 @@ impl Figure {
     }
 }
 
+/// Encodes a row-major 8-bit RGB buffer (`width * height * 3` bytes, top
+/// row first) as PNG, deterministically (fixed filter and compression
+/// settings, no time stamps): for rasters written as they are, such as a
+/// heat-map at one pixel per cell.
+///
+/// # Errors
+/// [`PlotError::ZeroSize`], [`PlotError::ImageSize`] for a buffer of the
+/// wrong length, [`PlotError::Encode`].
+pub fn rgb_to_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, PlotError> {
+    crate::model::check_size(width, height)?;
+    if rgb.len() as u64 != u64::from(width) * u64::from(height) * 3 {
+        return Err(PlotError::ImageSize {
+            width: width as usize,
+            height: height as usize,
+            bytes: rgb.len(),
+        });
+    }
+    encode_png(rgb, width, height)
+}
+
 /// Encodes an 8-bit RGB buffer as PNG (deterministic: fixed filter and
 /// compression settings, no time stamps).
 fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, PlotError> {
