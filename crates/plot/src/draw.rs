@@ -393,7 +393,10 @@ fn render<DB: DrawingBackend>(
         None => None,
     };
     let right = match &bar {
-        Some((_, _, lw)) => 24 + COLORBAR_GAP + COLORBAR_WIDTH + 8 + lw,
+        Some((c, _, lw)) => {
+            let label = if c.label.is_empty() { 0 } else { 8 + desc_h };
+            24 + COLORBAR_GAP + COLORBAR_WIDTH + 8 + lw + label
+        }
         None => 24,
     };
     let x_spec = AxisCoord::new(p.rect.x0, p.rect.x1, &xt);
@@ -432,7 +435,7 @@ fn render<DB: DrawingBackend>(
         draw_image(&cc, img)?;
     }
     if let Some((c, bt, _)) = &bar {
-        draw_colorbar(&cc, &body, c, bt, &tick_style, &desc_style)?;
+        draw_colorbar(&cc, &body, c, bt, &tick_style, &desc_style, bar.as_ref().map_or(0, |b| b.2))?;
     }
     // Frame the plotting area on the top and right too.
     {
@@ -560,6 +563,7 @@ fn draw_colorbar<DB: DrawingBackend>(
     bt: &crate::axis::Ticks,
     tick_style: &TextStyle,
     desc_style: &TextStyle,
+    label_w: u32,
 ) -> Result<(), PlotError> {
     let (_, bx1, by0, by1) = plot_box(cc);
     let (ox, oy) = {
@@ -600,8 +604,13 @@ fn draw_colorbar<DB: DrawingBackend>(
         body.draw_text(&bt.label(*v), &style, (xr + 7, y)).map_err(draw_err)?;
     }
     if !c.label.is_empty() {
-        let style = desc_style.clone().pos(Pos::new(HPos::Right, VPos::Bottom));
-        body.draw_text(&c.label, &style, (x0 - ox + w as i32, by0 - oy - 4))
+        // Rotated to read upwards, right of the tick labels, centred on the bar.
+        let style = desc_style
+            .clone()
+            .transform(FontTransform::Rotate270)
+            .pos(Pos::new(HPos::Center, VPos::Top));
+        let x = x0 - ox + w as i32 + 8 + label_w as i32 + 8;
+        body.draw_text(&c.label, &style, (x, (by0 + by1) / 2 - oy))
             .map_err(draw_err)?;
     }
     Ok(())

@@ -11,6 +11,7 @@
 //! [`bench`] holds the canonical benchmark workloads of `BENCHMARKS.md`.
 
 pub mod bench;
+pub mod density;
 pub mod display;
 pub mod smoothing;
 pub mod spectrum;
@@ -85,6 +86,11 @@ pub const STUDIES: &[(&str, &str, &str)] = &[
         "wave",
         "Staggered leapfrog for the 1-D wave system: a convergence study done right",
     ),
+    (
+        "06",
+        "density",
+        "Density heat-maps of scattered points, at any zoom, at any size",
+    ),
 ];
 
 /// Runs one study by id (`"smoothing"`, `"spectrum"`) or number (`"01"`, `"02"`).
@@ -96,6 +102,7 @@ pub fn run_study(id: &str) -> Result<StudyOutput> {
         "smoothing" | "01" | "1" => smoothing::run(),
         "spectrum" | "02" | "2" => spectrum::run(),
         "wave" | "03" | "3" => wave::run(),
+        "density" | "06" | "6" => density::run(),
         _ => Err(StudyError::UnknownStudy(
             id.to_string(),
             STUDIES

@@ -24,11 +24,14 @@ use crate::smoothing::{source_index, Cutoff, EdgeMode, Kernel, Method, UniformPl
 pub struct GridBlur {
     plan: UniformPlan,
     radius: usize,
+    /// Planned by `Auto`: lines shorter than 4x the kernel take the direct sum.
+    auto: bool,
 }
 
 impl GridBlur {
     /// Plans the blur. `method`: `Auto` (direct sum up to 81 taps, FFT
-    /// beyond, as study 01), `Direct` or `Fft`.
+    /// beyond, as study 01, and the direct sum along lines shorter than four
+    /// kernels, where one FFT block would be mostly padding), `Direct` or `Fft`.
     ///
     /// # Errors
     /// sigma or truncate not finite or <= 0; a kernel radius beyond 2^26
@@ -43,7 +46,11 @@ impl GridBlur {
         }
         let radius = cutoff.radius(sigma)?;
         let plan = UniformPlan::new(Kernel::symmetric(sigma, radius)?, method)?;
-        Ok(GridBlur { plan, radius })
+        Ok(GridBlur {
+            plan,
+            radius,
+            auto: method == Method::Auto,
+        })
     }
 
     /// The kernel radius in cells (taps = 2·radius + 1).
@@ -100,25 +107,30 @@ impl GridBlur {
     where
         F: Fn(usize, &mut [f64]) + Sync,
     {
-        separable_valid(&self.plan, &self.plan, width, height, load_row)
+        separable_valid(&self.plan, &self.plan, width, height, self.auto, load_row)
     }
 }
 
 /// The valid part of a separable correlation: every row of the `width` ×
 /// `height` input (delivered by `load_row(row, buf)`) filtered by `plan_x`,
 /// then every column by `plan_y` (both symmetric kernels); the output is
-/// `(width - 2·rx)` × `(height - 2·ry)`, r the kernels' radii.
+/// `(width - 2·rx)` × `(height - 2·ry)`, r the kernels' radii. With
+/// `short_direct`, lines shorter than four kernels take the direct sum
+/// whatever the plans say.
 pub(crate) fn separable_valid<F>(
     plan_x: &UniformPlan,
     plan_y: &UniformPlan,
     width: usize,
     height: usize,
+    short_direct: bool,
     load_row: F,
 ) -> Result<Vec<f64>>
 where
     F: Fn(usize, &mut [f64]) + Sync,
 {
     let (rx, ry) = (plan_x.kernel().left, plan_y.kernel().left);
+    let direct_x = short_direct && width < 4 * plan_x.kernel().len();
+    let direct_y = short_direct && height < 4 * plan_y.kernel().len();
     if width <= 2 * rx || height <= 2 * ry {
         return Err(NumlabError::TooShort {
             name: "grid side (cells)",
@@ -134,12 +146,12 @@ where
         let mut buf = vec![0.0; width];
         for (k, out) in part.chunks_mut(w).enumerate() {
             load_row(start / w + k, &mut buf);
-            plan_x.correlate_valid(&buf, out, false);
+            plan_x.correlate_valid(&buf, out, direct_x);
         }
     });
     // Column pass.
     let mut out = crate::alloc::zeroed(h * w);
-    if plan_y.method() == Method::Fft {
+    if plan_y.method() == Method::Fft && !direct_y {
         let t = transpose(&rows, height, w);
         let mut tout = crate::alloc::zeroed(w * h);
         let cols_per_chunk = (1usize << 16).div_ceil(height).max(1);

@@ -397,7 +397,7 @@ impl Kde {
             };
             let px = method_for(plan.sigma2.0, rx, width)?;
             let py = method_for(plan.sigma2.1, ry, height)?;
-            super::blur::separable_valid(&px, &py, gw, gh, |row, buf| {
+            super::blur::separable_valid(&px, &py, gw, gh, false, |row, buf| {
                 buf.copy_from_slice(&lattice[row * gw..(row + 1) * gw])
             })?
         };
