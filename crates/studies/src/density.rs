@@ -394,6 +394,37 @@ pub struct ReportedScenario {
 }
 
 impl ReportedScenario {
+    /// The answers' reported times beside numlab's.
+    pub fn table(&self) -> Table {
+        let mut t = Table::new(["30,000 points, 256 x 256", "the answers reported", "numlab"]);
+        t.row([
+            "Gaussian filter of the histogram (σ 10 px)".to_string(),
+            "350 ms".to_string(),
+            human(self.gauss_s),
+        ]);
+        t.row([
+            "box sums by summed-area table (N = 5, 4 passes)".to_string(),
+            "0.5 s (pure Python)".to_string(),
+            human(self.box_s),
+        ]);
+        t.row([
+            "function of the 5 nearest by KD-tree".to_string(),
+            "20 s".to_string(),
+            human(self.knn_s),
+        ]);
+        t.row([
+            "Gaussian KDE, Scott's bandwidth (fast path)".to_string(),
+            "—".to_string(),
+            human(self.kde_s),
+        ]);
+        t
+    }
+
+    /// Shows [`table`](Self::table) in an evcxr notebook cell.
+    pub fn evcxr_display(&self) {
+        self.table().evcxr_display();
+    }
+
     /// Times each call (median over about `budget_s`).
     ///
     /// # Errors
@@ -468,27 +499,7 @@ pub fn run() -> Result<StudyOutput> {
         kde.kde.factor, sx, sy, kde.fast_error, kde.mass
     ));
     s.push_str("### Measured on this machine\n\n");
-    let mut t = Table::new(["30,000 points, 256 x 256", "the answers reported", "numlab"]);
-    t.row([
-        "Gaussian filter of the histogram (σ 10 px)".to_string(),
-        "350 ms".to_string(),
-        human(reported.gauss_s),
-    ]);
-    t.row([
-        "box sums by summed-area table (N = 5, 4 passes)".to_string(),
-        "0.5 s (pure Python)".to_string(),
-        human(reported.box_s),
-    ]);
-    t.row([
-        "function of the 5 nearest by KD-tree".to_string(),
-        "20 s".to_string(),
-        human(reported.knn_s),
-    ]);
-    t.row([
-        "Gaussian KDE, Scott's bandwidth (fast path)".to_string(),
-        "—".to_string(),
-        human(reported.kde_s),
-    ]);
+    let t = reported.table();
     s.push_str(&t.to_markdown());
     s.push_str("\nThe questioner's 2x2 comparison (view [-0.5, 0.5]², 256 x 256 px; histogram 10 x 10 bins as they drew it):\n\n");
     let mut c = Table::new(["points", "histogram2d", "5 nearest (KD-tree)", "Gaussian filter σ 20 px", "box sums r 15 px x 4"]);
