@@ -188,7 +188,7 @@ fn transpose(src: &[f64], rows: usize, cols: usize) -> Vec<f64> {
     dst
 }
 
-fn vertical_dispatch(src: &[f64], w: usize, row0: usize, weights: &[f64], out: &mut [f64]) {
+pub(crate) fn vertical_dispatch(src: &[f64], w: usize, row0: usize, weights: &[f64], out: &mut [f64]) {
     #[cfg(target_arch = "x86_64")]
     {
         if std::arch::is_x86_feature_detected!("avx512f") && std::arch::is_x86_feature_detected!("fma") {

@@ -17,22 +17,27 @@
 //! exponentials, vectorised, all cores): the reference. [`KdeMethod::Fast`]
 //! splits the kernel in two Gaussians, S = S₁ + S₂ with S₂ diagonal:
 //!
-//! 1. spread each point onto the cell-centre lattice (extended by the reach
-//!    of S₂) with the narrow kernel S₁ = [[α·a, b], [b, α·c]] (the whole
-//!    cross term b, a small share α of the variances), evaluated exactly at
-//!    the lattice nodes, cut at Mahalanobis radius 6.5;
-//! 2. blur that lattice by S₂ = diag((1-α)·a, (1-α)·c), separable, with study
-//!    01's sampled kernels (cut at 6 sigma) and its direct or FFT paths;
-//! 3. read the view's cells.
+//! 1. spread each point onto a lattice of nodes every d cells (d = 1..8,
+//!    aligned with the cell centres, extended by the reach of S₂) with the
+//!    narrow kernel S₁ = [[α·a, b], [b, α·c]] (the whole cross term b, a
+//!    share α of the variances), evaluated exactly at the nodes (separably,
+//!    two batches of vectorised exponentials per point), cut at 5.5 of its
+//!    standard deviations in x and y;
+//! 2. blur that lattice by S₂ = diag((1-α)·a, (1-α)·c), separable, cut at 6
+//!    sigma, with study 01's direct sum along rows (one kernel per phase of
+//!    the output cell against the lattice when d > 1) and the strip column
+//!    pass of [`super::GridBlur`];
+//! 3. the result is the density at every cell centre of the view.
 //!
 //! Step 2 is the trapezoid rule for the convolution K₁ * K₂ = K, whose error
 //! (Poisson summation) is the Fourier transform of the integrand at 2π per
-//! cell: below exp(-½ (2π)² λ) relative, λ the smallest eigenvalue of
-//! (S₁⁻¹ + S₂⁻¹)⁻¹ in cells², held >= 1.25, so 2e-11. With the cuts, the
-//! error is below about 1e-8 of the value (the test bound is 1e-6 of the peak).
-//! α is chosen by a cost model among the α that meet the bound; α = 1 (no
-//! blur: the exact kernel, cut at radius 6.5) wins when the bandwidth is
-//! below about a cell, and the exact sum when the bandwidth dwarfs the view.
+//! node: below exp(-½ (2π)² λ) relative, λ the smallest eigenvalue of
+//! (S₁⁻¹ + S₂⁻¹)⁻¹ in nodes², held >= 0.9, so 2e-8 per alias. With the cuts,
+//! the error is below about 2e-7 of the value (the test bound is 1e-6 of the
+//! peak; 2e-9 measured on the benchmark). α and d are chosen by a cost model
+//! among those that meet the bound; α = 1 (no blur: the exact kernel, cut,
+//! on the cells) wins when the bandwidth is below about a cell, and the exact
+//! sum when the bandwidth dwarfs the view.
 
 use std::str::FromStr;
 
@@ -44,16 +49,19 @@ use crate::fastmath::Fused;
 use crate::parallel;
 use crate::smoothing::{Kernel, Method, UniformPlan};
 
-/// Mahalanobis radius where the spreading kernel is cut (exp(-21) of its peak).
-const SPREAD_CUT: f64 = 6.0;
+/// Where the spreading kernel is cut, in its standard deviations along x and
+/// y (the box keeps all but 8e-8 of each point's mass).
+const SPREAD_CUT: f64 = 5.5;
 /// The largest correlation of S₁ spread by the separable box: its cross
 /// factors exp(-B·i·j) then stay below e^400.
 const BOX_MAX_RHO: f64 = 0.8;
 /// Sigmas where the blur kernels are cut.
 const BLUR_CUT: f64 = 6.0;
-/// The smallest eigenvalue of (S₁⁻¹ + S₂⁻¹)⁻¹ in cells² (quadrature error
-/// exp(-½ (2π)² · 1.25) = 2e-11).
-const QUAD_MIN: f64 = 1.0;
+/// The coarsest lattice tried: nodes every 1..=8 cells.
+const MAX_DECIMATION: usize = 8;
+/// The smallest eigenvalue of (S₁⁻¹ + S₂⁻¹)⁻¹ in nodes² (quadrature error
+/// exp(-½ (2π)² · 0.9) = 2e-8).
+const QUAD_MIN: f64 = 0.9;
 
 /// How the bandwidth is chosen.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
@@ -238,9 +246,9 @@ impl Kde {
     }
 
     /// How [`KdeMethod::Fast`] would compute this grid: `None` for the exact
-    /// sum, else (α, padding in cells x and y).
-    pub fn fast_split(&self, view: View, width: usize, height: usize) -> Option<(f64, usize, usize)> {
-        self.plan_fast(&view, width, height).map(|p| (p.alpha, p.rx, p.ry))
+    /// sum, else (α, cells per lattice node, blur radii in nodes x and y).
+    pub fn fast_split(&self, view: View, width: usize, height: usize) -> Option<(f64, usize, usize, usize)> {
+        self.plan_fast(&view, width, height).map(|p| (p.alpha, p.d, p.rx, p.ry))
     }
 
     fn exact_grid(&self, view: &View, width: usize, height: usize) -> Vec<f64> {
@@ -301,6 +309,7 @@ impl Kde {
                         sigma2: (0.0, 0.0),
                         rx: 0,
                         ry: 0,
+                        d: 1,
                     },
                 ));
             }
@@ -328,28 +337,40 @@ impl Kde {
                 if !(lmax.is_finite() && 1.0 / lmax >= QUAD_MIN) {
                     continue;
                 }
+                let lmin_c = 1.0 / lmax;
                 let (sx, sy) = (d1.sqrt(), d2.sqrt());
-                let rx = (BLUR_CUT * sx).ceil() as usize;
-                let ry = (BLUR_CUT * sy).ceil() as usize;
-                let (gw, gh) = (w + 2.0 * rx as f64, h + 2.0 * ry as f64);
-                if gw * gh > super::MAX_CELLS as f64 {
-                    continue;
-                }
-                let blur = gh * w * (rx as f64 + 1.0) + h * w * (ry as f64 + 1.0) + gw * gh;
-                let (spread, boxed) = spread_cost(s1);
-                let cost = spread + blur;
-                if best.as_ref().is_none_or(|(bc, _)| cost < *bc) {
-                    best = Some((
-                        cost,
-                        FastPlan {
-                            alpha,
-                            boxed,
-                            s1,
-                            sigma2: (sx, sy),
-                            rx,
-                            ry,
-                        },
-                    ));
+                // The lattice may be coarser than the cells (d cells per
+                // node) while the quadrature bound holds at its spacing.
+                for dec in 1..=MAX_DECIMATION {
+                    let df = dec as f64;
+                    if lmin_c / (df * df) < QUAD_MIN {
+                        break;
+                    }
+                    let rx = (BLUR_CUT * sx / df).ceil() as usize + 1;
+                    let ry = (BLUR_CUT * sy / df).ceil() as usize + 1;
+                    let gw = (w / df).ceil() + 2.0 * rx as f64;
+                    let gh = (h / df).ceil() + 2.0 * ry as f64;
+                    if gw * gh > super::MAX_CELLS as f64 {
+                        continue;
+                    }
+                    let blur = gh * w * (2.0 * rx as f64 + 1.0) + h * w * (2.0 * ry as f64 + 1.0) + gw * gh;
+                    let s1c = [s1[0] / (df * df), s1[1] / (df * df), s1[2] / (df * df)];
+                    let (spread, boxed) = spread_cost(s1c);
+                    let cost = spread + blur;
+                    if best.as_ref().is_none_or(|(bc, _)| cost < *bc) {
+                        best = Some((
+                            cost,
+                            FastPlan {
+                                alpha,
+                                boxed,
+                                s1,
+                                sigma2: (sx, sy),
+                                rx,
+                                ry,
+                                d: dec,
+                            },
+                        ));
+                    }
                 }
             }
         }
@@ -361,51 +382,125 @@ impl Kde {
 
     fn fast_grid(&self, view: &View, width: usize, height: usize, plan: &FastPlan) -> Result<Vec<f64>> {
         let (hx, hy) = (view.cell_width(width), view.cell_height(height));
-        let (rx, ry) = (plan.rx, plan.ry);
-        let (gw, gh) = (width + 2 * rx, height + 2 * ry);
-        // Lattice coordinates: node (i, j) of the padded lattice is the
-        // centre of cell (j - ry, i - rx).
+        let norm = 1.0 / (self.n as f64 * hx * hy);
+        if plan.alpha >= 1.0 {
+            // The exact kernel, cut, spread onto the cell centres.
+            let u: Vec<f64> = self.x.iter().map(|&v| (v - view.x0) / hx - 0.5).collect();
+            let v: Vec<f64> = self.y.iter().map(|&t| (t - view.y0) / hy - 0.5).collect();
+            let mut values = if plan.boxed {
+                spread_box(&u, &v, plan.s1, width, height)
+            } else {
+                spread(&u, &v, plan.s1, width, height)
+            };
+            for o in &mut values {
+                *o *= norm;
+            }
+            return Ok(values);
+        }
+        // Lattice node (i, j) sits at cell coordinates (d·i - d·rx, d·j - d·ry).
+        let (d, rx, ry) = (plan.d, plan.rx, plan.ry);
+        let df = d as f64;
+        let (gw, gh) = (width.div_ceil(d) + 2 * rx, height.div_ceil(d) + 2 * ry);
         let u: Vec<f64> = self
             .x
             .iter()
-            .map(|&v| (v - view.x0) / hx - 0.5 + rx as f64)
+            .map(|&v| ((v - view.x0) / hx - 0.5) / df + rx as f64)
             .collect();
         let v: Vec<f64> = self
             .y
             .iter()
-            .map(|&t| (t - view.y0) / hy - 0.5 + ry as f64)
+            .map(|&t| ((t - view.y0) / hy - 0.5) / df + ry as f64)
             .collect();
+        let s1 = [plan.s1[0] / (df * df), plan.s1[1] / (df * df), plan.s1[2] / (df * df)];
         let lattice = if plan.boxed {
-            spread_box(&u, &v, plan.s1, gw, gh)
+            spread_box(&u, &v, s1, gw, gh)
         } else {
-            spread(&u, &v, plan.s1, gw, gh)
+            spread(&u, &v, s1, gw, gh)
         };
-        let norm = 1.0 / (self.n as f64 * hx * hy);
-        let mut values = if plan.alpha >= 1.0 {
-            lattice
-        } else {
-            let method_for = |sigma: f64, r: usize, len: usize| -> Result<UniformPlan> {
-                let kernel = Kernel::symmetric(sigma, r)?;
-                let taps = kernel.len();
-                // Short lines: the direct sum beats an FFT block of 4x the kernel.
-                let m = if taps <= 81 || len < 4 * taps {
-                    Method::Direct
-                } else {
-                    Method::Fft
-                };
-                UniformPlan::new(kernel, m)
-            };
-            let px = method_for(plan.sigma2.0, rx, width)?;
-            let py = method_for(plan.sigma2.1, ry, height)?;
-            super::blur::separable_valid(&px, &py, gw, gh, false, |row, buf| {
-                buf.copy_from_slice(&lattice[row * gw..(row + 1) * gw])
-            })?
-        };
-        for o in &mut values {
-            *o *= norm;
+        // The spread values are densities per node²; per cell² divide by d².
+        let norm = norm / (df * df);
+        let phases_x = phase_plans(plan.sigma2.0, d, rx)?;
+        let phases_y: Vec<Vec<f64>> = phase_weights(plan.sigma2.1, d, ry);
+        // Row pass: every lattice row to `width` outputs, phase by phase.
+        let mut rows = crate::alloc::zeroed(gh * width);
+        let rows_per_chunk = (1usize << 15).div_ceil(width).max(1);
+        parallel::for_each_chunk(&mut rows, rows_per_chunk * width, |start, part| {
+            let mut tmp = vec![0.0; width.div_ceil(d)];
+            for (k, out) in part.chunks_mut(width).enumerate() {
+                let r = start / width + k;
+                let src = &lattice[r * gw..(r + 1) * gw];
+                for (phi, p) in phases_x.iter().enumerate() {
+                    let n_out = (width - phi).div_ceil(d);
+                    let taps = p.kernel().len();
+                    p.correlate_valid(&src[..n_out + taps - 1], &mut tmp[..n_out], true);
+                    for (kk, &val) in tmp[..n_out].iter().enumerate() {
+                        out[d * kk + phi] = val;
+                    }
+                }
+            }
+        });
+        // Column pass: output rows d·k + φ from lattice rows k.. with phase φ's weights.
+        let mut values = crate::alloc::zeroed(height * width);
+        for (phi, wts) in phases_y.iter().enumerate() {
+            let n_out = (height - phi.min(height)).div_ceil(d);
+            if n_out == 0 {
+                continue;
+            }
+            let mut out = vec![0.0; n_out * width];
+            let out_rows_per_chunk = (1usize << 15).div_ceil(width * wts.len()).max(1).next_multiple_of(4);
+            parallel::for_each_chunk(&mut out, out_rows_per_chunk * width, |start, part| {
+                super::blur::vertical_dispatch(&rows, width, start / width, wts, part);
+            });
+            for (kk, row) in out.chunks(width).enumerate() {
+                let r = d * kk + phi;
+                for (o, &val) in values[r * width..(r + 1) * width].iter_mut().zip(row) {
+                    *o = val * norm;
+                }
+            }
         }
         Ok(values)
     }
+}
+
+/// The blur weights of phase φ = 0..d of a lattice with d cells per node:
+/// output cell d·k + φ takes lattice nodes k + t, t = 0..=2r, at distance
+/// d·(r - t) + φ cells, each weighted d·N(distance; σ) (the trapezoid rule
+/// at spacing d, exact to exp(-2π²σ²/d²)).
+fn phase_weights(sigma: f64, d: usize, r: usize) -> Vec<Vec<f64>> {
+    let c = d as f64 / ((2.0 * std::f64::consts::PI).sqrt() * sigma);
+    (0..d)
+        .map(|phi| {
+            (0..=2 * r)
+                .map(|t| {
+                    let dist = d as f64 * (r as f64 - t as f64) + phi as f64;
+                    c * (-0.5 * (dist / sigma) * (dist / sigma)).exp()
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// [`phase_weights`] as study 01 plans for the direct row pass (phase 0 is
+/// symmetric; the others take the general path).
+fn phase_plans(sigma: f64, d: usize, r: usize) -> Result<Vec<UniformPlan>> {
+    phase_weights(sigma, d, r)
+        .into_iter()
+        .enumerate()
+        .map(|(phi, weights)| {
+            let (left, right) = if phi == 0 { (r, r) } else { (2 * r, 0) };
+            let raw_sum = weights.iter().sum();
+            UniformPlan::new(
+                Kernel {
+                    sigma: sigma / d as f64,
+                    left,
+                    right,
+                    weights,
+                    raw_sum,
+                },
+                Method::Direct,
+            )
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -419,6 +514,8 @@ struct FastPlan {
     sigma2: (f64, f64),
     rx: usize,
     ry: usize,
+    /// Cells per lattice node (1 = the cells themselves).
+    d: usize,
 }
 
 /// Σ_i K₁(node - p_i) on a `gw` × `gh` lattice (cells), K₁ the normalised
@@ -508,7 +605,9 @@ fn spread_box(u: &[f64], v: &[f64], s1: [f64; 3], gw: usize, gh: usize) -> Vec<f
     let (pa, pb, pc) = (s1[2] / det, -s1[1] / det, s1[0] / det);
     let norm = 1.0 / (2.0 * std::f64::consts::PI * det.sqrt());
     let (ex, ey) = (SPREAD_CUT * s1[0].sqrt(), SPREAD_CUT * s1[2].sqrt());
-    let bx = (2.0 * ex).floor() as usize + 1;
+    // Box rows padded to whole vectors: the nodes past the cut get their
+    // (tiny, exact) weights, and every row is full SIMD lanes.
+    let bx = ((2.0 * ex).floor() as usize + 1).next_multiple_of(8);
     let by = (2.0 * ey).floor() as usize + 1;
     let table: Vec<f64> = (0..by)
         .flat_map(|j| (0..bx).map(move |i| (-pb * i as f64 * j as f64).exp()))
@@ -530,13 +629,81 @@ fn spread_box(u: &[f64], v: &[f64], s1: [f64; 3], gw: usize, gh: usize) -> Vec<f
         }
     }
     let mut out = crate::alloc::zeroed(gw * gh);
+    let box_ = SpreadBox {
+        u,
+        v,
+        pa,
+        pb,
+        pc,
+        norm,
+        ex,
+        ey,
+        bx,
+        by,
+        table: &table,
+        gw,
+    };
     parallel::for_each_chunk(&mut out, band * gw, |start, part| {
-        let row0 = start / gw;
+        box_.band(&lists[(start / gw) / band], start / gw, part);
+    });
+    out
+}
+
+/// The per-band work of [`spread_box`], compiled for the CPU's vector units.
+struct SpreadBox<'a> {
+    u: &'a [f64],
+    v: &'a [f64],
+    pa: f64,
+    pb: f64,
+    pc: f64,
+    norm: f64,
+    ex: f64,
+    ey: f64,
+    bx: usize,
+    by: usize,
+    table: &'a [f64],
+    gw: usize,
+}
+
+impl SpreadBox<'_> {
+    fn band(&self, list: &[u32], row0: usize, part: &mut [f64]) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx512f") && std::arch::is_x86_feature_detected!("fma") {
+                // SAFETY: AVX-512F and FMA checked just above.
+                unsafe { self.band_avx512(list, row0, part) };
+                return;
+            }
+            if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+                // SAFETY: AVX2 and FMA checked just above.
+                unsafe { self.band_avx2(list, row0, part) };
+                return;
+            }
+        }
+        self.band_generic(list, row0, part);
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f,fma")]
+    unsafe fn band_avx512(&self, list: &[u32], row0: usize, part: &mut [f64]) {
+        self.band_generic(list, row0, part);
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,fma")]
+    unsafe fn band_avx2(&self, list: &[u32], row0: usize, part: &mut [f64]) {
+        self.band_generic(list, row0, part);
+    }
+
+    #[inline(always)]
+    fn band_generic(&self, list: &[u32], row0: usize, part: &mut [f64]) {
+        let SpreadBox { u, v, pa, pb, pc, norm, ex, ey, bx, by, table, gw } = *self;
         let rows = part.len() / gw;
+        let corner = |up: f64, vp: f64| ((up - ex).ceil(), (vp - ey).ceil());
         // Padded to whole vectors: the batches then run without a scalar tail.
         let mut ux = vec![0.0; bx.next_multiple_of(8)];
         let mut vy = vec![0.0; by.next_multiple_of(8)];
-        for &k in &lists[row0 / band] {
+        for &k in list {
             let (up, vp) = (u[k as usize], v[k as usize]);
             let (i0, j0) = corner(up, vp);
             let (dx0, dy0) = (i0 - up, j0 - vp);
@@ -575,8 +742,7 @@ fn spread_box(u: &[f64], v: &[f64], s1: [f64; 3], gw: usize, gh: usize) -> Vec<f
                 }
             }
         }
-    });
-    out
+    }
 }
 
 /// `t[k] = exp(t[k])` for t <= 700, by study 01's table exponential
