@@ -54,15 +54,18 @@ impl Axis {
     /// min/max/compare (no branch to mispredict).
     #[inline(always)]
     pub(crate) fn bin_fast(&self, v: f64) -> (usize, bool) {
-        let inside = v >= self.lo && v <= self.hi;
+        let inside = (v >= self.lo) & (v <= self.hi);
         // f64::max/min are branch-free, NaN gives 0.
         let b0 = ((v - self.lo) * self.scale).max(0.0).min(self.last) as usize;
         let down = usize::from(v < self.edges[b0]);
         let up = usize::from(v >= self.edges[b0 + 1]);
         // For inside v: down only when b0 >= 1 (v >= lo = edges[0]), and up
         // at b0 = n - 1 only for v = hi, which stays in the last bin.
-        let b = (b0 + up).wrapping_sub(down);
-        (if b < self.n { b } else { b0 }, inside)
+        // Plain arithmetic rather than selects, which the compiler may turn
+        // into branches: s <= n; the last bin is closed; never below 0.
+        let s = b0 + up;
+        let s = s - usize::from(s == self.n);
+        (s - (down & usize::from(s > 0)), inside)
     }
 
     /// NumPy's bin of `v`, or `None` outside (NaN included).
