@@ -36,7 +36,12 @@ pub struct DensityArgs {
     #[arg(long, value_name = "METHOD", default_value = "gauss")]
     method: String,
     /// Gaussian sigma in pixels (cells), for gauss and box.
-    #[arg(long, value_name = "PX", default_value_t = 10.0, allow_negative_numbers = true)]
+    #[arg(
+        long,
+        value_name = "PX",
+        default_value_t = 10.0,
+        allow_negative_numbers = true
+    )]
     sigma: f64,
     /// Box-sum passes, for box.
     #[arg(long, value_name = "P", default_value_t = 4)]
@@ -46,7 +51,12 @@ pub struct DensityArgs {
     k: usize,
     /// KDE bandwidth: scott, silverman (the same in 2-D), or a factor
     /// (kernel covariance = factor² × the points' covariance, as SciPy's bw_method).
-    #[arg(long, value_name = "RULE|VALUE", default_value = "scott", allow_hyphen_values = true)]
+    #[arg(
+        long,
+        value_name = "RULE|VALUE",
+        default_value = "scott",
+        allow_hyphen_values = true
+    )]
     bandwidth: String,
     /// OUT.png (viridis heat-map, one pixel per cell), OUT.csv or OUT.npy
     /// (H rows by W columns, row 0 = lowest y); default CSV on stdout.
@@ -60,15 +70,17 @@ pub struct DensityArgs {
 /// The library's error, led by the flag that set the parameter it names.
 fn flag_error(e: NumlabError) -> String {
     let flag = match &e {
-        NumlabError::InvalidParameter { name, .. } | NumlabError::TooShort { name, .. } => match *name {
-            "sigma" | "truncate" => Some("--sigma"),
-            "bandwidth" => Some("--bandwidth"),
-            "k" => Some("--k"),
-            "passes" => Some("--passes"),
-            "width" | "height" => Some("--size"),
-            n if n.starts_with("view") => Some("--view"),
-            _ => None,
-        },
+        NumlabError::InvalidParameter { name, .. } | NumlabError::TooShort { name, .. } => {
+            match *name {
+                "sigma" | "truncate" => Some("--sigma"),
+                "bandwidth" => Some("--bandwidth"),
+                "k" => Some("--k"),
+                "passes" => Some("--passes"),
+                "width" | "height" => Some("--size"),
+                n if n.starts_with("view") => Some("--view"),
+                _ => None,
+            }
+        }
         NumlabError::TooLarge { name, .. } => match *name {
             "k" => Some("--k"),
             _ => Some("--size"),
@@ -83,7 +95,11 @@ fn flag_error(e: NumlabError) -> String {
 
 fn parse_size(s: &str) -> Result<(usize, usize), String> {
     let bad = || format!("--size {s}: expected WxH with W, H >= 1 (e.g. 256x256)");
-    let (w, h) = s.to_ascii_lowercase().split_once('x').map(|(a, b)| (a.trim().to_string(), b.trim().to_string())).ok_or_else(bad)?;
+    let (w, h) = s
+        .to_ascii_lowercase()
+        .split_once('x')
+        .map(|(a, b)| (a.trim().to_string(), b.trim().to_string()))
+        .ok_or_else(bad)?;
     let w: usize = w.parse().map_err(|_| bad())?;
     let h: usize = h.parse().map_err(|_| bad())?;
     if w == 0 || h == 0 {
@@ -99,7 +115,10 @@ fn parse_view(s: &str) -> Result<View, String> {
         .collect::<Result<_, _>>()
         .map_err(|_| format!("--view {s}: expected four numbers X0,Y0,X1,Y1"))?;
     if v.len() != 4 {
-        return Err(format!("--view {s}: expected four numbers X0,Y0,X1,Y1, got {}", v.len()));
+        return Err(format!(
+            "--view {s}: expected four numbers X0,Y0,X1,Y1, got {}",
+            v.len()
+        ));
     }
     View::new(v[0], v[1], v[2], v[3]).map_err(flag_error)
 }
@@ -113,7 +132,8 @@ pub fn box_radius(sigma: f64, passes: usize) -> usize {
 
 /// A 2-D little-endian float64 NPY file of shape (rows, cols), C order.
 fn npy_2d(values: &[f64], rows: usize, cols: usize) -> Vec<u8> {
-    let mut header = format!("{{'descr': '<f8', 'fortran_order': False, 'shape': ({rows}, {cols}), }}");
+    let mut header =
+        format!("{{'descr': '<f8', 'fortran_order': False, 'shape': ({rows}, {cols}), }}");
     let total = 10 + header.len() + 1;
     header.push_str(&" ".repeat((64 - total % 64) % 64));
     header.push('\n');
@@ -144,7 +164,11 @@ fn csv_grid(d: &Density) -> String {
 
 fn png_grid(d: &Density, x: &[f64], y: &[f64], overlay: bool) -> Result<Vec<u8>, String> {
     let g = &d.grid;
-    let hi = g.values.iter().filter(|v| v.is_finite()).fold(0.0f64, |m, &v| m.max(v));
+    let hi = g
+        .values
+        .iter()
+        .filter(|v| v.is_finite())
+        .fold(0.0f64, |m, &v| m.max(v));
     let mut rgb = colorize(g, Colormap::Viridis, 0.0, hi);
     if overlay {
         let (hx, hy) = (g.view.cell_width(g.width), g.view.cell_height(g.height));
@@ -156,7 +180,13 @@ fn png_grid(d: &Density, x: &[f64], y: &[f64], overlay: bool) -> Result<Vec<u8>,
             }
             // Image rows run from the top; a white dot with a dark centre.
             let (c, r) = (c as usize, g.height - 1 - r as usize);
-            for (dr, dc, col) in [(0isize, 0isize, [0u8, 0, 0]), (-1, 0, [255, 255, 255]), (1, 0, [255, 255, 255]), (0, -1, [255, 255, 255]), (0, 1, [255, 255, 255])] {
+            for (dr, dc, col) in [
+                (0isize, 0isize, [0u8, 0, 0]),
+                (-1, 0, [255, 255, 255]),
+                (1, 0, [255, 255, 255]),
+                (0, -1, [255, 255, 255]),
+                (0, 1, [255, 255, 255]),
+            ] {
                 let (rr, cc) = (r as isize + dr, c as isize + dc);
                 if rr >= 0 && cc >= 0 && (rr as usize) < g.height && (cc as usize) < g.width {
                     let k = (rr as usize * g.width + cc as usize) * 3;
@@ -171,7 +201,8 @@ fn png_grid(d: &Density, x: &[f64], y: &[f64], overlay: bool) -> Result<Vec<u8>,
             }
         }
     }
-    numlab_studies::numlab_plot::rgb_to_png(&rgb, g.width as u32, g.height as u32).map_err(|e| e.to_string())
+    numlab_studies::numlab_plot::rgb_to_png(&rgb, g.width as u32, g.height as u32)
+        .map_err(|e| e.to_string())
 }
 
 /// Computes the density and writes it.
@@ -180,11 +211,21 @@ pub fn run(a: DensityArgs) -> Result<(), String> {
     let view = a.view.as_deref().map(parse_view).transpose()?;
     let out_kind = match &a.output {
         None => "csv",
-        Some(p) => match p.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        Some(p) => match p
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
             Some("png") => "png",
             Some("csv") => "csv",
             Some("npy") => "npy",
-            _ => return Err(format!("--output {}: the name must end in .png, .csv or .npy", p.display())),
+            _ => {
+                return Err(format!(
+                    "--output {}: the name must end in .png, .csv or .npy",
+                    p.display()
+                ))
+            }
         },
     };
     if a.overlay && out_kind != "png" {
@@ -192,13 +233,18 @@ pub fn run(a: DensityArgs) -> Result<(), String> {
     }
     let table = Columns::read(&a.input)?;
     if table.values.len() < 2 && (a.x_col.is_none() || a.y_col.is_none()) {
-        return Err(format!("{}: needs two columns (x and y) of points", a.input));
+        return Err(format!(
+            "{}: needs two columns (x and y) of points",
+            a.input
+        ));
     }
     let x = table.column(a.x_col.as_deref().unwrap_or("0"), "--x")?;
     let y = table.column(a.y_col.as_deref().unwrap_or("1"), "--y")?;
     let view = match view {
         Some(v) => v,
-        None => View::bounds(x, y).map_err(|e| format!("the points' bounds make no view ({e}): give --view X0,Y0,X1,Y1"))?,
+        None => View::bounds(x, y).map_err(|e| {
+            format!("the points' bounds make no view ({e}): give --view X0,Y0,X1,Y1")
+        })?,
     };
     let d = match a.method.as_str() {
         "hist" => histogram2d(x, y, view, w, h),
@@ -219,7 +265,9 @@ pub fn run(a: DensityArgs) -> Result<(), String> {
             kde_grid(x, y, view, w, h, bandwidth, KdeMethod::Fast)
         }
         m => {
-            return Err(format!("--method {m}: expected hist, gauss, box, knn or kde"));
+            return Err(format!(
+                "--method {m}: expected hist, gauss, box, knn or kde"
+            ));
         }
     }
     .map_err(flag_error)?;
@@ -236,7 +284,10 @@ pub fn run(a: DensityArgs) -> Result<(), String> {
         }
         None => {
             use std::io::Write;
-            std::io::stdout().lock().write_all(&bytes).map_err(|e| format!("stdout: {e}"))
+            std::io::stdout()
+                .lock()
+                .write_all(&bytes)
+                .map_err(|e| format!("stdout: {e}"))
         }
     }
 }

@@ -10,13 +10,27 @@ use common::*;
 use numlab_core::density::{gaussian_density, kde_grid, Bandwidth, KdeMethod, View};
 
 fn fixture_case(name: &str) -> serde_json::Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/crates/core/tests/fixtures/density_numpy.json");
-    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    v["cases"].as_array().unwrap().iter().find(|c| c["name"] == name).unwrap().clone()
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/crates/core/tests/fixtures/density_numpy.json"
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    v["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap()
+        .clone()
 }
 
 fn floats(v: &serde_json::Value) -> Vec<f64> {
-    v.as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect()
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect()
 }
 
 fn points_csv(x: &[f64], y: &[f64]) -> String {
@@ -49,7 +63,12 @@ fn hist_is_numpy_histogram2d() {
     let dir = scratch("density-hist");
     write_csv(&dir, "p.csv", &points_csv(&x, &y));
     let view = format!("{:?},{:?},{:?},{:?}", v[0], v[1], v[2], v[3]);
-    let o = numlab(&dir, &["density", "p.csv", "--method", "hist", "--size", "13x7", "--view", &view]);
+    let o = numlab(
+        &dir,
+        &[
+            "density", "p.csv", "--method", "hist", "--size", "13x7", "--view", &view,
+        ],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let rows = grid_csv(&stdout(&o));
     assert_eq!(rows.len(), 7);
@@ -64,8 +83,20 @@ fn csv_and_npy_hold_the_library_grid() {
     let dir = scratch("density-npy");
     write_csv(&dir, "p.csv", &points_csv(&x, &y));
     let view = View::new(-0.5, -0.5, 0.5, 0.5).unwrap();
-    let want = gaussian_density(&x, &y, view, 40, 30, 3.0, 4.0).unwrap().grid.values;
-    let args = ["density", "p.csv", "--size", "40x30", "--view", "-0.5,-0.5,0.5,0.5", "--sigma", "3"];
+    let want = gaussian_density(&x, &y, view, 40, 30, 3.0, 4.0)
+        .unwrap()
+        .grid
+        .values;
+    let args = [
+        "density",
+        "p.csv",
+        "--size",
+        "40x30",
+        "--view",
+        "-0.5,-0.5,0.5,0.5",
+        "--sigma",
+        "3",
+    ];
     let o = numlab(&dir, &[&args[..], &["--output", "d.csv"]].concat());
     assert!(o.status.success(), "{}", stderr(&o));
     let got = grid_csv(&std::fs::read_to_string(dir.join("d.csv")).unwrap()).concat();
@@ -77,7 +108,10 @@ fn csv_and_npy_hold_the_library_grid() {
     let hlen = u16::from_le_bytes([b[8], b[9]]) as usize;
     let header = String::from_utf8_lossy(&b[10..10 + hlen]);
     assert!(header.contains("'shape': (30, 40)"), "{header}");
-    let vals: Vec<f64> = b[10 + hlen..].chunks(8).map(|c| f64::from_le_bytes(c.try_into().unwrap())).collect();
+    let vals: Vec<f64> = b[10 + hlen..]
+        .chunks(8)
+        .map(|c| f64::from_le_bytes(c.try_into().unwrap()))
+        .collect();
     assert_eq!(vals, want);
 }
 
@@ -86,16 +120,41 @@ fn kde_and_knn_and_box_run_and_kde_matches_library() {
     let (x, y) = uniform(2000, 9);
     let dir = scratch("density-kde");
     write_csv(&dir, "p.csv", &points_csv(&x, &y));
-    let o = numlab(&dir, &["density", "p.csv", "--method", "kde", "--bandwidth", "0.2", "--size", "20x20", "--view", "-1,-1,1,1"]);
+    let o = numlab(
+        &dir,
+        &[
+            "density",
+            "p.csv",
+            "--method",
+            "kde",
+            "--bandwidth",
+            "0.2",
+            "--size",
+            "20x20",
+            "--view",
+            "-1,-1,1,1",
+        ],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let got = grid_csv(&stdout(&o)).concat();
-    let want = kde_grid(&x, &y, View::new(-1.0, -1.0, 1.0, 1.0).unwrap(), 20, 20, Bandwidth::Factor(0.2), KdeMethod::Fast)
-        .unwrap()
-        .grid
-        .values;
+    let want = kde_grid(
+        &x,
+        &y,
+        View::new(-1.0, -1.0, 1.0, 1.0).unwrap(),
+        20,
+        20,
+        Bandwidth::Factor(0.2),
+        KdeMethod::Fast,
+    )
+    .unwrap()
+    .grid
+    .values;
     assert_eq!(got, want);
     for m in ["knn", "box"] {
-        let o = numlab(&dir, &["density", "p.csv", "--method", m, "--size", "16x12"]);
+        let o = numlab(
+            &dir,
+            &["density", "p.csv", "--method", m, "--size", "16x12"],
+        );
         assert!(o.status.success(), "{m}: {}", stderr(&o));
         let rows = grid_csv(&stdout(&o));
         assert_eq!((rows.len(), rows[0].len()), (12, 16));
@@ -130,8 +189,17 @@ fn png_is_the_heat_map_and_deterministic() {
 #[test]
 fn nonfinite_rows_are_skipped_and_counted() {
     let dir = scratch("density-nan");
-    write_csv(&dir, "p.csv", "x,y\n0,0\n1,1\nnan,0.5\n0.5,inf\n0.25,0.75\n");
-    let o = numlab(&dir, &["density", "p.csv", "--method", "hist", "--size", "2x2", "--output", "h.csv"]);
+    write_csv(
+        &dir,
+        "p.csv",
+        "x,y\n0,0\n1,1\nnan,0.5\n0.5,inf\n0.25,0.75\n",
+    );
+    let o = numlab(
+        &dir,
+        &[
+            "density", "p.csv", "--method", "hist", "--size", "2x2", "--output", "h.csv",
+        ],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("2 skipped"), "{}", stdout(&o));
     let got = grid_csv(&std::fs::read_to_string(dir.join("h.csv")).unwrap());
@@ -173,13 +241,21 @@ fn bad_input_is_one_line_exit_2_and_no_file() {
         assert_eq!(o.status.code(), Some(2), "{extra:?}: {err}");
         assert_eq!(err.trim_end().lines().count(), 1, "{extra:?}: {err}");
         assert!(err.contains(needle), "{extra:?}: {err}");
-        assert!(!dir.join("out.csv").exists() && !dir.join("out.txt").exists(), "{extra:?}");
+        assert!(
+            !dir.join("out.csv").exists() && !dir.join("out.txt").exists(),
+            "{extra:?}"
+        );
     }
     // Points on a line: the bounds have zero area; the KDE covariance is singular.
     let o = numlab(&dir, &["density", "line.csv"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--view"), "{}", stderr(&o));
-    let o = numlab(&dir, &["density", "line.csv", "--method", "kde", "--view", "0,0,2,2"]);
+    let o = numlab(
+        &dir,
+        &[
+            "density", "line.csv", "--method", "kde", "--view", "0,0,2,2",
+        ],
+    );
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("singular"), "{}", stderr(&o));
     let o = numlab(&dir, &["density", "one.csv"]);

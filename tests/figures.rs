@@ -194,7 +194,10 @@ fn study_06_figures_are_valid_and_reproducible() {
                 assert!(w >= 900 && h >= 800, "{f}: {w}x{h}");
             } else {
                 let text = std::str::from_utf8(&a[&f]).unwrap();
-                assert!(text.contains("data:image/png;base64,"), "{f}: the heat-map raster");
+                assert!(
+                    text.contains("data:image/png;base64,"),
+                    "{f}: the heat-map raster"
+                );
             }
             if !name.contains("timing") {
                 assert!(a[&f] == b[&f], "{f} differs between two runs");

@@ -57,13 +57,21 @@ fn histogram_equals_numpy_on_edges_and_outside() {
     assert!(cs.len() >= 5);
     for c in cs {
         let v = view(&floats(&c["view"]));
-        let (w, h) = (c["width"].as_u64().unwrap() as usize, c["height"].as_u64().unwrap() as usize);
+        let (w, h) = (
+            c["width"].as_u64().unwrap() as usize,
+            c["height"].as_u64().unwrap() as usize,
+        );
         let (x, y) = (floats(&c["x"]), floats(&c["y"]));
         let want = floats(&c["counts"]);
         let got = histogram2d(&x, &y, v, w, h).unwrap();
         assert_eq!(got.grid.values, want, "{}", c["name"]);
         assert_eq!(got.nonfinite, 0);
-        assert_eq!(reference::histogram2d_numpy(&x, &y, &v, w, h), want, "{}", c["name"]);
+        assert_eq!(
+            reference::histogram2d_numpy(&x, &y, &v, w, h),
+            want,
+            "{}",
+            c["name"]
+        );
         // NaN and inf fall in no bin and are counted (NumPy drops them too).
         let mut xb = x.clone();
         let mut yb = y.clone();
@@ -92,7 +100,10 @@ fn histogram_same_for_every_split() {
     let (x, y) = uniform_points(200_000, -1.0, 2.0, SEEDS[0]);
     let v = View::new(0.0, 0.0, 1.0, 1.0).unwrap();
     let got = histogram2d(&x, &y, v, 64, 48).unwrap();
-    assert_eq!(got.grid.values, reference::histogram2d_numpy(&x, &y, &v, 64, 48));
+    assert_eq!(
+        got.grid.values,
+        reference::histogram2d_numpy(&x, &y, &v, 64, 48)
+    );
 }
 
 #[test]
@@ -118,10 +129,14 @@ fn blur_equals_direct_convolution() {
 #[test]
 fn gaussian_filter2d_equals_scipy() {
     for c in cases("filter") {
-        let (w, h) = (c["width"].as_u64().unwrap() as usize, c["height"].as_u64().unwrap() as usize);
+        let (w, h) = (
+            c["width"].as_u64().unwrap() as usize,
+            c["height"].as_u64().unwrap() as usize,
+        );
         let mode: EdgeMode = c["mode"].as_str().unwrap().parse().unwrap();
         let values = floats(&c["values"]);
-        let got = gaussian_filter2d(&values, w, h, c["sigma"].as_f64().unwrap(), 4.0, mode, 0.0).unwrap();
+        let got =
+            gaussian_filter2d(&values, w, h, c["sigma"].as_f64().unwrap(), 4.0, mode, 0.0).unwrap();
         let err = max_abs_diff(&got, &floats(&c["filtered"])) / 5.0;
         assert!(err <= tol::SCIPY_FILTER, "{}: {err:e}", c["name"]);
     }
@@ -138,10 +153,17 @@ fn gaussian_density_keeps_mass_and_matches_its_definition() {
     let r = 12; // int(4 * 3 + 0.5)
     let hx = 0.01;
     let hy = 1.0 / 80.0;
-    let pv = View::new(-(r as f64) * hx, -(r as f64) * hy, 1.0 + r as f64 * hx, 1.0 + r as f64 * hy).unwrap();
+    let pv = View::new(
+        -(r as f64) * hx,
+        -(r as f64) * hy,
+        1.0 + r as f64 * hx,
+        1.0 + r as f64 * hy,
+    )
+    .unwrap();
     let counts = reference::histogram2d_numpy(&x, &y, &pv, 100 + 2 * r, 80 + 2 * r);
     let blur = GridBlur::new(3.0, 4.0, Method::Direct).unwrap();
-    let want = reference::convolve2d_direct(&counts, 100 + 2 * r, 80 + 2 * r, &blur.kernel().weights);
+    let want =
+        reference::convolve2d_direct(&counts, 100 + 2 * r, 80 + 2 * r, &blur.kernel().weights);
     let peak = want.iter().cloned().fold(0.0, f64::max);
     assert!(max_abs_diff(&d.grid.values, &want) / peak <= tol::BLUR);
 }
@@ -165,13 +187,40 @@ fn zoom_equals_crop_of_a_larger_view() {
     let cut = bl.grid.crop(off, off, n_small, n_small).unwrap();
     assert!(max_abs_diff(&bs.grid.values, &cut.values) / bl.grid.max() < 1e-12);
     // And the KDE (every point is used wherever it lies).
-    let ks = kde_grid(&x, &y, small, n_small, n_small, Bandwidth::Factor(0.05), KdeMethod::Fast).unwrap();
-    let kl = kde_grid(&x, &y, large, n_large, n_large, Bandwidth::Factor(0.05), KdeMethod::Fast).unwrap();
+    let ks = kde_grid(
+        &x,
+        &y,
+        small,
+        n_small,
+        n_small,
+        Bandwidth::Factor(0.05),
+        KdeMethod::Fast,
+    )
+    .unwrap();
+    let kl = kde_grid(
+        &x,
+        &y,
+        large,
+        n_large,
+        n_large,
+        Bandwidth::Factor(0.05),
+        KdeMethod::Fast,
+    )
+    .unwrap();
     let cut = kl.grid.crop(off, off, n_small, n_small).unwrap();
     assert!(max_abs_diff(&ks.grid.values, &cut.values) / kl.grid.max() < 2.0 * tol::KDE_FAST);
     // Binning only inside the view (no padding) gets the borders wrong.
     let inside = histogram2d(&x, &y, small, n_small, n_small).unwrap();
-    let naive = gaussian_filter2d(&inside.grid.values, n_small, n_small, 4.0, 4.0, EdgeMode::Constant, 0.0).unwrap();
+    let naive = gaussian_filter2d(
+        &inside.grid.values,
+        n_small,
+        n_small,
+        4.0,
+        4.0,
+        EdgeMode::Constant,
+        0.0,
+    )
+    .unwrap();
     assert!(max_abs_diff(&naive, &gs.grid.values) / peak > 0.1);
 }
 
@@ -185,7 +234,10 @@ fn box_sums_equal_direct_sums() {
             box_sum_passes(&mut got, w, h, r, passes, normalise).unwrap();
             let want = reference::box_sum_direct(&g, w, h, r, passes, normalise);
             let scale = want.iter().cloned().fold(total, f64::max);
-            assert!(max_abs_diff(&got, &want) / scale <= tol::BOX, "r {r} passes {passes}");
+            assert!(
+                max_abs_diff(&got, &want) / scale <= tol::BOX,
+                "r {r} passes {passes}"
+            );
         }
     }
 }
@@ -209,13 +261,23 @@ fn their_boxsum_misses_mass_near_the_border() {
 }
 
 #[test]
+#[allow(clippy::needless_range_loop)] // (row, col) index both the grid and the centres
 fn knn_equals_brute_force() {
     let (x, y) = uniform_points(2000, -1.0, 1.0, SEEDS[2]);
     let v = View::new(-0.8, -0.5, 0.7, 0.9).unwrap();
     let (w, h) = (23, 17);
     for k in [1, 5, 12] {
         let d = knn_density(&x, &y, v, w, h, k, KnnFunction::Density).unwrap();
-        let q = knn_density(&x, &y, v, w, h, k, KnnFunction::Questioner { dfactor: 70.0 }).unwrap();
+        let q = knn_density(
+            &x,
+            &y,
+            v,
+            w,
+            h,
+            k,
+            KnnFunction::Questioner { dfactor: 70.0 },
+        )
+        .unwrap();
         let (cx, cy) = (d.grid.x_centers(), d.grid.y_centers());
         for r in 0..h {
             for c in 0..w {
@@ -246,7 +308,11 @@ fn kde_exact_equals_scipy() {
         let peak = want.iter().cloned().fold(0.0, f64::max);
         for (g, w) in got.iter().zip(&want) {
             // Far-tail values (exponents near -240) carry the exponent's rounding.
-            assert!((g - w).abs() <= tol::KDE_EXACT * peak + 1e-10 * w, "{}: {g} vs {w}", c["name"]);
+            assert!(
+                (g - w).abs() <= tol::KDE_EXACT * peak + 1e-10 * w,
+                "{}: {g} vs {w}",
+                c["name"]
+            );
         }
     }
 }
@@ -254,7 +320,11 @@ fn kde_exact_equals_scipy() {
 #[test]
 fn kde_exact_grid_equals_libm_direct_sum() {
     let x: Vec<f64> = signals::normal(500, 1.0, SEEDS[0]).unwrap();
-    let y: Vec<f64> = x.iter().zip(signals::normal(500, 0.7, SEEDS[1]).unwrap()).map(|(a, b)| 0.5 * a + b).collect();
+    let y: Vec<f64> = x
+        .iter()
+        .zip(signals::normal(500, 0.7, SEEDS[1]).unwrap())
+        .map(|(a, b)| 0.5 * a + b)
+        .collect();
     let v = View::new(-3.0, -3.0, 3.0, 3.0).unwrap();
     let kde = Kde::new(&x, &y, Bandwidth::Scott).unwrap();
     let g = kde.grid(v, 19, 23, KdeMethod::Exact).unwrap();
@@ -286,16 +356,30 @@ fn kde_fast_within_bound_of_exact() {
         (-0.9, Bandwidth::Factor(0.2), [-3.0, -3.0, 3.0, 3.0], 64, 64),
         (0.3, Bandwidth::Factor(0.01), [-4.0, -4.0, 4.0, 4.0], 64, 64),
         (0.0, Bandwidth::Factor(0.5), [-0.3, -0.3, 0.3, 0.3], 48, 40),
-        (0.95, Bandwidth::Silverman, [-20.0, -20.0, 20.0, 20.0], 50, 50),
+        (
+            0.95,
+            Bandwidth::Silverman,
+            [-20.0, -20.0, 20.0, 20.0],
+            50,
+            50,
+        ),
     ] {
-        let y: Vec<f64> = x.iter().zip(&e).map(|(a, b)| rho * a + (1.0f64 - rho * rho).sqrt() * b).collect();
+        let y: Vec<f64> = x
+            .iter()
+            .zip(&e)
+            .map(|(a, b)| rho * a + (1.0f64 - rho * rho).sqrt() * b)
+            .collect();
         let v = view(&v);
         let kde = Kde::new(&x, &y, factor).unwrap();
         let exact = kde.grid(v, w, h, KdeMethod::Exact).unwrap();
         let fast = kde.grid(v, w, h, KdeMethod::Fast).unwrap();
         let peak = exact.max();
         let err = max_abs_diff(&fast.values, &exact.values) / peak;
-        assert!(err <= tol::KDE_FAST, "rho {rho} {factor:?}: {err:e} (split {:?})", kde.fast_split(v, w, h));
+        assert!(
+            err <= tol::KDE_FAST,
+            "rho {rho} {factor:?}: {err:e} (split {:?})",
+            kde.fast_split(v, w, h)
+        );
     }
 }
 
@@ -326,7 +410,12 @@ fn viridis_equals_matplotlib() {
     let c = &cases("viridis")[0];
     let t = floats(&c["t"]);
     for (tv, rgb) in t.iter().zip(c["rgb"].as_array().unwrap()) {
-        let want: Vec<u8> = rgb.as_array().unwrap().iter().map(|v| v.as_u64().unwrap() as u8).collect();
+        let want: Vec<u8> = rgb
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap() as u8)
+            .collect();
         assert_eq!(viridis(*tv).to_vec(), want, "t = {tv}");
     }
 }
@@ -351,47 +440,158 @@ fn errors_are_typed_and_named() {
     let v = View::new(0.0, 0.0, 1.0, 1.0).unwrap();
     let (x, y) = ([0.1, 0.5, 0.9], [0.2, 0.4, 0.3]);
     // Empty and all-NaN point sets.
-    assert!(matches!(histogram2d(&[], &[], v, 4, 4), Err(NumlabError::TooShort { name: "x", .. })));
+    assert!(matches!(
+        histogram2d(&[], &[], v, 4, 4),
+        Err(NumlabError::TooShort { name: "x", .. })
+    ));
     assert!(matches!(
         gaussian_density(&[f64::NAN], &[0.0], v, 4, 4, 1.0, 4.0),
         Err(NumlabError::TooShort { .. })
     ));
-    assert!(matches!(histogram2d(&x, &y[..2], v, 4, 4), Err(NumlabError::LengthMismatch { .. })));
+    assert!(matches!(
+        histogram2d(&x, &y[..2], v, 4, 4),
+        Err(NumlabError::LengthMismatch { .. })
+    ));
     // Views of zero area or with non-finite bounds.
-    assert!(matches!(View::new(0.0, 0.0, 0.0, 1.0), Err(NumlabError::InvalidParameter { name: "view width x1 - x0", .. })));
-    assert!(matches!(View::new(0.0, 1.0, 1.0, 1.0), Err(NumlabError::InvalidParameter { name: "view height y1 - y0", .. })));
-    assert!(matches!(View::new(f64::NAN, 0.0, 1.0, 1.0), Err(NumlabError::InvalidParameter { name: "view x0", .. })));
-    assert!(matches!(View::bounds(&[1.0, 1.0], &[0.0, 2.0]), Err(NumlabError::InvalidParameter { .. })));
+    assert!(matches!(
+        View::new(0.0, 0.0, 0.0, 1.0),
+        Err(NumlabError::InvalidParameter {
+            name: "view width x1 - x0",
+            ..
+        })
+    ));
+    assert!(matches!(
+        View::new(0.0, 1.0, 1.0, 1.0),
+        Err(NumlabError::InvalidParameter {
+            name: "view height y1 - y0",
+            ..
+        })
+    ));
+    assert!(matches!(
+        View::new(f64::NAN, 0.0, 1.0, 1.0),
+        Err(NumlabError::InvalidParameter {
+            name: "view x0",
+            ..
+        })
+    ));
+    assert!(matches!(
+        View::bounds(&[1.0, 1.0], &[0.0, 2.0]),
+        Err(NumlabError::InvalidParameter { .. })
+    ));
     // Zero bins.
-    assert!(matches!(histogram2d(&x, &y, v, 0, 4), Err(NumlabError::InvalidParameter { name: "width", .. })));
-    assert!(matches!(gaussian_density(&x, &y, v, 4, 0, 1.0, 4.0), Err(NumlabError::InvalidParameter { name: "height", .. })));
-    assert!(matches!(kde_grid(&x, &y, v, 0, 3, Bandwidth::Scott, KdeMethod::Fast), Err(NumlabError::InvalidParameter { name: "width", .. })));
+    assert!(matches!(
+        histogram2d(&x, &y, v, 0, 4),
+        Err(NumlabError::InvalidParameter { name: "width", .. })
+    ));
+    assert!(matches!(
+        gaussian_density(&x, &y, v, 4, 0, 1.0, 4.0),
+        Err(NumlabError::InvalidParameter { name: "height", .. })
+    ));
+    assert!(matches!(
+        kde_grid(&x, &y, v, 0, 3, Bandwidth::Scott, KdeMethod::Fast),
+        Err(NumlabError::InvalidParameter { name: "width", .. })
+    ));
     // Huge grids.
-    assert!(matches!(histogram2d(&x, &y, v, 1 << 20, 1 << 20), Err(NumlabError::TooLarge { .. })));
+    assert!(matches!(
+        histogram2d(&x, &y, v, 1 << 20, 1 << 20),
+        Err(NumlabError::TooLarge { .. })
+    ));
     // Non-positive sigma, truncate, bandwidth; zero passes.
     for s in [0.0, -1.0, f64::NAN, f64::INFINITY] {
-        assert!(matches!(gaussian_density(&x, &y, v, 4, 4, s, 4.0), Err(NumlabError::InvalidParameter { name: "sigma", .. })));
-        assert!(matches!(Kde::new(&x, &y, Bandwidth::Factor(s)), Err(NumlabError::InvalidParameter { name: "bandwidth", .. })));
+        assert!(matches!(
+            gaussian_density(&x, &y, v, 4, 4, s, 4.0),
+            Err(NumlabError::InvalidParameter { name: "sigma", .. })
+        ));
+        assert!(matches!(
+            Kde::new(&x, &y, Bandwidth::Factor(s)),
+            Err(NumlabError::InvalidParameter {
+                name: "bandwidth",
+                ..
+            })
+        ));
     }
-    assert!(matches!(gaussian_density(&x, &y, v, 4, 4, 1.0, 0.0), Err(NumlabError::InvalidParameter { name: "truncate", .. })));
-    assert!(matches!("-2".parse::<Bandwidth>(), Err(NumlabError::InvalidParameter { name: "bandwidth", .. })));
-    assert!(matches!("wide".parse::<Bandwidth>(), Err(NumlabError::UnknownName { name: "bandwidth", .. })));
-    assert!(matches!(box_density(&x, &y, v, 4, 4, 2, 0), Err(NumlabError::InvalidParameter { name: "passes", .. })));
-    // k: zero, or more than the finite points.
-    assert!(matches!(knn_density(&x, &y, v, 4, 4, 0, KnnFunction::Density), Err(NumlabError::InvalidParameter { name: "k", .. })));
     assert!(matches!(
-        knn_density(&[0.1, 0.2, f64::NAN], &[0.1, 0.2, 0.3], v, 4, 4, 3, KnnFunction::Density),
-        Err(NumlabError::TooLarge { name: "k", value: 3, available: 2, .. })
+        gaussian_density(&x, &y, v, 4, 4, 1.0, 0.0),
+        Err(NumlabError::InvalidParameter {
+            name: "truncate",
+            ..
+        })
     ));
     assert!(matches!(
-        knn_density(&x, &y, v, 4, 4, 2, KnnFunction::Questioner { dfactor: -1.0 }),
-        Err(NumlabError::InvalidParameter { name: "dfactor", .. })
+        "-2".parse::<Bandwidth>(),
+        Err(NumlabError::InvalidParameter {
+            name: "bandwidth",
+            ..
+        })
+    ));
+    assert!(matches!(
+        "wide".parse::<Bandwidth>(),
+        Err(NumlabError::UnknownName {
+            name: "bandwidth",
+            ..
+        })
+    ));
+    assert!(matches!(
+        box_density(&x, &y, v, 4, 4, 2, 0),
+        Err(NumlabError::InvalidParameter { name: "passes", .. })
+    ));
+    // k: zero, or more than the finite points.
+    assert!(matches!(
+        knn_density(&x, &y, v, 4, 4, 0, KnnFunction::Density),
+        Err(NumlabError::InvalidParameter { name: "k", .. })
+    ));
+    assert!(matches!(
+        knn_density(
+            &[0.1, 0.2, f64::NAN],
+            &[0.1, 0.2, 0.3],
+            v,
+            4,
+            4,
+            3,
+            KnnFunction::Density
+        ),
+        Err(NumlabError::TooLarge {
+            name: "k",
+            value: 3,
+            available: 2,
+            ..
+        })
+    ));
+    assert!(matches!(
+        knn_density(
+            &x,
+            &y,
+            v,
+            4,
+            4,
+            2,
+            KnnFunction::Questioner { dfactor: -1.0 }
+        ),
+        Err(NumlabError::InvalidParameter {
+            name: "dfactor",
+            ..
+        })
     ));
     // KDE: one point, points on a line.
-    assert!(matches!(Kde::new(&[1.0], &[1.0], Bandwidth::Scott), Err(NumlabError::TooShort { min: 2, .. })));
-    assert!(matches!(Kde::new(&[0.0, 1.0, 2.0], &[0.0, 2.0, 4.0], Bandwidth::Scott), Err(NumlabError::Unsupported(_))));
+    assert!(matches!(
+        Kde::new(&[1.0], &[1.0], Bandwidth::Scott),
+        Err(NumlabError::TooShort { min: 2, .. })
+    ));
+    assert!(matches!(
+        Kde::new(&[0.0, 1.0, 2.0], &[0.0, 2.0, 4.0], Bandwidth::Scott),
+        Err(NumlabError::Unsupported(_))
+    ));
     // Grid blur: modes and methods that do not apply.
-    assert!(matches!(gaussian_filter2d(&[1.0; 4], 2, 2, 1.0, 4.0, EdgeMode::Renormalize, 0.0), Err(NumlabError::Unsupported(_))));
-    assert!(matches!(GridBlur::new(1.0, 4.0, Method::Sliding), Err(NumlabError::Unsupported(_))));
-    assert!(matches!(gaussian_filter2d(&[1.0; 3], 2, 2, 1.0, 4.0, EdgeMode::Reflect, 0.0), Err(NumlabError::LengthMismatch { .. })));
+    assert!(matches!(
+        gaussian_filter2d(&[1.0; 4], 2, 2, 1.0, 4.0, EdgeMode::Renormalize, 0.0),
+        Err(NumlabError::Unsupported(_))
+    ));
+    assert!(matches!(
+        GridBlur::new(1.0, 4.0, Method::Sliding),
+        Err(NumlabError::Unsupported(_))
+    ));
+    assert!(matches!(
+        gaussian_filter2d(&[1.0; 3], 2, 2, 1.0, 4.0, EdgeMode::Reflect, 0.0),
+        Err(NumlabError::LengthMismatch { .. })
+    ));
 }

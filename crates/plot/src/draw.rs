@@ -383,7 +383,12 @@ fn render<DB: DrawingBackend>(
     // Room for a colour bar: gap, bar, tick marks and labels.
     let bar = match chart.image.as_ref().and_then(|i| i.colorbar.as_ref()) {
         Some(c) => {
-            let bt = ticks(crate::Scale::Linear, c.min, c.max.max(c.min + f64::MIN_POSITIVE), 5);
+            let bt = ticks(
+                crate::Scale::Linear,
+                c.min,
+                c.max.max(c.min + f64::MIN_POSITIVE),
+                5,
+            );
             let mut label_w = 0;
             for v in &bt.major {
                 label_w = label_w.max(size(&bt.label(*v), &tick_style)?.0);
@@ -435,7 +440,15 @@ fn render<DB: DrawingBackend>(
         draw_image(&cc, img)?;
     }
     if let Some((c, bt, _)) = &bar {
-        draw_colorbar(&cc, &body, c, bt, &tick_style, &desc_style, bar.as_ref().map_or(0, |b| b.2))?;
+        draw_colorbar(
+            &cc,
+            &body,
+            c,
+            bt,
+            &tick_style,
+            &desc_style,
+            bar.as_ref().map_or(0, |b| b.2),
+        )?;
     }
     // Frame the plotting area on the top and right too.
     {
@@ -524,7 +537,12 @@ fn draw_image<DB: DrawingBackend>(cc: &Ctx<'_, DB>, img: &crate::Image) -> Resul
     // Pixel positions of the extent's corners (y grows downwards).
     let (px0, py0) = cc.backend_coord(&(ex0, ey1));
     let (px1, py1) = cc.backend_coord(&(ex1, ey0));
-    let (fx0, fy0, fx1, fy1) = (f64::from(px0), f64::from(py0), f64::from(px1), f64::from(py1));
+    let (fx0, fy0, fx1, fy1) = (
+        f64::from(px0),
+        f64::from(py0),
+        f64::from(px1),
+        f64::from(py1),
+    );
     let x_lo = px0.max(bx0);
     let x_hi = px1.min(bx1);
     let y_lo = py0.max(by0);
@@ -549,8 +567,9 @@ fn draw_image<DB: DrawingBackend>(cc: &Ctx<'_, DB>, img: &crate::Image) -> Resul
         }
     }
     let area = cc.plotting_area().strip_coord_spec();
-    let element = BitMapElement::with_owned_buffer((x_lo - bx0, y_lo - by0), (w as u32, h as u32), buf)
-        .ok_or_else(|| PlotError::Draw("image buffer of the wrong size".into()))?;
+    let element =
+        BitMapElement::with_owned_buffer((x_lo - bx0, y_lo - by0), (w as u32, h as u32), buf)
+            .ok_or_else(|| PlotError::Draw("image buffer of the wrong size".into()))?;
     area.draw(&element).map_err(draw_err)
 }
 
@@ -576,7 +595,11 @@ fn draw_colorbar<DB: DrawingBackend>(
     let mut buf = Vec::with_capacity(w * h * 3);
     for r in 0..h {
         // Top row = highest colour, bottom row = lowest.
-        let t = if h > 1 { (h - 1 - r) as f64 / (h - 1) as f64 } else { 0.0 };
+        let t = if h > 1 {
+            (h - 1 - r) as f64 / (h - 1) as f64
+        } else {
+            0.0
+        };
         let k = ((t * n as f64).floor() as usize).min(n - 1);
         for _ in 0..w {
             buf.extend_from_slice(&c.colors[k]);
@@ -599,9 +622,13 @@ fn draw_colorbar<DB: DrawingBackend>(
         }
         let y = by1 - oy - (t * (by1 - by0) as f64).round() as i32;
         let xr = x0 - ox + w as i32;
-        body.draw(&PathElement::new(vec![(xr, y), (xr + 4, y)], AXIS.stroke_width(1)))
+        body.draw(&PathElement::new(
+            vec![(xr, y), (xr + 4, y)],
+            AXIS.stroke_width(1),
+        ))
+        .map_err(draw_err)?;
+        body.draw_text(&bt.label(*v), &style, (xr + 7, y))
             .map_err(draw_err)?;
-        body.draw_text(&bt.label(*v), &style, (xr + 7, y)).map_err(draw_err)?;
     }
     if !c.label.is_empty() {
         // Rotated to read upwards, right of the tick labels, centred on the bar.

@@ -236,7 +236,13 @@ pub struct Image {
 
 impl Image {
     /// A raster of `width` × `height` cells over `x_range` × `y_range`.
-    pub fn new(width: usize, height: usize, rgb: Vec<u8>, x_range: (f64, f64), y_range: (f64, f64)) -> Self {
+    pub fn new(
+        width: usize,
+        height: usize,
+        rgb: Vec<u8>,
+        x_range: (f64, f64),
+        y_range: (f64, f64),
+    ) -> Self {
         Image {
             width,
             height,
@@ -248,7 +254,13 @@ impl Image {
     }
 
     /// Adds a colour bar.
-    pub fn with_colorbar(mut self, label: impl Into<String>, min: f64, max: f64, colors: Vec<[u8; 3]>) -> Self {
+    pub fn with_colorbar(
+        mut self,
+        label: impl Into<String>,
+        min: f64,
+        max: f64,
+        colors: Vec<[u8; 3]>,
+    ) -> Self {
         self.colorbar = Some(ColorBar {
             label: label.into(),
             min,
@@ -259,7 +271,10 @@ impl Image {
     }
 
     pub(crate) fn validate(&self) -> Result<(), PlotError> {
-        let want = self.width.checked_mul(self.height).and_then(|c| c.checked_mul(3));
+        let want = self
+            .width
+            .checked_mul(self.height)
+            .and_then(|c| c.checked_mul(3));
         if self.width == 0 || self.height == 0 || want != Some(self.rgb.len()) {
             return Err(PlotError::ImageSize {
                 width: self.width,

@@ -526,7 +526,10 @@ fn image_fills_its_extent_cell_by_cell_and_is_deterministic() {
     let y0 = tl.iter().map(|p| p.1).min().unwrap();
     let x1 = br.iter().map(|p| p.0).max().unwrap();
     let y1 = br.iter().map(|p| p.1).max().unwrap();
-    assert!(x1 - x0 > 300 && y1 - y0 > 250, "the image fills the plotting area");
+    assert!(
+        x1 - x0 > 300 && y1 - y0 > 250,
+        "the image fills the plotting area"
+    );
     // Sample the centre of each cell (away from the grid and the marker).
     for r in 0..3u32 {
         for c in 0..4u32 {
@@ -535,7 +538,11 @@ fn image_fills_its_extent_cell_by_cell_and_is_deterministic() {
             if r == 0 && c == 0 {
                 continue; // the marker
             }
-            assert_eq!(px(x, y), [60 * c as u8, 80 * r as u8, 200], "cell ({r}, {c})");
+            assert_eq!(
+                px(x, y),
+                [60 * c as u8, 80 * r as u8, 200],
+                "cell ({r}, {c})"
+            );
         }
     }
     // The colour bar: its top is the highest colour, its bottom the lowest.
@@ -546,12 +553,28 @@ fn image_fills_its_extent_cell_by_cell_and_is_deterministic() {
 
 #[test]
 fn bad_images_are_errors() {
-    let bad = Chart::new("").with_image(numlab_plot::Image::new(2, 2, vec![0; 11], (0.0, 1.0), (0.0, 1.0)));
+    let bad = Chart::new("").with_image(numlab_plot::Image::new(
+        2,
+        2,
+        vec![0; 11],
+        (0.0, 1.0),
+        (0.0, 1.0),
+    ));
     assert!(matches!(
         Figure::single(bad, 400, 300).to_svg_string(),
-        Err(PlotError::ImageSize { width: 2, height: 2, bytes: 11 })
+        Err(PlotError::ImageSize {
+            width: 2,
+            height: 2,
+            bytes: 11
+        })
     ));
-    let flat = Chart::new("").with_image(numlab_plot::Image::new(1, 1, vec![0; 3], (1.0, 1.0), (0.0, 1.0)));
+    let flat = Chart::new("").with_image(numlab_plot::Image::new(
+        1,
+        1,
+        vec![0; 3],
+        (1.0, 1.0),
+        (0.0, 1.0),
+    ));
     assert!(matches!(
         Figure::single(flat, 400, 300).to_png_bytes(),
         Err(PlotError::InvalidRange { .. })

@@ -401,9 +401,12 @@ impl Workload {
                     1.0 + r as f64 / size as f64,
                 )?;
                 let (wp, hp) = (size + 2 * r, size + 2 * r);
-                let counts = density::histogram2d(x, &inputs.y, padded, wp, hp)?.grid.values;
+                let counts = density::histogram2d(x, &inputs.y, padded, wp, hp)?
+                    .grid
+                    .values;
                 let kernel = numlab_core::smoothing::Kernel::symmetric(sigma, r)?;
-                let want = density::reference::blur_separable_direct(&counts, wp, hp, &kernel.weights);
+                let want =
+                    density::reference::blur_separable_direct(&counts, wp, hp, &kernel.weights);
                 let peak = want.iter().cloned().fold(0.0, f64::max);
                 if output.len() != want.len() {
                     return Ok(f64::INFINITY);

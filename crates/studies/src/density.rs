@@ -11,8 +11,8 @@
 //! Gaussian KDE with Scott's bandwidth, exact and fast.
 
 use numlab_core::density::{
-    box_density, colorize, gaussian_density, gaussian_filter2d, histogram2d, kde_grid,
-    knn_density, Bandwidth, Colormap, Density, Grid, Kde, KdeMethod, KnnFunction, View,
+    box_density, colorize, gaussian_density, gaussian_filter2d, histogram2d, kde_grid, knn_density,
+    Bandwidth, Colormap, Density, Grid, Kde, KdeMethod, KnnFunction, View,
 };
 use numlab_core::signals;
 use numlab_core::smoothing::EdgeMode;
@@ -91,22 +91,32 @@ fn visible(x: &[f64], y: &[f64], v: &View) -> (Vec<f64>, Vec<f64>) {
 /// A heat-map panel: the grid in viridis from 0 to its maximum, a colour bar,
 /// and the points on top (black dots) when given.
 pub fn heat_chart(title: &str, grid: &Grid, unit: &str, points: Option<(&[f64], &[f64])>) -> Chart {
-    let hi = grid.values.iter().filter(|v| v.is_finite()).fold(0.0f64, |m, &v| m.max(v));
+    let hi = grid
+        .values
+        .iter()
+        .filter(|v| v.is_finite())
+        .fold(0.0f64, |m, &v| m.max(v));
     heat_chart_scaled(title, grid, unit, points, hi)
 }
 
 /// [`heat_chart`] with the colour scale from 0 to `hi` (to compare panels).
-pub fn heat_chart_scaled(title: &str, grid: &Grid, unit: &str, points: Option<(&[f64], &[f64])>, hi: f64) -> Chart {
+pub fn heat_chart_scaled(
+    title: &str,
+    grid: &Grid,
+    unit: &str,
+    points: Option<(&[f64], &[f64])>,
+    hi: f64,
+) -> Chart {
     let hi = if hi > 0.0 && hi.is_finite() { hi } else { 1.0 };
     let rgb = colorize(grid, Colormap::Viridis, 0.0, hi);
-    let colors: Vec<[u8; 3]> = (0..256).map(|i| Colormap::Viridis.rgb((i as f64 + 0.5) / 256.0)).collect();
+    let colors: Vec<[u8; 3]> = (0..256)
+        .map(|i| Colormap::Viridis.rgb((i as f64 + 0.5) / 256.0))
+        .collect();
     let v = grid.view;
-    let mut chart = Chart::new(title)
-        .with_labels("x", "y")
-        .with_image(
-            Image::new(grid.width, grid.height, rgb, (v.x0, v.x1), (v.y0, v.y1))
-                .with_colorbar(unit, 0.0, hi, colors),
-        );
+    let mut chart = Chart::new(title).with_labels("x", "y").with_image(
+        Image::new(grid.width, grid.height, rgb, (v.x0, v.x1), (v.y0, v.y1))
+            .with_colorbar(unit, 0.0, hi, colors),
+    );
     if let Some((px, py)) = points {
         chart = chart.with_series(Series::points("", px, py).with_color(6).with_width(1));
     }
@@ -186,7 +196,12 @@ impl Comparison {
         let vis = visible(&self.x, &self.y, &v);
         let pts = self.overlay.then_some((vis.0.as_slice(), vis.1.as_slice()));
         let charts = vec![
-            heat_chart(&format!("histogram2d, 10 x 10 bins: {}", human(self.times[0])), &self.hist.grid, "points per bin", pts),
+            heat_chart(
+                &format!("histogram2d, 10 x 10 bins: {}", human(self.times[0])),
+                &self.hist.grid,
+                "points per bin",
+                pts,
+            ),
             heat_chart(
                 &format!("5 nearest by KD-tree (kiddo): {}", human(self.times[1])),
                 &self.knn.grid,
@@ -218,7 +233,7 @@ pub fn thousands(n: usize) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -264,7 +279,15 @@ impl Zoom {
         for v in &views {
             let d = gaussian_density(&x, &y, *v, size, size, sigma, 4.0)?;
             let h = histogram2d(&x, &y, *v, size, size)?;
-            let blurred = gaussian_filter2d(&h.grid.values, size, size, sigma, 4.0, EdgeMode::Constant, 0.0)?;
+            let blurred = gaussian_filter2d(
+                &h.grid.values,
+                size,
+                size,
+                sigma,
+                4.0,
+                EdgeMode::Constant,
+                0.0,
+            )?;
             inside_only.push(Grid {
                 values: blurred,
                 ..h.grid
@@ -275,11 +298,22 @@ impl Zoom {
         let mut crop_error: f64 = 0.0;
         for w in ours.windows(2).zip(&views[1..]) {
             let (pair, v) = w;
-            let wide_view = View::new(v.x0 - 1.5 * (v.x1 - v.x0), v.y0 - 1.5 * (v.y1 - v.y0), v.x1 + 1.5 * (v.x1 - v.x0), v.y1 + 1.5 * (v.y1 - v.y0))?;
+            let wide_view = View::new(
+                v.x0 - 1.5 * (v.x1 - v.x0),
+                v.y0 - 1.5 * (v.y1 - v.y0),
+                v.x1 + 1.5 * (v.x1 - v.x0),
+                v.y1 + 1.5 * (v.y1 - v.y0),
+            )?;
             let wide = gaussian_density(&x, &y, wide_view, 4 * size, 4 * size, sigma, 4.0)?;
             let cut = wide.grid.crop(3 * size / 2, 3 * size / 2, size, size)?;
             let peak = wide.grid.max();
-            let e = pair[1].values.iter().zip(&cut.values).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max) / peak;
+            let e = pair[1]
+                .values
+                .iter()
+                .zip(&cut.values)
+                .map(|(a, b)| (a - b).abs())
+                .fold(0.0, f64::max)
+                / peak;
             crop_error = crop_error.max(e);
         }
         let last = ours.len() - 1;
@@ -303,7 +337,10 @@ impl Zoom {
     /// 2 x 3 panels: numlab on top, inside-only below, zooming in left to right.
     pub fn figure(&self) -> Figure {
         let mut charts = Vec::new();
-        for (label, grids) in [("points around the view", &self.ours), ("points inside the view only", &self.inside_only)] {
+        for (label, grids) in [
+            ("points around the view", &self.ours),
+            ("points inside the view only", &self.inside_only),
+        ] {
             for ((g, v), top) in grids.iter().zip(&self.views).zip(&self.ours) {
                 charts.push(heat_chart_scaled(
                     &format!("width {}: {label}", v.x1 - v.x0),
@@ -346,7 +383,13 @@ impl KdeStudy {
         let grid = kde.grid(v, 256, 256, KdeMethod::Fast)?;
         let exact = kde.grid(v, 256, 256, KdeMethod::Exact)?;
         let peak = exact.max();
-        let fast_error = grid.values.iter().zip(&exact.values).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max) / peak;
+        let fast_error = grid
+            .values
+            .iter()
+            .zip(&exact.values)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f64::max)
+            / peak;
         let mass = grid.values.iter().sum::<f64>() * v.cell_width(256) * v.cell_height(256);
         Ok(KdeStudy {
             kde,
@@ -374,7 +417,8 @@ impl KdeStudy {
             "density (per unit area)",
             Some((&px, &py)),
         );
-        Figure::single(chart, 1000, 820).with_title("30,000 clustered points (every 31st drawn), 256 x 256 cell centres")
+        Figure::single(chart, 1000, 820)
+            .with_title("30,000 clustered points (every 31st drawn), 256 x 256 cell centres")
     }
 }
 
@@ -442,10 +486,26 @@ impl ReportedScenario {
                 let _ = std::hint::black_box(box_density(&x, &y, v, 256, 256, 2, 4));
             }),
             knn_s: t(&mut || {
-                let _ = std::hint::black_box(knn_density(&x, &y, v, 256, 256, 5, KnnFunction::Questioner { dfactor: 70.0 }));
+                let _ = std::hint::black_box(knn_density(
+                    &x,
+                    &y,
+                    v,
+                    256,
+                    256,
+                    5,
+                    KnnFunction::Questioner { dfactor: 70.0 },
+                ));
             }),
             kde_s: t(&mut || {
-                let _ = std::hint::black_box(kde_grid(&x, &y, v, 256, 256, Bandwidth::Scott, KdeMethod::Fast));
+                let _ = std::hint::black_box(kde_grid(
+                    &x,
+                    &y,
+                    v,
+                    256,
+                    256,
+                    Bandwidth::Scott,
+                    KdeMethod::Fast,
+                ));
             }),
         })
     }
@@ -502,7 +562,13 @@ pub fn run() -> Result<StudyOutput> {
     let t = reported.table();
     s.push_str(&t.to_markdown());
     s.push_str("\nThe questioner's 2x2 comparison (view [-0.5, 0.5]², 256 x 256 px; histogram 10 x 10 bins as they drew it):\n\n");
-    let mut c = Table::new(["points", "histogram2d", "5 nearest (KD-tree)", "Gaussian filter σ 20 px", "box sums r 15 px x 4"]);
+    let mut c = Table::new([
+        "points",
+        "histogram2d",
+        "5 nearest (KD-tree)",
+        "Gaussian filter σ 20 px",
+        "box sums r 15 px x 4",
+    ]);
     for cmp in [&small, &medium, &large] {
         c.row([
             thousands(cmp.n),

@@ -91,7 +91,12 @@ impl GridBlur {
 
     /// [`blur_valid`](Self::blur_valid) of the sum of integer histograms
     /// (summed row by row as the row pass loads them).
-    pub(crate) fn blur_valid_parts(&self, parts: &[Vec<u32>], width: usize, height: usize) -> Result<Vec<f64>> {
+    pub(crate) fn blur_valid_parts(
+        &self,
+        parts: &[Vec<u32>],
+        width: usize,
+        height: usize,
+    ) -> Result<Vec<f64>> {
         self.valid(width, height, |row, buf| {
             let base = row * width;
             buf.fill(0.0);
@@ -164,7 +169,8 @@ where
         out = transpose(&tout, w, h);
     } else {
         let weights = &plan_y.kernel().weights;
-        let out_rows_per_chunk = ((1usize << 15).div_ceil(w * weights.len()).max(1)).next_multiple_of(ROWS_AT_ONCE);
+        let out_rows_per_chunk =
+            ((1usize << 15).div_ceil(w * weights.len()).max(1)).next_multiple_of(ROWS_AT_ONCE);
         parallel::for_each_chunk(&mut out, out_rows_per_chunk * w, |start, part| {
             vertical_dispatch(&rows, w, start / w, weights, part);
         });
@@ -188,15 +194,24 @@ fn transpose(src: &[f64], rows: usize, cols: usize) -> Vec<f64> {
     dst
 }
 
-pub(crate) fn vertical_dispatch(src: &[f64], w: usize, row0: usize, weights: &[f64], out: &mut [f64]) {
+pub(crate) fn vertical_dispatch(
+    src: &[f64],
+    w: usize,
+    row0: usize,
+    weights: &[f64],
+    out: &mut [f64],
+) {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::arch::is_x86_feature_detected!("avx512f") && std::arch::is_x86_feature_detected!("fma") {
+        if std::arch::is_x86_feature_detected!("avx512f")
+            && std::arch::is_x86_feature_detected!("fma")
+        {
             // SAFETY: the CPU supports AVX-512F and FMA, checked just above.
             unsafe { vertical_avx512(src, w, row0, weights, out) };
             return;
         }
-        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
+        {
             // SAFETY: the CPU supports AVX2 and FMA, checked just above.
             unsafe { vertical_avx2(src, w, row0, weights, out) };
             return;
@@ -260,7 +275,8 @@ fn vertical<M: MulAdd>(src: &[f64], w: usize, row0: usize, weights: &[f64], out:
                 for m in ROWS_AT_ONCE - 1..taps {
                     let base = (row0 + i + m) * w + col;
                     let x = &src[base..base + STRIP];
-                    let (w0, w1, w2, w3) = (weights[m], weights[m - 1], weights[m - 2], weights[m - 3]);
+                    let (w0, w1, w2, w3) =
+                        (weights[m], weights[m - 1], weights[m - 2], weights[m - 3]);
                     for l in 0..STRIP {
                         acc[0][l] = M::mul_add(w0, x[l], acc[0][l]);
                         acc[1][l] = M::mul_add(w1, x[l], acc[1][l]);

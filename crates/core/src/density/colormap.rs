@@ -29,7 +29,11 @@ impl Colormap {
             ((t * 256.0).floor().clamp(0.0, 255.0)) as usize
         };
         let c = self.table()[i];
-        [(c[0] * 255.0) as u8, (c[1] * 255.0) as u8, (c[2] * 255.0) as u8]
+        [
+            (c[0] * 255.0) as u8,
+            (c[1] * 255.0) as u8,
+            (c[2] * 255.0) as u8,
+        ]
     }
 }
 

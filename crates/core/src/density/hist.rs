@@ -91,7 +91,13 @@ impl Axis {
 
 /// Counts per cell of a `width` × `height` grid over `view`, as one `u32`
 /// histogram per part of the points (sum them for the counts).
-pub(crate) fn count_parts(x: &[f64], y: &[f64], view: &View, width: usize, height: usize) -> Vec<Vec<u32>> {
+pub(crate) fn count_parts(
+    x: &[f64],
+    y: &[f64],
+    view: &View,
+    width: usize,
+    height: usize,
+) -> Vec<Vec<u32>> {
     let ax = Axis::new(view.x0, view.x1, width);
     let ay = Axis::new(view.y0, view.y1, height);
     let n = x.len();
@@ -166,7 +172,13 @@ pub(crate) fn merge_parts(parts: &[Vec<u32>], cells: usize) -> Vec<f64> {
 /// # Errors
 /// Empty or mismatched x and y; no finite point; zero bins; a grid beyond
 /// [`super::MAX_CELLS`].
-pub fn histogram2d(x: &[f64], y: &[f64], view: View, width: usize, height: usize) -> Result<Density> {
+pub fn histogram2d(
+    x: &[f64],
+    y: &[f64],
+    view: View,
+    width: usize,
+    height: usize,
+) -> Result<Density> {
     let pts = Points::new(x, y)?;
     check_size(width, height, 0, 0)?;
     let parts = count_parts(pts.x, pts.y, &view, width, height);
@@ -203,8 +215,18 @@ mod tests {
         assert_eq!(ax.bin(0.5000000001), None);
         assert_eq!(ax.bin(-0.5000000001), None);
         // The branch-free version agrees everywhere, edges and outside included.
-        let mut vals: Vec<f64> = e.iter().flat_map(|&v| [v, v.next_down(), v.next_up()]).collect();
-        vals.extend([f64::NAN, f64::INFINITY, f64::NEG_INFINITY, -3.0, 3.0, 0.123456789]);
+        let mut vals: Vec<f64> = e
+            .iter()
+            .flat_map(|&v| [v, v.next_down(), v.next_up()])
+            .collect();
+        vals.extend([
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            -3.0,
+            3.0,
+            0.123456789,
+        ]);
         for v in vals {
             let (b, inside) = ax.bin_fast(v);
             assert_eq!(inside.then_some(b), ax.bin(v), "v = {v}");

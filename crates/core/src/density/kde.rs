@@ -43,9 +43,9 @@ use std::str::FromStr;
 
 use super::{check_size, Density, Grid, Points, View};
 use crate::error::{check, NumlabError, Result};
-use crate::fastmath::{exp1, exp_table, MulAdd, Separate};
 #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
 use crate::fastmath::Fused;
+use crate::fastmath::{exp1, exp_table, MulAdd, Separate};
 use crate::parallel;
 use crate::smoothing::{Kernel, Method, UniformPlan};
 
@@ -199,7 +199,10 @@ impl Kde {
         let s = &self.covariance;
         let det = s[0][0] * s[1][1] - s[0][1] * s[1][0];
         let p = [s[1][1] / det, -s[0][1] / det, s[0][0] / det];
-        (p, 1.0 / (self.n as f64 * 2.0 * std::f64::consts::PI * det.sqrt()))
+        (
+            p,
+            1.0 / (self.n as f64 * 2.0 * std::f64::consts::PI * det.sqrt()),
+        )
     }
 
     /// The density at arbitrary points (the exact sum), data units⁻².
@@ -247,8 +250,14 @@ impl Kde {
 
     /// How [`KdeMethod::Fast`] would compute this grid: `None` for the exact
     /// sum, else (α, cells per lattice node, blur radii in nodes x and y).
-    pub fn fast_split(&self, view: View, width: usize, height: usize) -> Option<(f64, usize, usize, usize)> {
-        self.plan_fast(&view, width, height).map(|p| (p.alpha, p.d, p.rx, p.ry))
+    pub fn fast_split(
+        &self,
+        view: View,
+        width: usize,
+        height: usize,
+    ) -> Option<(f64, usize, usize, usize)> {
+        self.plan_fast(&view, width, height)
+            .map(|p| (p.alpha, p.d, p.rx, p.ry))
     }
 
     fn exact_grid(&self, view: &View, width: usize, height: usize) -> Vec<f64> {
@@ -292,7 +301,10 @@ impl Kde {
                 (n * (bx * by + 4.0 * (bx + by) + 40.0), true)
             } else {
                 let area = std::f64::consts::PI * SPREAD_CUT * SPREAD_CUT * det.sqrt();
-                (n * (8.0 * area + 2.0 * SPREAD_CUT * s1[2].sqrt() * 20.0 + 40.0), false)
+                (
+                    n * (8.0 * area + 2.0 * SPREAD_CUT * s1[2].sqrt() * 20.0 + 40.0),
+                    false,
+                )
             }
         };
         let mut best: Option<(f64, FastPlan)> = None;
@@ -353,7 +365,9 @@ impl Kde {
                     if gw * gh > super::MAX_CELLS as f64 {
                         continue;
                     }
-                    let blur = gh * w * (2.0 * rx as f64 + 1.0) + h * w * (2.0 * ry as f64 + 1.0) + gw * gh;
+                    let blur = gh * w * (2.0 * rx as f64 + 1.0)
+                        + h * w * (2.0 * ry as f64 + 1.0)
+                        + gw * gh;
                     let s1c = [s1[0] / (df * df), s1[1] / (df * df), s1[2] / (df * df)];
                     let (spread, boxed) = spread_cost(s1c);
                     let cost = spread + blur;
@@ -380,7 +394,13 @@ impl Kde {
         }
     }
 
-    fn fast_grid(&self, view: &View, width: usize, height: usize, plan: &FastPlan) -> Result<Vec<f64>> {
+    fn fast_grid(
+        &self,
+        view: &View,
+        width: usize,
+        height: usize,
+        plan: &FastPlan,
+    ) -> Result<Vec<f64>> {
         let (hx, hy) = (view.cell_width(width), view.cell_height(height));
         let norm = 1.0 / (self.n as f64 * hx * hy);
         if plan.alpha >= 1.0 {
@@ -411,7 +431,11 @@ impl Kde {
             .iter()
             .map(|&t| ((t - view.y0) / hy - 0.5) / df + ry as f64)
             .collect();
-        let s1 = [plan.s1[0] / (df * df), plan.s1[1] / (df * df), plan.s1[2] / (df * df)];
+        let s1 = [
+            plan.s1[0] / (df * df),
+            plan.s1[1] / (df * df),
+            plan.s1[2] / (df * df),
+        ];
         let lattice = if plan.boxed {
             spread_box(&u, &v, s1, gw, gh)
         } else {
@@ -447,7 +471,10 @@ impl Kde {
                 continue;
             }
             let mut out = vec![0.0; n_out * width];
-            let out_rows_per_chunk = (1usize << 15).div_ceil(width * wts.len()).max(1).next_multiple_of(4);
+            let out_rows_per_chunk = (1usize << 15)
+                .div_ceil(width * wts.len())
+                .max(1)
+                .next_multiple_of(4);
             parallel::for_each_chunk(&mut out, out_rows_per_chunk * width, |start, part| {
                 super::blur::vertical_dispatch(&rows, width, start / width, wts, part);
             });
@@ -558,7 +585,9 @@ fn spread(u: &[f64], v: &[f64], s1: [f64; 3], gw: usize, gh: usize) -> Vec<f64> 
         let mut t = Vec::new();
         for &i in &lists[row0 / band] {
             let (up, vp) = (u[i as usize], v[i as usize]);
-            let Some((lo, hi)) = row_range(vp) else { continue };
+            let Some((lo, hi)) = row_range(vp) else {
+                continue;
+            };
             for j in lo.max(row0)..=hi.min(row0 + rows - 1) {
                 let dy = j as f64 - vp;
                 let q = pc_cond * dy * dy;
@@ -619,7 +648,11 @@ fn spread_box(u: &[f64], v: &[f64], s1: [f64; 3], gw: usize, gh: usize) -> Vec<f
     let corner = |up: f64, vp: f64| ((up - ex).ceil(), (vp - ey).ceil());
     for (k, (&up, &vp)) in u.iter().zip(v).enumerate() {
         let (i0, j0) = corner(up, vp);
-        if i0 + bx as f64 <= 0.0 || i0 > gw as f64 - 1.0 || j0 + by as f64 <= 0.0 || j0 > gh as f64 - 1.0 {
+        if i0 + bx as f64 <= 0.0
+            || i0 > gw as f64 - 1.0
+            || j0 + by as f64 <= 0.0
+            || j0 > gh as f64 - 1.0
+        {
             continue;
         }
         let lo = j0.max(0.0) as usize;
@@ -669,12 +702,16 @@ impl SpreadBox<'_> {
     fn band(&self, list: &[u32], row0: usize, part: &mut [f64]) {
         #[cfg(target_arch = "x86_64")]
         {
-            if std::arch::is_x86_feature_detected!("avx512f") && std::arch::is_x86_feature_detected!("fma") {
+            if std::arch::is_x86_feature_detected!("avx512f")
+                && std::arch::is_x86_feature_detected!("fma")
+            {
                 // SAFETY: AVX-512F and FMA checked just above.
                 unsafe { self.band_avx512(list, row0, part) };
                 return;
             }
-            if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+            if std::arch::is_x86_feature_detected!("avx2")
+                && std::arch::is_x86_feature_detected!("fma")
+            {
                 // SAFETY: AVX2 and FMA checked just above.
                 unsafe { self.band_avx2(list, row0, part) };
                 return;
@@ -697,7 +734,20 @@ impl SpreadBox<'_> {
 
     #[inline(always)]
     fn band_generic(&self, list: &[u32], row0: usize, part: &mut [f64]) {
-        let SpreadBox { u, v, pa, pb, pc, norm, ex, ey, bx, by, table, gw } = *self;
+        let SpreadBox {
+            u,
+            v,
+            pa,
+            pb,
+            pc,
+            norm,
+            ex,
+            ey,
+            bx,
+            by,
+            table,
+            gw,
+        } = *self;
         let rows = part.len() / gw;
         let corner = |up: f64, vp: f64| ((up - ex).ceil(), (vp - ey).ceil());
         // Padded to whole vectors: the batches then run without a scalar tail.
@@ -750,12 +800,15 @@ impl SpreadBox<'_> {
 fn exp_batch(t: &mut [f64]) {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::arch::is_x86_feature_detected!("avx512f") && std::arch::is_x86_feature_detected!("fma") {
+        if std::arch::is_x86_feature_detected!("avx512f")
+            && std::arch::is_x86_feature_detected!("fma")
+        {
             // SAFETY: AVX-512F and FMA checked just above.
             unsafe { exp_batch_avx512(t) };
             return;
         }
-        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
+        {
             // SAFETY: AVX2 and FMA checked just above.
             unsafe { exp_batch_avx2(t) };
             return;
@@ -845,11 +898,14 @@ unsafe fn exp_avx2(t: &mut [f64]) {
 fn exact_sum(x: &[f64], y: &[f64], cx: f64, cy: f64, p: [f64; 3]) -> f64 {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::arch::is_x86_feature_detected!("avx512f") && std::arch::is_x86_feature_detected!("fma") {
+        if std::arch::is_x86_feature_detected!("avx512f")
+            && std::arch::is_x86_feature_detected!("fma")
+        {
             // SAFETY: the CPU supports AVX-512F and FMA, checked just above.
             return unsafe { exact_sum_avx512(x, y, cx, cy, p) };
         }
-        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
+        {
             // SAFETY: the CPU supports AVX2 and FMA, checked just above.
             return unsafe { exact_sum_avx2(x, y, cx, cy, p) };
         }
@@ -942,6 +998,12 @@ pub fn kde_grid(
 ///
 /// # Errors
 /// See [`Kde::new`]; mismatched qx, qy.
-pub fn kde_points(x: &[f64], y: &[f64], qx: &[f64], qy: &[f64], bandwidth: Bandwidth) -> Result<Vec<f64>> {
+pub fn kde_points(
+    x: &[f64],
+    y: &[f64],
+    qx: &[f64],
+    qy: &[f64],
+    bandwidth: Bandwidth,
+) -> Result<Vec<f64>> {
     Kde::new(x, y, bandwidth)?.at(qx, qy)
 }

@@ -44,7 +44,11 @@ pub fn knn_density(
     let pts = Points::new(x, y)?;
     check_size(width, height, 0, 0)?;
     if k == 0 {
-        return Err(NumlabError::invalid("k", 0.0, "must be at least 1 neighbour"));
+        return Err(NumlabError::invalid(
+            "k",
+            0.0,
+            "must be at least 1 neighbour",
+        ));
     }
     let n = pts.finite_len();
     if k > n {
@@ -57,7 +61,11 @@ pub fn knn_density(
     }
     if let KnnFunction::Questioner { dfactor } = function {
         if !(dfactor.is_finite() && dfactor >= 0.0) {
-            return Err(NumlabError::invalid("dfactor", dfactor, "must be finite and >= 0"));
+            return Err(NumlabError::invalid(
+                "dfactor",
+                dfactor,
+                "must be finite and >= 0",
+            ));
         }
     }
     let entries: Vec<[f64; 2]> = pts
@@ -83,7 +91,10 @@ pub fn knn_density(
         for (i, v) in part.iter_mut().enumerate() {
             let idx = start + i;
             let q = [cx[idx % width], cy[idx / width]];
-            let found = tree.query(&q).nearest_n::<SquaredEuclidean<f64>>(kk).execute();
+            let found = tree
+                .query(&q)
+                .nearest_n::<SquaredEuclidean<f64>>(kk)
+                .execute();
             *v = match function {
                 KnnFunction::Density => {
                     let r2 = found.last().map_or(f64::INFINITY, |f| f.distance);
@@ -94,7 +105,11 @@ pub fn knn_density(
                     }
                 }
                 KnnFunction::Questioner { dfactor } => {
-                    found.iter().map(|f| (-dfactor * f.distance).exp()).sum::<f64>() / k as f64
+                    found
+                        .iter()
+                        .map(|f| (-dfactor * f.distance).exp())
+                        .sum::<f64>()
+                        / k as f64
                 }
             };
         }

@@ -88,7 +88,12 @@ impl View {
     /// # Errors
     /// A non-finite bound; `x1 <= x0` or `y1 <= y0` (zero or negative area).
     pub fn new(x0: f64, y0: f64, x1: f64, y1: f64) -> Result<Self> {
-        for (name, v) in [("view x0", x0), ("view y0", y0), ("view x1", x1), ("view y1", y1)] {
+        for (name, v) in [
+            ("view x0", x0),
+            ("view y0", y0),
+            ("view x1", x1),
+            ("view y1", y1),
+        ] {
             check::finite(name, v)?;
         }
         let (w, h) = (x1 - x0, y1 - y0);
@@ -115,7 +120,8 @@ impl View {
     /// No finite point; all x (or all y) equal, a view of zero area.
     pub fn bounds(x: &[f64], y: &[f64]) -> Result<Self> {
         let pts = Points::new(x, y)?;
-        let (mut x0, mut x1, mut y0, mut y1) = (f64::INFINITY, -f64::INFINITY, f64::INFINITY, -f64::INFINITY);
+        let (mut x0, mut x1, mut y0, mut y1) =
+            (f64::INFINITY, -f64::INFINITY, f64::INFINITY, -f64::INFINITY);
         for (&a, &b) in pts.x.iter().zip(pts.y) {
             if a.is_finite() && b.is_finite() {
                 x0 = x0.min(a);
@@ -189,13 +195,17 @@ impl Grid {
     /// The x of each column's centre (data units).
     pub fn x_centers(&self) -> Vec<f64> {
         let h = self.view.cell_width(self.width);
-        (0..self.width).map(|c| self.view.x0 + (c as f64 + 0.5) * h).collect()
+        (0..self.width)
+            .map(|c| self.view.x0 + (c as f64 + 0.5) * h)
+            .collect()
     }
 
     /// The y of each row's centre (data units).
     pub fn y_centers(&self) -> Vec<f64> {
         let h = self.view.cell_height(self.height);
-        (0..self.height).map(|r| self.view.y0 + (r as f64 + 0.5) * h).collect()
+        (0..self.height)
+            .map(|r| self.view.y0 + (r as f64 + 0.5) * h)
+            .collect()
     }
 
     /// The sub-grid of `rows` × `cols` cells starting at `(row0, col0)`.
@@ -209,7 +219,10 @@ impl Grid {
                 self.height, self.width
             )));
         }
-        let (hx, hy) = (self.view.cell_width(self.width), self.view.cell_height(self.height));
+        let (hx, hy) = (
+            self.view.cell_width(self.width),
+            self.view.cell_height(self.height),
+        );
         let view = View {
             x0: self.view.x0 + col0 as f64 * hx,
             x1: self.view.x0 + (col0 + cols) as f64 * hx,
@@ -218,7 +231,9 @@ impl Grid {
         };
         let mut values = Vec::with_capacity(rows * cols);
         for r in row0..row0 + rows {
-            values.extend_from_slice(&self.values[r * self.width + col0..r * self.width + col0 + cols]);
+            values.extend_from_slice(
+                &self.values[r * self.width + col0..r * self.width + col0 + cols],
+            );
         }
         Ok(Grid {
             width: cols,
@@ -289,7 +304,11 @@ pub(crate) fn check_size(width: usize, height: usize, pad_x: usize, pad_y: usize
         return Err(NumlabError::invalid("width", 0.0, "must be at least 1 bin"));
     }
     if height == 0 {
-        return Err(NumlabError::invalid("height", 0.0, "must be at least 1 bin"));
+        return Err(NumlabError::invalid(
+            "height",
+            0.0,
+            "must be at least 1 bin",
+        ));
     }
     let cells = width
         .checked_add(2 * pad_x)

@@ -10,7 +10,13 @@ use super::View;
 /// literally: edges by `linspace`, bins by `searchsorted(side="right")`,
 /// values equal to the last edge moved into the last bin, the rest of the
 /// outliers (and NaN) dropped. Row-major, row = y bin.
-pub fn histogram2d_numpy(x: &[f64], y: &[f64], view: &View, width: usize, height: usize) -> Vec<f64> {
+pub fn histogram2d_numpy(
+    x: &[f64],
+    y: &[f64],
+    view: &View,
+    width: usize,
+    height: usize,
+) -> Vec<f64> {
     let ex = super::hist::edges(view.x0, view.x1, width);
     let ey = super::hist::edges(view.y0, view.y1, height);
     let search = |e: &[f64], v: f64| -> Option<usize> {
@@ -54,7 +60,14 @@ pub fn convolve2d_direct(values: &[f64], width: usize, height: usize, w: &[f64])
 
 /// `passes` box sums of radius r by summing every window directly (zero
 /// outside the grid), divided by (2r+1)² per pass when `normalise`.
-pub fn box_sum_direct(values: &[f64], width: usize, height: usize, r: usize, passes: usize, normalise: bool) -> Vec<f64> {
+pub fn box_sum_direct(
+    values: &[f64],
+    width: usize,
+    height: usize,
+    r: usize,
+    passes: usize,
+    normalise: bool,
+) -> Vec<f64> {
     let mut cur = values.to_vec();
     let side = (2 * r + 1) as f64;
     let scale = if normalise { 1.0 / (side * side) } else { 1.0 };
@@ -120,7 +133,9 @@ pub fn their_distance_sum(x: &[f64], y: &[f64], view: &View, nx: usize, ny: usiz
             return vec![a];
         }
         let step = (b - a) / (n - 1) as f64;
-        (0..n).map(|i| if i == n - 1 { b } else { a + i as f64 * step }).collect()
+        (0..n)
+            .map(|i| if i == n - 1 { b } else { a + i as f64 * step })
+            .collect()
     };
     let (xi, yi) = (lin(view.x0, view.x1, nx), lin(view.y0, view.y1, ny));
     let mut out = vec![0.0; nx * ny];
@@ -144,7 +159,15 @@ pub fn their_distance_sum(x: &[f64], y: &[f64], view: &View, nx: usize, ny: usiz
 /// last bin is a single edge), a border of only 2r cells for 4 passes (the
 /// kernel reaches 4r), raw (unnormalised) sums clamped at the padded edges,
 /// the view cut out. Row-major, row = y.
-pub fn their_boxsum(x: &[f64], y: &[f64], view: &View, w: usize, h: usize, r: usize, passes: usize) -> Vec<f64> {
+pub fn their_boxsum(
+    x: &[f64],
+    y: &[f64],
+    view: &View,
+    w: usize,
+    h: usize,
+    r: usize,
+    passes: usize,
+) -> Vec<f64> {
     let kx = (w as f64 - 1.0) / (view.x1 - view.x0);
     let ky = (h as f64 - 1.0) / (view.y1 - view.y0);
     let border = 2 * r;
