@@ -34,7 +34,7 @@
 //! node: below exp(-½ (2π)² λ) relative, λ the smallest eigenvalue of
 //! (S₁⁻¹ + S₂⁻¹)⁻¹ in nodes², held >= 0.9, so 2e-8 per alias. With the cuts,
 //! the error is below about 2e-7 of the value (the test bound is 1e-6 of the
-//! peak; 2e-9 measured on the benchmark). α and d are chosen by a cost model
+//! peak; 4e-8 measured on the benchmark). α and d are chosen by a cost model
 //! among those that meet the bound; α = 1 (no blur: the exact kernel, cut,
 //! on the cells) wins when the bandwidth is below about a cell, and the exact
 //! sum when the bandwidth dwarfs the view.
