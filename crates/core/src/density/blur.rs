@@ -144,8 +144,8 @@ where
         });
     }
     let (w, h) = (width - 2 * rx, height - 2 * ry);
-    // Row pass: height rows of w outputs.
-    let mut rows = crate::alloc::zeroed(height * w);
+    // Row pass: height rows of w outputs (every value written: a pooled buffer).
+    let mut rows = crate::alloc::pool::take_f64(height * w);
     let rows_per_chunk = (1usize << 16).div_ceil(width).max(1);
     parallel::for_each_chunk(&mut rows, rows_per_chunk * w, |start, part| {
         let mut buf = vec![0.0; width];
@@ -175,6 +175,7 @@ where
             vertical_dispatch(&rows, w, start / w, weights, part);
         });
     }
+    crate::alloc::pool::give_f64(rows);
     Ok(out)
 }
 

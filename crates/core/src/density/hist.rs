@@ -109,7 +109,7 @@ pub(crate) fn count_parts(
         .max(1);
     let per = n.div_ceil(parts);
     let count = |lo: usize, hi: usize| -> Vec<u32> {
-        let mut h = crate::alloc::zeroed_u32(width * height);
+        let mut h = crate::alloc::pool::take_zeroed_u32(width * height);
         for (&a, &b) in x[lo..hi].iter().zip(&y[lo..hi]) {
             let (c, cin) = ax.bin_fast(a);
             let (r, rin) = ay.bin_fast(b);
@@ -141,15 +141,23 @@ pub(crate) fn count_parts(
     })
 }
 
-/// The counts as f64: the parts summed.
-pub(crate) fn merge_parts(parts: &[Vec<u32>], cells: usize) -> Vec<f64> {
+/// The counts as f64: the parts summed (and returned to the scratch pool).
+pub(crate) fn merge_parts(parts: Vec<Vec<u32>>, cells: usize) -> Vec<f64> {
     let mut out = crate::alloc::zeroed(cells);
-    for p in parts {
+    for p in &parts {
         for (o, &c) in out.iter_mut().zip(p) {
             *o += f64::from(c);
         }
     }
+    release_parts(parts);
     out
+}
+
+/// Gives per-thread histograms back to the scratch pool.
+pub(crate) fn release_parts(parts: Vec<Vec<u32>>) {
+    for p in parts {
+        crate::alloc::pool::give_u32(p);
+    }
 }
 
 /// `numpy.histogram2d(y, x, bins=(height, width), range=[[y0, y1], [x0, x1]])`:
@@ -187,7 +195,7 @@ pub fn histogram2d(
             width,
             height,
             view,
-            values: merge_parts(&parts, width * height),
+            values: merge_parts(parts, width * height),
         },
         nonfinite: pts.nonfinite,
     })

@@ -446,7 +446,8 @@ impl Kde {
         let phases_x = phase_plans(plan.sigma2.0, d, rx)?;
         let phases_y: Vec<Vec<f64>> = phase_weights(plan.sigma2.1, d, ry);
         // Row pass: every lattice row to `width` outputs, phase by phase.
-        let mut rows = crate::alloc::zeroed(gh * width);
+        // Every value is written (all phases cover all columns): a pooled buffer.
+        let mut rows = crate::alloc::pool::take_f64(gh * width);
         let rows_per_chunk = (1usize << 15).div_ceil(width).max(1);
         parallel::for_each_chunk(&mut rows, rows_per_chunk * width, |start, part| {
             let mut tmp = vec![0.0; width.div_ceil(d)];
@@ -485,6 +486,7 @@ impl Kde {
                 }
             }
         }
+        crate::alloc::pool::give_f64(rows);
         Ok(values)
     }
 }

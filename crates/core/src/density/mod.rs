@@ -375,7 +375,9 @@ pub fn gaussian_density_with(
     let (wp, hp) = (width + 2 * r, height + 2 * r);
     let padded = view.padded(width, height, r, r);
     let counts = hist::count_parts(pts.x, pts.y, &padded, wp, hp);
-    let values = blur.blur_valid_parts(&counts, wp, hp)?;
+    let values = blur.blur_valid_parts(&counts, wp, hp);
+    hist::release_parts(counts);
+    let values = values?;
     Ok(Density {
         grid: Grid {
             width,
@@ -420,7 +422,7 @@ pub fn box_density(
     check_size(width, height, pad, pad)?;
     let (wp, hp) = (width + 2 * pad, height + 2 * pad);
     let padded = view.padded(width, height, pad, pad);
-    let mut grid = hist::merge_parts(&hist::count_parts(pts.x, pts.y, &padded, wp, hp), wp * hp);
+    let mut grid = hist::merge_parts(hist::count_parts(pts.x, pts.y, &padded, wp, hp), wp * hp);
     box_sum_passes(&mut grid, wp, hp, radius, passes, true)?;
     let full = Grid {
         width: wp,
