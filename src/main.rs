@@ -4,6 +4,7 @@
 //! columns by name or 0-based index), prints to stdout or writes `--output`
 //! atomically, and on bad input prints one line to stderr and exits 2.
 
+mod density_cmd;
 mod lag_cmd;
 mod neuron_cmd;
 mod spectrum_cmd;
@@ -24,7 +25,7 @@ use table::{csv_text, npy_bytes, write_atomic, Columns};
     name = "numlab",
     version,
     about = "numlab: fast, correct answers to six classic NumPy/SciPy questions",
-    long_about = "numlab: fast, correct answers to six classic NumPy/SciPy questions.\n\nExamples:\n  numlab figures --out figures\n  numlab smooth data.csv --sigma 10 --mode nearest --output smoothed.csv\n  numlab spectrum pulse.csv --column signal --dt 0.001 --window hann --output spectrum.csv\n  numlab lowpass pulse.csv --keep 16 --output rebuilt.csv\n  numlab lag a.csv b.csv --rate 20000 --max-lag 0.5\n  numlab neuron --excitatory 4000 --inhibitory 1000 --output trace.csv\n  numlab network --duration 1000 --output spikes.csv\n  numlab bench smooth-uniform-1e6-s10"
+    long_about = "numlab: fast, correct answers to six classic NumPy/SciPy questions.\n\nExamples:\n  numlab figures --out figures\n  numlab smooth data.csv --sigma 10 --mode nearest --output smoothed.csv\n  numlab spectrum pulse.csv --column signal --dt 0.001 --window hann --output spectrum.csv\n  numlab lowpass pulse.csv --keep 16 --output rebuilt.csv\n  numlab lag a.csv b.csv --rate 20000 --max-lag 0.5\n  numlab neuron --excitatory 4000 --inhibitory 1000 --output trace.csv\n  numlab network --duration 1000 --output spikes.csv\n  numlab density points.csv --size 256x256 --method gauss --sigma 10 --output heat.png\n  numlab bench smooth-uniform-1e6-s10"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -101,6 +102,11 @@ enum Command {
     ///
     /// Example: numlab network --duration 1000 --seed 2007 --output spikes.csv
     Network(neuron_cmd::NetworkArgs),
+    /// A density heat-map of the points of a CSV file (study 06): histogram,
+    /// Gaussian blur, box sums, kNN or KDE, correct at any zoom.
+    ///
+    /// Example: numlab density points.csv --size 256x256 --view -0.5,-0.5,0.5,0.5 --method gauss --sigma 10 --output heat.png --overlay
+    Density(density_cmd::DensityArgs),
 }
 
 #[derive(Args)]
@@ -209,6 +215,7 @@ fn main() -> ExitCode {
         Command::Lag(a) => lag_cmd::run(a),
         Command::Neuron(a) => neuron_cmd::neuron(a),
         Command::Network(a) => neuron_cmd::network(a),
+        Command::Density(a) => density_cmd::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -237,3 +237,44 @@ fn study_04_figures_are_reproducible() {
     assert!(summary.contains("1.000814 s"));
     assert_eq!(summary, String::from_utf8_lossy(&b["summary.md"]));
 }
+
+#[test]
+fn study_06_figures_are_valid_and_reproducible() {
+    let dir = scratch("figures-06");
+    for out in ["a", "b"] {
+        let o = numlab(&dir, &["figures", "--study", "density", "--out", out]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let (a, b) = (files(&dir.join("a")), files(&dir.join("b")));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for name in [
+        "06-questioner-1000-timing",
+        "06-questioner-30000-timing",
+        "06-questioner-1000000-timing",
+        "06-zoom",
+        "06-kde",
+    ] {
+        for ext in ["svg", "png"] {
+            let f = format!("{name}.{ext}");
+            assert!(a.contains_key(&f), "{f} missing");
+            if ext == "png" {
+                let (w, h) = png_size(&a[&f]);
+                assert!(w >= 900 && h >= 800, "{f}: {w}x{h}");
+            } else {
+                let text = std::str::from_utf8(&a[&f]).unwrap();
+                assert!(
+                    text.contains("data:image/png;base64,"),
+                    "{f}: the heat-map raster"
+                );
+            }
+            if !name.contains("timing") {
+                assert!(a[&f] == b[&f], "{f} differs between two runs");
+            }
+        }
+    }
+    let sa = String::from_utf8_lossy(&a["summary.md"]).into_owned();
+    let sb = String::from_utf8_lossy(&b["summary.md"]).into_owned();
+    assert!(sa.contains("## 06 Density of irregularly spaced points"));
+    assert!(sa.contains("350 ms") && sa.contains("0.5 s") && sa.contains("20 s"));
+    assert_eq!(deterministic_part(&sa), deterministic_part(&sb));
+}

@@ -304,6 +304,11 @@ import neuron_peers  # noqa: E402
 
 neuron_peers.register_all(register, Inputs)
 
+# Study 06: density heat-maps and KDE (scripts/peers/density_peers.py).
+import density_peers  # noqa: E402
+
+density_peers.register_all(register, Inputs)
+
 SELF_TESTS = [self_test_offset_loop]
 
 

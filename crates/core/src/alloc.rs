@@ -31,6 +31,14 @@ pub(crate) fn zeroed_complex(n: usize) -> Vec<rustfft::num_complex::Complex64> {
     v
 }
 
+/// [`zeroed`] for `u32` (cell indices of the density binning).
+pub(crate) fn zeroed_u32(n: usize) -> Vec<u32> {
+    let v = vec![0u32; n];
+    #[cfg(target_os = "linux")]
+    advise_huge(&v);
+    v
+}
+
 /// `madvise(MADV_HUGEPAGE)` on the 2 MiB-aligned pages inside `v`.
 #[cfg(target_os = "linux")]
 fn advise_huge<T>(v: &[T]) {
@@ -57,24 +65,42 @@ fn advise_huge<T>(v: &[T]) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn zeroed_is_zero() {
-        for n in [0, 1, 1000, 1 << 20, 5_000_001] {
-            let v = super::zeroed(n);
-            assert_eq!(v.len(), n);
-            assert!(v.iter().all(|&x| x == 0.0));
-        }
+/// The pooled buffers under the names the density code uses (see
+/// [`take_f64`] for the pool): large temporaries (the row pass of a 2-D blur,
+/// per-thread histograms) would otherwise be fresh pages every call, which the
+/// kernel zeroes and maps one fault at a time (a third of a 1e6-point,
+/// 1024 x 1024 density).
+pub(crate) mod pool {
+    /// A buffer of `n` f64 with unspecified contents.
+    pub(crate) fn take_f64(n: usize) -> Vec<f64> {
+        super::take_f64(n)
+    }
+
+    /// Returns a buffer taken with [`take_f64`] (or any other).
+    pub(crate) fn give_f64(v: Vec<f64>) {
+        super::give_f64(v);
+    }
+
+    /// A zeroed buffer of `n` u32.
+    pub(crate) fn take_zeroed_u32(n: usize) -> Vec<u32> {
+        let mut v = super::take(&super::POOL_U32, n, super::zeroed_u32, 0);
+        v.fill(0);
+        v
+    }
+
+    /// Returns a buffer taken with [`take_zeroed_u32`].
+    pub(crate) fn give_u32(v: Vec<u32>) {
+        super::give(&super::POOL_U32, v);
     }
 }
 
-/// Working buffers kept between calls, so that repeated large transforms do
-/// not pay for fresh pages (a page fault and a page clear per 4 KiB) every
-/// time: at most [`POOL_MAX_BYTES`] are kept in all, and
+/// Working buffers kept between calls, so that repeated large transforms and
+/// blurs do not pay for fresh pages (a page fault and a page clear per 4 KiB)
+/// every time: at most [`POOL_MAX_BYTES`] of each kind (f64, complex, u32)
+/// are kept, buffers under 4,096 values are not kept at all, and
 /// [`release_pooled`] frees them. A buffer taken from the pool holds stale
 /// values: the caller overwrites every element it reads.
-pub(crate) const POOL_MAX_BYTES: usize = 1 << 30;
+pub(crate) const POOL_MAX_BYTES: usize = 512 << 20;
 
 struct Pool<T> {
     bufs: Vec<Vec<T>>,
@@ -95,6 +121,7 @@ impl<T> Pool<T> {
 static POOL_F64: std::sync::Mutex<Pool<f64>> = std::sync::Mutex::new(Pool::new());
 static POOL_C64: std::sync::Mutex<Pool<rustfft::num_complex::Complex64>> =
     std::sync::Mutex::new(Pool::new());
+static POOL_U32: std::sync::Mutex<Pool<u32>> = std::sync::Mutex::new(Pool::new());
 
 fn lock<T>(m: &std::sync::Mutex<Pool<T>>) -> std::sync::MutexGuard<'_, Pool<T>> {
     // The pool is only a cache: a poisoned one still holds valid buffers.
@@ -133,13 +160,12 @@ fn take<T: Clone>(
 /// Returns a buffer to the pool; the largest are dropped first when the pool
 /// would exceed [`POOL_MAX_BYTES`].
 fn give<T>(pool: &std::sync::Mutex<Pool<T>>, v: Vec<T>) {
-    if v.capacity() * std::mem::size_of::<T>() > POOL_MAX_BYTES || v.capacity() == 0 {
+    if v.capacity() * std::mem::size_of::<T>() > POOL_MAX_BYTES || v.capacity() < 1 << 12 {
         return;
     }
     let mut p = lock(pool);
     p.bufs.push(v);
-    while p.bytes() > POOL_MAX_BYTES / 2 {
-        // Two pools share the budget: half each.
+    while p.bytes() > POOL_MAX_BYTES {
         let largest = p
             .bufs
             .iter()
@@ -182,4 +208,5 @@ pub(crate) fn give_complex(v: Vec<rustfft::num_complex::Complex64>) {
 pub(crate) fn release_pooled() {
     lock(&POOL_F64).bufs.clear();
     lock(&POOL_C64).bufs.clear();
+    lock(&POOL_U32).bufs.clear();
 }

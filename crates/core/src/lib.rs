@@ -7,6 +7,7 @@
 //! |---|---|
 //! | [`smoothing`] | Gaussian smoothing of y(x): uniform and irregular x, SciPy's edge modes, exact and O(n) methods, the questioner's call |
 //! | [`spectrum`] | fftfreq/rfftfreq, transforms with cached plans, amplitude and phase spectra with stated scaling, windows, off-bin tones, exact rebuild and low-pass |
+//! | [`density`] | 2-D histograms (NumPy's bins), Gaussian blur and box sums that are right at any zoom, kNN density (KD-tree), Gaussian KDE exact and fast, viridis |
 //! | [`wave`] | staggered leapfrog for the 1-D wave system (and 2-D), initialisation, error norms, convergence studies, the questioner's scheme ported |
 //! | [`xcorr`] | cross-correlation with SciPy's modes and lags, normalised coefficients, the delay between two recordings with sub-sample refinement, band-pass and GCC-PHAT |
 //! | [`neuron`] | Hodgkin-Huxley neurons: integrators, exact binomial Poisson drive, spike detection, the COBAHH network |
@@ -18,6 +19,7 @@
 //! parameter and its value, never a panic; randomness from explicit seeds.
 
 pub(crate) mod alloc;
+pub mod density;
 pub mod error;
 pub mod fastmath;
 pub mod neuron;

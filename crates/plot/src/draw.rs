@@ -203,13 +203,26 @@ fn prepare(chart: &Chart) -> Result<Prepared<'_>, PlotError> {
     };
     let points = || all().chain(ref_points.iter().copied());
 
+    if let Some(img) = &chart.image {
+        img.validate()?;
+        if xs != crate::Scale::Linear || ys != crate::Scale::Linear {
+            return Err(PlotError::InvalidRange {
+                axis: "x",
+                min: img.x_range.0,
+                max: img.x_range.1,
+                scale: "log10",
+                reason: "an image is drawn on linear axes only",
+            });
+        }
+    }
+    // An image's extent is the default range.
+    let x_given = chart.x_range.or(chart.image.as_ref().map(|i| i.x_range));
+    let y_given = chart.y_range.or(chart.image.as_ref().map(|i| i.y_range));
     // With one range given, fit the other to the data visible inside it.
-    let x_explicit = chart
-        .x_range
+    let x_explicit = x_given
         .map(|(a, b)| resolve_range("x", xs, Some((a, b)), std::iter::empty()))
         .transpose()?;
-    let y_explicit = chart
-        .y_range
+    let y_explicit = y_given
         .map(|(a, b)| resolve_range("y", ys, Some((a, b)), std::iter::empty()))
         .transpose()?;
     let within = |v: f64, r: Option<(f64, f64)>| r.is_none_or(|(lo, hi)| v >= lo && v <= hi);
@@ -367,11 +380,35 @@ fn render<DB: DrawingBackend>(
             desc_h + 12
         };
 
+    // Room for a colour bar: gap, bar, tick marks and labels.
+    let bar = match chart.image.as_ref().and_then(|i| i.colorbar.as_ref()) {
+        Some(c) => {
+            let bt = ticks(
+                crate::Scale::Linear,
+                c.min,
+                c.max.max(c.min + f64::MIN_POSITIVE),
+                5,
+            );
+            let mut label_w = 0;
+            for v in &bt.major {
+                label_w = label_w.max(size(&bt.label(*v), &tick_style)?.0);
+            }
+            Some((c, bt, label_w))
+        }
+        None => None,
+    };
+    let right = match &bar {
+        Some((c, _, lw)) => {
+            let label = if c.label.is_empty() { 0 } else { 8 + desc_h };
+            24 + COLORBAR_GAP + COLORBAR_WIDTH + 8 + lw + label
+        }
+        None => 24,
+    };
     let x_spec = AxisCoord::new(p.rect.x0, p.rect.x1, &xt);
     let y_spec = AxisCoord::new(p.rect.y0, p.rect.y1, &yt);
     let mut cc = ChartBuilder::on(&body)
         .margin_top(if chart.title.is_empty() { 14 } else { 4 })
-        .margin_right(24)
+        .margin_right(right)
         .margin_left(8)
         .margin_bottom(6)
         .x_label_area_size(x_area)
@@ -398,6 +435,20 @@ fn render<DB: DrawingBackend>(
             mesh.y_desc(chart.y_label.as_str());
         }
         mesh.draw().map_err(draw_err)?;
+    }
+    if let Some(img) = &chart.image {
+        draw_image(&cc, img)?;
+    }
+    if let Some((c, bt, _)) = &bar {
+        draw_colorbar(
+            &cc,
+            &body,
+            c,
+            bt,
+            &tick_style,
+            &desc_style,
+            bar.as_ref().map_or(0, |b| b.2),
+        )?;
     }
     // Frame the plotting area on the top and right too.
     {
@@ -468,6 +519,129 @@ fn render<DB: DrawingBackend>(
 }
 
 const LEGEND_MARGIN: u32 = 8;
+const COLORBAR_GAP: u32 = 14;
+const COLORBAR_WIDTH: u32 = 18;
+
+/// The plotting area's pixel box (absolute): x range, y range (half-open).
+fn plot_box<DB: DrawingBackend>(cc: &Ctx<'_, DB>) -> (i32, i32, i32, i32) {
+    let (xr, yr) = cc.plotting_area().get_pixel_range();
+    (xr.start, xr.end, yr.start, yr.end)
+}
+
+/// Resamples the image (nearest cell) to the pixels it covers inside the
+/// plotting area and blits it there.
+fn draw_image<DB: DrawingBackend>(cc: &Ctx<'_, DB>, img: &crate::Image) -> Result<(), PlotError> {
+    let (bx0, bx1, by0, by1) = plot_box(cc);
+    let (ex0, ex1) = img.x_range;
+    let (ey0, ey1) = img.y_range;
+    // Pixel positions of the extent's corners (y grows downwards).
+    let (px0, py0) = cc.backend_coord(&(ex0, ey1));
+    let (px1, py1) = cc.backend_coord(&(ex1, ey0));
+    let (fx0, fy0, fx1, fy1) = (
+        f64::from(px0),
+        f64::from(py0),
+        f64::from(px1),
+        f64::from(py1),
+    );
+    let x_lo = px0.max(bx0);
+    let x_hi = px1.min(bx1);
+    let y_lo = py0.max(by0);
+    let y_hi = py1.min(by1);
+    if x_hi <= x_lo || y_hi <= y_lo || fx1 <= fx0 || fy1 <= fy0 {
+        return Ok(());
+    }
+    let (w, h) = ((x_hi - x_lo) as usize, (y_hi - y_lo) as usize);
+    let mut buf = Vec::with_capacity(w * h * 3);
+    let cols: Vec<usize> = (x_lo..x_hi)
+        .map(|px| {
+            let t = (f64::from(px) + 0.5 - fx0) / (fx1 - fx0);
+            ((t * img.width as f64).floor().max(0.0) as usize).min(img.width - 1)
+        })
+        .collect();
+    for py in y_lo..y_hi {
+        let t = (f64::from(py) + 0.5 - fy0) / (fy1 - fy0);
+        let row = ((t * img.height as f64).floor().max(0.0) as usize).min(img.height - 1);
+        for &c in &cols {
+            let k = (row * img.width + c) * 3;
+            buf.extend_from_slice(&img.rgb[k..k + 3]);
+        }
+    }
+    let area = cc.plotting_area().strip_coord_spec();
+    let element =
+        BitMapElement::with_owned_buffer((x_lo - bx0, y_lo - by0), (w as u32, h as u32), buf)
+            .ok_or_else(|| PlotError::Draw("image buffer of the wrong size".into()))?;
+    area.draw(&element).map_err(draw_err)
+}
+
+/// The colour bar right of the plotting area: the colours bottom to top,
+/// a frame, ticks with labels, the label above.
+fn draw_colorbar<DB: DrawingBackend>(
+    cc: &Ctx<'_, DB>,
+    body: &DrawingArea<DB, Shift>,
+    c: &crate::ColorBar,
+    bt: &crate::axis::Ticks,
+    tick_style: &TextStyle,
+    desc_style: &TextStyle,
+    label_w: u32,
+) -> Result<(), PlotError> {
+    let (_, bx1, by0, by1) = plot_box(cc);
+    let (ox, oy) = {
+        let (xr, yr) = body.get_pixel_range();
+        (xr.start, yr.start)
+    };
+    let x0 = bx1 + COLORBAR_GAP as i32;
+    let (h, w) = ((by1 - by0).max(1) as usize, COLORBAR_WIDTH as usize);
+    let n = c.colors.len();
+    let mut buf = Vec::with_capacity(w * h * 3);
+    for r in 0..h {
+        // Top row = highest colour, bottom row = lowest.
+        let t = if h > 1 {
+            (h - 1 - r) as f64 / (h - 1) as f64
+        } else {
+            0.0
+        };
+        let k = ((t * n as f64).floor() as usize).min(n - 1);
+        for _ in 0..w {
+            buf.extend_from_slice(&c.colors[k]);
+        }
+    }
+    let element = BitMapElement::with_owned_buffer((x0 - ox, by0 - oy), (w as u32, h as u32), buf)
+        .ok_or_else(|| PlotError::Draw("colour bar buffer of the wrong size".into()))?;
+    body.draw(&element).map_err(draw_err)?;
+    let frame = Rectangle::new(
+        [(x0 - ox, by0 - oy), (x0 - ox + w as i32, by1 - oy)],
+        AXIS.stroke_width(1),
+    );
+    body.draw(&frame).map_err(draw_err)?;
+    let span = c.max - c.min;
+    let style = tick_style.clone().pos(Pos::new(HPos::Left, VPos::Center));
+    for v in &bt.major {
+        let t = if span > 0.0 { (v - c.min) / span } else { 0.0 };
+        if !(-1e-9..=1.0 + 1e-9).contains(&t) {
+            continue;
+        }
+        let y = by1 - oy - (t * (by1 - by0) as f64).round() as i32;
+        let xr = x0 - ox + w as i32;
+        body.draw(&PathElement::new(
+            vec![(xr, y), (xr + 4, y)],
+            AXIS.stroke_width(1),
+        ))
+        .map_err(draw_err)?;
+        body.draw_text(&bt.label(*v), &style, (xr + 7, y))
+            .map_err(draw_err)?;
+    }
+    if !c.label.is_empty() {
+        // Rotated to read upwards, right of the tick labels, centred on the bar.
+        let style = desc_style
+            .clone()
+            .transform(FontTransform::Rotate270)
+            .pos(Pos::new(HPos::Center, VPos::Top));
+        let x = x0 - ox + w as i32 + 8 + label_w as i32 + 8;
+        body.draw_text(&c.label, &style, (x, (by0 + by1) / 2 - oy))
+            .map_err(draw_err)?;
+    }
+    Ok(())
+}
 const LEGEND_SWATCH: u32 = 30;
 
 type Ctx<'a, DB> = ChartContext<'a, DB, Cartesian2d<AxisCoord, AxisCoord>>;

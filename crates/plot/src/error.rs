@@ -114,6 +114,17 @@ pub enum PlotError {
         reason: String,
     },
 
+    /// An image whose pixel buffer does not hold width x height RGB pixels.
+    #[error("image of {width}x{height} cells needs {width}*{height}*3 bytes of RGB, got {bytes}")]
+    ImageSize {
+        /// Cells per row.
+        width: usize,
+        /// Rows.
+        height: usize,
+        /// Bytes given.
+        bytes: usize,
+    },
+
     /// plotters reported an error while drawing.
     #[error("drawing failed: {0}")]
     Draw(String),

@@ -2,7 +2,8 @@
 //! and evcxr notebook cells, with a bundled font.
 //!
 //! A [`Chart`] is one panel (series, axis scales, ranges, an optional
-//! [`ReferenceSlope`], a legend); a [`Figure`] lays charts out on a grid and
+//! [`ReferenceSlope`], a legend, an optional [`Image`] heat-map with a
+//! colour bar); a [`Figure`] lays charts out on a grid and
 //! has a size in pixels. Both are owned plain data (`Clone`, `Debug`), built
 //! with ordinary values, so notebook cells, which cannot use macros nor keep
 //! borrows alive, can build them in one expression.
@@ -81,7 +82,9 @@ pub use draw::{draw_chart, draw_figure};
 pub use error::PlotError;
 pub use font::{ensure_fonts, FONT_FAMILY};
 pub use model::{
-    Chart, Figure, LegendPosition, ReferenceSlope, Scale, Series, SeriesKind, MAX_PIXELS,
+    Chart, ColorBar, Figure, Image, LegendPosition, ReferenceSlope, Scale, Series, SeriesKind,
+    MAX_PIXELS,
 };
+pub use output::rgb_to_png;
 pub use raster::PolishedBackend;
 pub use style::{palette_color, DEFAULT_HEIGHT, DEFAULT_WIDTH, PALETTE};

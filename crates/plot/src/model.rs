@@ -197,6 +197,117 @@ pub enum LegendPosition {
     Hidden,
 }
 
+/// A colour bar beside an [`Image`]: the colours from `min` (bottom) to
+/// `max` (top), with ticks and a label.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ColorBar {
+    /// Text above the bar, units included (e.g. `"points per cell"`).
+    pub label: String,
+    /// The value of the lowest colour.
+    pub min: f64,
+    /// The value of the highest colour.
+    pub max: f64,
+    /// The colours, lowest first (e.g. the 256 entries of viridis).
+    pub colors: Vec<[u8; 3]>,
+}
+
+/// A raster drawn in data coordinates under the series: a heat-map.
+///
+/// `rgb` holds `height` rows of `width` pixels, 3 bytes each, the first row
+/// at the top (`y_range.1`); the raster covers `x_range` × `y_range` in data
+/// units and is resampled (nearest cell) to the plotting area's pixels, in
+/// PNG and SVG alike (SVG embeds it as a PNG), the same bytes on every run.
+/// Drawn on linear axes only.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Image {
+    /// Cells per row.
+    pub width: usize,
+    /// Rows.
+    pub height: usize,
+    /// Row-major RGB, top row first.
+    pub rgb: Vec<u8>,
+    /// (left, right) in data units.
+    pub x_range: (f64, f64),
+    /// (bottom, top) in data units.
+    pub y_range: (f64, f64),
+    /// An optional colour bar on the right of the panel.
+    pub colorbar: Option<ColorBar>,
+}
+
+impl Image {
+    /// A raster of `width` × `height` cells over `x_range` × `y_range`.
+    pub fn new(
+        width: usize,
+        height: usize,
+        rgb: Vec<u8>,
+        x_range: (f64, f64),
+        y_range: (f64, f64),
+    ) -> Self {
+        Image {
+            width,
+            height,
+            rgb,
+            x_range,
+            y_range,
+            colorbar: None,
+        }
+    }
+
+    /// Adds a colour bar.
+    pub fn with_colorbar(
+        mut self,
+        label: impl Into<String>,
+        min: f64,
+        max: f64,
+        colors: Vec<[u8; 3]>,
+    ) -> Self {
+        self.colorbar = Some(ColorBar {
+            label: label.into(),
+            min,
+            max,
+            colors,
+        });
+        self
+    }
+
+    pub(crate) fn validate(&self) -> Result<(), PlotError> {
+        let want = self
+            .width
+            .checked_mul(self.height)
+            .and_then(|c| c.checked_mul(3));
+        if self.width == 0 || self.height == 0 || want != Some(self.rgb.len()) {
+            return Err(PlotError::ImageSize {
+                width: self.width,
+                height: self.height,
+                bytes: self.rgb.len(),
+            });
+        }
+        for (axis, (a, b)) in [("x", self.x_range), ("y", self.y_range)] {
+            if !(a.is_finite() && b.is_finite() && b > a) {
+                return Err(PlotError::InvalidRange {
+                    axis,
+                    min: a,
+                    max: b,
+                    scale: "linear",
+                    reason: "an image needs a finite extent with min < max",
+                });
+            }
+        }
+        if let Some(c) = &self.colorbar {
+            if c.colors.is_empty() || !(c.min.is_finite() && c.max.is_finite() && c.max >= c.min) {
+                return Err(PlotError::InvalidRange {
+                    axis: "colour bar",
+                    min: c.min,
+                    max: c.max,
+                    scale: "linear",
+                    reason: "a colour bar needs colours and a finite range with min <= max",
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
 /// One panel: axes, series, optional reference slope and legend.
 ///
 /// Ranges default to the data bounds with a 4 % margin (in decades on a log
@@ -224,6 +335,8 @@ pub struct Chart {
     pub reference_slope: Option<ReferenceSlope>,
     /// Legend placement.
     pub legend: LegendPosition,
+    /// A raster (heat-map) under the series; the axis ranges default to its extent.
+    pub image: Option<Image>,
 }
 
 impl Chart {
@@ -293,6 +406,12 @@ impl Chart {
     /// Sets the legend placement.
     pub fn with_legend(mut self, legend: LegendPosition) -> Self {
         self.legend = legend;
+        self
+    }
+
+    /// Draws `image` under the series (a heat-map); unset axis ranges take its extent.
+    pub fn with_image(mut self, image: Image) -> Self {
+        self.image = Some(image);
         self
     }
 

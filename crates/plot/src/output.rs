@@ -31,6 +31,11 @@ impl Figure {
             draw_figure(self, &root)?;
             root.present().map_err(draw_err)?;
         }
+        // plotters 0.3.7 embeds rasters as `data:png;base64,...`; browsers
+        // and notebook viewers expect the MIME type `image/png`.
+        if svg.contains("\"data:png;base64,") {
+            svg = svg.replace("\"data:png;base64,", "\"data:image/png;base64,");
+        }
         Ok(svg)
     }
 
@@ -111,6 +116,26 @@ impl Figure {
             }
         }
     }
+}
+
+/// Encodes a row-major 8-bit RGB buffer (`width * height * 3` bytes, top
+/// row first) as PNG, deterministically (fixed filter and compression
+/// settings, no time stamps): for rasters written as they are, such as a
+/// heat-map at one pixel per cell.
+///
+/// # Errors
+/// [`PlotError::ZeroSize`], [`PlotError::ImageSize`] for a buffer of the
+/// wrong length, [`PlotError::Encode`].
+pub fn rgb_to_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, PlotError> {
+    crate::model::check_size(width, height)?;
+    if rgb.len() as u64 != u64::from(width) * u64::from(height) * 3 {
+        return Err(PlotError::ImageSize {
+            width: width as usize,
+            height: height as usize,
+            bytes: rgb.len(),
+        });
+    }
+    encode_png(rgb, width, height)
 }
 
 /// Encodes an 8-bit RGB buffer as PNG (deterministic: fixed filter and

@@ -479,3 +479,106 @@ fn extreme_values_draw_or_fail_cleanly() {
         }
     }
 }
+
+/// A 4 x 3 heat-map: column c, row r (from the top) has colour (60 c, 80 r, 200).
+fn image_chart() -> Chart {
+    let (w, h) = (4usize, 3usize);
+    let mut rgb = Vec::new();
+    for r in 0..h {
+        for c in 0..w {
+            rgb.extend_from_slice(&[60 * c as u8, 80 * r as u8, 200]);
+        }
+    }
+    let colors: Vec<[u8; 3]> = (0..=255u8).map(|v| [v, v, 255 - v]).collect();
+    Chart::new("Heat-map")
+        .with_labels("x", "y")
+        .with_image(
+            numlab_plot::Image::new(w, h, rgb, (0.0, 4.0), (0.0, 3.0))
+                .with_colorbar("count", 0.0, 12.0, colors),
+        )
+        .with_series(Series::points("", &[0.5], &[2.5]).with_color(6))
+}
+
+#[test]
+fn image_fills_its_extent_cell_by_cell_and_is_deterministic() {
+    let fig = Figure::single(image_chart(), 600, 450);
+    let png = fig.to_png_bytes().unwrap();
+    assert_eq!(png, fig.to_png_bytes().unwrap());
+    let svg = fig.to_svg_string().unwrap();
+    assert_eq!(svg, fig.to_svg_string().unwrap());
+    assert!(svg.contains("<image") && svg.contains("data:image/png;base64,"));
+    let (w, _, rgb) = decode_png(&png);
+    let px = |x: u32, y: u32| {
+        let k = ((y * w + x) * 3) as usize;
+        [rgb[k], rgb[k + 1], rgb[k + 2]]
+    };
+    // The image's pixel box: from the top-left cell's colour to the
+    // bottom-right cell's.
+    let find = |colour: [u8; 3]| -> Vec<(u32, u32)> {
+        (0..450)
+            .flat_map(|y| (0..600).map(move |x| (x, y)))
+            .filter(|&(x, y)| px(x, y) == colour)
+            .collect()
+    };
+    let tl = find([0, 0, 200]);
+    let br = find([180, 160, 200]);
+    let x0 = tl.iter().map(|p| p.0).min().unwrap();
+    let y0 = tl.iter().map(|p| p.1).min().unwrap();
+    let x1 = br.iter().map(|p| p.0).max().unwrap();
+    let y1 = br.iter().map(|p| p.1).max().unwrap();
+    assert!(
+        x1 - x0 > 300 && y1 - y0 > 250,
+        "the image fills the plotting area"
+    );
+    // Sample the centre of each cell (away from the grid and the marker).
+    for r in 0..3u32 {
+        for c in 0..4u32 {
+            let x = x0 + (x1 - x0) * (2 * c + 1) / 8;
+            let y = y0 + (y1 - y0) * (2 * r + 1) / 6;
+            if r == 0 && c == 0 {
+                continue; // the marker
+            }
+            assert_eq!(
+                px(x, y),
+                [60 * c as u8, 80 * r as u8, 200],
+                "cell ({r}, {c})"
+            );
+        }
+    }
+    // The colour bar: its top is the highest colour, its bottom the lowest.
+    let bar_x = x1 + 14 + 9;
+    assert_eq!(px(bar_x, y0), [255, 255, 0]);
+    assert_eq!(px(bar_x, y1), [0, 0, 255]);
+}
+
+#[test]
+fn bad_images_are_errors() {
+    let bad = Chart::new("").with_image(numlab_plot::Image::new(
+        2,
+        2,
+        vec![0; 11],
+        (0.0, 1.0),
+        (0.0, 1.0),
+    ));
+    assert!(matches!(
+        Figure::single(bad, 400, 300).to_svg_string(),
+        Err(PlotError::ImageSize {
+            width: 2,
+            height: 2,
+            bytes: 11
+        })
+    ));
+    let flat = Chart::new("").with_image(numlab_plot::Image::new(
+        1,
+        1,
+        vec![0; 3],
+        (1.0, 1.0),
+        (0.0, 1.0),
+    ));
+    assert!(matches!(
+        Figure::single(flat, 400, 300).to_png_bytes(),
+        Err(PlotError::InvalidRange { .. })
+    ));
+    let log = image_chart().with_log_log();
+    assert!(Figure::single(log, 400, 300).to_png_bytes().is_err());
+}

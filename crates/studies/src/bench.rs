@@ -10,6 +10,7 @@
 //! Every workload checks its accuracy against the reference after timing; a
 //! workload counts only when it is accurate.
 
+use numlab_core::density;
 use numlab_core::signals;
 use numlab_core::smoothing::{
     gaussian_flatten, nadaraya_watson, reference, Cutoff, EdgeMode, GaussianSmoother, Method,
@@ -60,6 +61,8 @@ enum Kind {
     Xcorr { n: usize },
     HhPoisson,
     Cobahh,
+    Density { n: usize, size: usize, sigma: f64 },
+    Kde { n: usize, size: usize },
 }
 
 /// Every workload, in BENCHMARKS.md order.
@@ -117,6 +120,27 @@ pub const WORKLOADS: &[Workload] = &[
         tolerance: 1.0,
         error_kind: "|mean rate - Brian2's mean over 6 seeds| / max(10 % of it, 3 sd over seeds) (crates/core/tests/fixtures/cobahh_brian2.json)",
         kind: Kind::Cobahh,
+    },
+    Workload {
+        name: "density-30k-256",
+        about: "gaussian_density: 30,000 seeded uniform points on [0, 1]², view [0, 1]², 256x256 histogram (padded by the kernel radius) + Gaussian blur sigma 10 px, truncate 4 (x, y inputs)",
+        tolerance: 1e-10,
+        error_kind: "max abs diff to the direct convolution of the padded histogram (plain separable loops) / peak",
+        kind: Kind::Density { n: 30_000, size: 256, sigma: 10.0 },
+    },
+    Workload {
+        name: "density-1e6-1024",
+        about: "gaussian_density: 1e6 seeded uniform points on [0, 1]², 1024x1024, sigma 10 px, truncate 4",
+        tolerance: 1e-10,
+        error_kind: "max abs diff to the direct convolution of the padded histogram (plain separable loops) / peak",
+        kind: Kind::Density { n: 1_000_000, size: 1024, sigma: 10.0 },
+    },
+    Workload {
+        name: "kde-30k-256",
+        about: "kde_grid: Gaussian KDE of 30,000 seeded uniform points on [0, 1]², 256x256 cell centres of [0, 1]², Scott's factor on the full covariance, fast path",
+        tolerance: 1e-6,
+        error_kind: "max abs diff to the exact direct sum over every point at every cell / peak",
+        kind: Kind::Kde { n: 30_000, size: 256 },
     },
 ];
 
@@ -219,6 +243,11 @@ const fn irregular(name: &'static str, n: usize, sigma: f64) -> Workload {
     }
 }
 
+/// The view [0, 1]² of the density workloads.
+fn unit_view() -> Result<density::View> {
+    Ok(density::View::new(0.0, 0.0, 1.0, 1.0)?)
+}
+
 /// Looks a workload up by name.
 pub fn find(name: &str) -> Option<&'static Workload> {
     WORKLOADS.iter().find(|w| w.name == name)
@@ -304,6 +333,16 @@ impl Workload {
                 y: Vec::new(),
                 params: serde_json::json!({"duration_ms": 1000.0, "dt_ms": 0.1}),
             },
+            Kind::Density { n, size, sigma } => Inputs {
+                x: Some(signals::uniform(n, 0.0, 1.0, SEED)?),
+                y: signals::uniform(n, 0.0, 1.0, SEED + 1)?,
+                params: serde_json::json!({"view": [0.0, 0.0, 1.0, 1.0], "width": size, "height": size, "sigma": sigma, "truncate": 4.0}),
+            },
+            Kind::Kde { n, size } => Inputs {
+                x: Some(signals::uniform(n, 0.0, 1.0, SEED)?),
+                y: signals::uniform(n, 0.0, 1.0, SEED + 1)?,
+                params: serde_json::json!({"view": [0.0, 0.0, 1.0, 1.0], "width": size, "height": size, "bandwidth": "scott"}),
+            },
         })
     }
 
@@ -354,6 +393,24 @@ impl Workload {
                     numlab_core::neuron::NetworkConfig::default(),
                 )?;
                 vec![net.run()?.mean_rate_hz()]
+            }
+            Kind::Density { size, sigma, .. } => {
+                density::gaussian_density(x, &inputs.y, unit_view()?, size, size, sigma, 4.0)?
+                    .grid
+                    .values
+            }
+            Kind::Kde { size, .. } => {
+                density::kde_grid(
+                    x,
+                    &inputs.y,
+                    unit_view()?,
+                    size,
+                    size,
+                    density::Bandwidth::Scott,
+                    density::KdeMethod::Fast,
+                )?
+                .grid
+                .values
             }
         })
     }
@@ -459,6 +516,39 @@ impl Workload {
                     Some(r) => (r - mean).abs() / (0.1 * mean).max(3.0 * sd),
                     None => f64::INFINITY,
                 }
+            }
+            Kind::Density { size, sigma, .. } => {
+                let x = inputs.x.as_deref().unwrap_or(&[]);
+                let r = (4.0 * sigma + 0.5) as usize;
+                let padded = density::View::new(
+                    -(r as f64) / size as f64,
+                    -(r as f64) / size as f64,
+                    1.0 + r as f64 / size as f64,
+                    1.0 + r as f64 / size as f64,
+                )?;
+                let (wp, hp) = (size + 2 * r, size + 2 * r);
+                let counts = density::histogram2d(x, &inputs.y, padded, wp, hp)?
+                    .grid
+                    .values;
+                let kernel = numlab_core::smoothing::Kernel::symmetric(sigma, r)?;
+                let want =
+                    density::reference::blur_separable_direct(&counts, wp, hp, &kernel.weights);
+                let peak = want.iter().cloned().fold(0.0, f64::max);
+                if output.len() != want.len() {
+                    return Ok(f64::INFINITY);
+                }
+                diff(output, &want) / peak
+            }
+            Kind::Kde { size, .. } => {
+                let x = inputs.x.as_deref().unwrap_or(&[]);
+                let want = density::Kde::new(x, &inputs.y, density::Bandwidth::Scott)?
+                    .grid(unit_view()?, size, size, density::KdeMethod::Exact)?
+                    .values;
+                let peak = want.iter().cloned().fold(0.0, f64::max);
+                if output.len() != want.len() {
+                    return Ok(f64::INFINITY);
+                }
+                diff(output, &want) / peak
             }
             Kind::AmplitudeSpectrum { dt, .. } => {
                 let y = &inputs.y;

@@ -11,6 +11,7 @@
 //! [`bench`] holds the canonical benchmark workloads of `BENCHMARKS.md`.
 
 pub mod bench;
+pub mod density;
 pub mod display;
 pub mod neuron;
 pub mod smoothing;
@@ -97,6 +98,11 @@ pub const STUDIES: &[(&str, &str, &str)] = &[
         "neuron",
         "Hodgkin-Huxley neuron driven by Poisson spike trains, from one neuron to a network",
     ),
+    (
+        "06",
+        "density",
+        "Density heat-maps of scattered points, at any zoom, at any size",
+    ),
 ];
 
 /// Runs one study by id (`"smoothing"`, `"spectrum"`) or number (`"01"`, `"02"`).
@@ -110,6 +116,7 @@ pub fn run_study(id: &str) -> Result<StudyOutput> {
         "wave" | "03" | "3" => wave::run(),
         "xcorr" | "04" | "4" => xcorr::run(),
         "neuron" | "05" | "5" => neuron::run(),
+        "density" | "06" | "6" => density::run(),
         _ => Err(StudyError::UnknownStudy(
             id.to_string(),
             STUDIES

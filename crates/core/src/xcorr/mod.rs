@@ -105,9 +105,9 @@ pub fn argmax(x: &[f64]) -> Option<usize> {
 /// (160 MB each for two signals of 1e7 samples). Allocating them afresh costs
 /// a page fault and a page clear per 4 KiB on every call, about a third of
 /// the time of a long correlation, so numlab-core keeps them for the next
-/// call: up to 1 GiB in all (half for real, half for complex buffers). Call
-/// this when a program is done correlating long signals and wants the memory
-/// back.
+/// call: up to 512 MiB of each kind (real and complex; the density blurs
+/// share the pool). Call this when a program is done with long signals and
+/// wants the memory back.
 pub fn release_buffers() {
     crate::alloc::release_pooled();
 }

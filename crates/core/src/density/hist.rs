@@ -1,0 +1,279 @@
+//! 2-D histograms with NumPy's bins, counted in parallel.
+//!
+//! NumPy's `histogram2d` with a range and bin counts takes the edges
+//! `linspace(lo, hi, n + 1)` (edge i = i·step + lo, the last one exactly hi)
+//! and bins by `searchsorted(edges, v, side="right")`: bins are half-open
+//! `[e_i, e_{i+1})`, the last one closed on the right, and values outside
+//! `[lo, hi]` (NaN included) fall in no bin. Here a bin index comes from one
+//! multiply by a precomputed scale, then is moved by at most one to the bin
+//! whose edges (NumPy's, computed the same way) really hold the value, so the
+//! counts are NumPy's exactly, at the cost of two comparisons.
+//!
+//! Points are split into one contiguous part per thread, each counted into its
+//! own `u32` histogram; integer sums do not depend on the split, so the result
+//! is the same whatever the number of threads.
+
+use super::{check_size, Density, Grid, Points, View};
+use crate::error::Result;
+
+/// NumPy's `linspace(lo, hi, n + 1)`.
+pub(crate) fn edges(lo: f64, hi: f64, n: usize) -> Vec<f64> {
+    let step = (hi - lo) / n as f64;
+    let mut e: Vec<f64> = (0..=n).map(|i| i as f64 * step + lo).collect();
+    e[n] = hi;
+    e
+}
+
+/// Bins of one axis: `bin(v)` is NumPy's bin of `v`, or `None` outside.
+#[derive(Debug, Clone)]
+pub(crate) struct Axis {
+    lo: f64,
+    hi: f64,
+    scale: f64,
+    /// `n - 1` as f64.
+    last: f64,
+    n: usize,
+    edges: Vec<f64>,
+}
+
+impl Axis {
+    pub(crate) fn new(lo: f64, hi: f64, n: usize) -> Self {
+        Axis {
+            lo,
+            hi,
+            scale: n as f64 / (hi - lo),
+            last: (n - 1) as f64,
+            n,
+            edges: edges(lo, hi, n),
+        }
+    }
+
+    /// Branch-free [`bin`](Self::bin): `(bin, inside)`; the bin is
+    /// meaningless (but in range) when `inside` is false. Points inside and
+    /// outside a zoomed view alternate at random, so every step is a
+    /// min/max/compare (no branch to mispredict).
+    #[inline(always)]
+    pub(crate) fn bin_fast(&self, v: f64) -> (usize, bool) {
+        let inside = (v >= self.lo) & (v <= self.hi);
+        // f64::max/min are branch-free, NaN gives 0. Through i64: one
+        // conversion instruction (f64 to u64 takes several).
+        let b0 = ((v - self.lo) * self.scale).max(0.0).min(self.last) as i64 as usize;
+        let down = usize::from(v < self.edges[b0]);
+        let up = usize::from(v >= self.edges[b0 + 1]);
+        // For inside v: down only when b0 >= 1 (v >= lo = edges[0]), and up
+        // at b0 = n - 1 only for v = hi, which stays in the last bin.
+        // Plain arithmetic rather than selects, which the compiler may turn
+        // into branches: s <= n; the last bin is closed; never below 0.
+        let s = b0 + up;
+        let s = s - usize::from(s == self.n);
+        (s - (down & usize::from(s > 0)), inside)
+    }
+
+    /// NumPy's bin of `v`, or `None` outside (NaN included).
+    #[cfg(test)]
+    pub(crate) fn bin(&self, v: f64) -> Option<usize> {
+        // Also rejects NaN.
+        if !(v >= self.lo && v <= self.hi) {
+            return None;
+        }
+        if v == self.hi {
+            return Some(self.n - 1);
+        }
+        let mut b = (((v - self.lo) * self.scale) as usize).min(self.n - 1);
+        // The edges NumPy compares with; the guess is off by at most one.
+        if v < self.edges[b] {
+            b -= 1;
+        } else if v >= self.edges[b + 1] {
+            b += 1;
+        }
+        Some(b)
+    }
+}
+
+/// Counts per cell of a `width` × `height` grid over `view`, as one `u32`
+/// histogram per part of the points (sum them for the counts).
+pub(crate) fn count_parts(
+    x: &[f64],
+    y: &[f64],
+    view: &View,
+    width: usize,
+    height: usize,
+) -> Vec<Vec<u32>> {
+    let ax = Axis::new(view.x0, view.x1, width);
+    let ay = Axis::new(view.y0, view.y1, height);
+    let n = x.len();
+    // A part counts at most 2^31 points, so u32 never overflows.
+    let min_part = 1usize << 15;
+    let parts = crate::parallel::num_threads()
+        .min(n.div_ceil(min_part))
+        .max(n.div_ceil(1 << 31))
+        .max(1);
+    let per = n.div_ceil(parts);
+    let count = |lo: usize, hi: usize| -> Vec<u32> {
+        let mut h = crate::alloc::pool::take_zeroed_u32(width * height);
+        count_into(&x[lo..hi], &y[lo..hi], &ax, &ay, width, &mut h);
+        h
+    };
+    if parts == 1 {
+        return vec![count(0, n)];
+    }
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (1..parts)
+            .map(|p| {
+                let count = &count;
+                s.spawn(move || count(p * per, ((p + 1) * per).min(n)))
+            })
+            .collect();
+        let mut out = vec![count(0, per.min(n))];
+        for h in handles {
+            // A counting thread cannot panic (indices are in range by
+            // construction); if it ever did, count that part here.
+            match h.join() {
+                Ok(v) => out.push(v),
+                Err(_) => out.push(crate::alloc::zeroed_u32(width * height)),
+            }
+        }
+        out
+    })
+}
+
+/// Adds the points' counts into `h` (row-major, `width` columns), in blocks:
+/// first every cell index of a block (arithmetic only), then the increments,
+/// so that their cache misses overlap instead of waiting on the arithmetic.
+fn count_into(x: &[f64], y: &[f64], ax: &Axis, ay: &Axis, width: usize, h: &mut [u32]) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: AVX2 checked just above.
+            unsafe { count_into_avx2(x, y, ax, ay, width, h) };
+            return;
+        }
+    }
+    count_into_generic(x, y, ax, ay, width, h);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn count_into_avx2(x: &[f64], y: &[f64], ax: &Axis, ay: &Axis, width: usize, h: &mut [u32]) {
+    count_into_generic(x, y, ax, ay, width, h);
+}
+
+#[inline(always)]
+fn count_into_generic(x: &[f64], y: &[f64], ax: &Axis, ay: &Axis, width: usize, h: &mut [u32]) {
+    const BLOCK: usize = 256;
+    let mut idx = [0usize; BLOCK];
+    let mut add = [0u32; BLOCK];
+    for (xs, ys) in x.chunks(BLOCK).zip(y.chunks(BLOCK)) {
+        for (k, (&a, &b)) in xs.iter().zip(ys).enumerate() {
+            let (c, cin) = ax.bin_fast(a);
+            let (r, rin) = ay.bin_fast(b);
+            idx[k] = r * width + c;
+            // Adds 0 for points outside: no branch.
+            add[k] = u32::from(cin & rin);
+        }
+        for (&i, &v) in idx[..xs.len()].iter().zip(&add) {
+            h[i] += v;
+        }
+    }
+}
+
+/// The counts as f64: the parts summed (and returned to the scratch pool).
+pub(crate) fn merge_parts(parts: Vec<Vec<u32>>, cells: usize) -> Vec<f64> {
+    let mut out = crate::alloc::zeroed(cells);
+    for p in &parts {
+        for (o, &c) in out.iter_mut().zip(p) {
+            *o += f64::from(c);
+        }
+    }
+    release_parts(parts);
+    out
+}
+
+/// Gives per-thread histograms back to the scratch pool.
+pub(crate) fn release_parts(parts: Vec<Vec<u32>>) {
+    for p in parts {
+        crate::alloc::pool::give_u32(p);
+    }
+}
+
+/// `numpy.histogram2d(y, x, bins=(height, width), range=[[y0, y1], [x0, x1]])`:
+/// counts per cell, `height` rows (y bins ascending) by `width` columns (x
+/// bins ascending). Points outside the view, and points with a NaN or
+/// infinite coordinate, fall in no bin (the latter are counted in
+/// [`Density::nonfinite`]).
+///
+/// ```
+/// use numlab_core::density::{histogram2d, View};
+/// let x = [0.0, 0.5, 1.0, 2.0];
+/// let y = [0.0, 0.0, 1.0, 0.5];
+/// let h = histogram2d(&x, &y, View::new(0.0, 0.0, 1.0, 1.0)?, 2, 2)?;
+/// // numpy.histogram2d(y, x, bins=(2, 2), range=[[0, 1], [0, 1]])[0]
+/// //   -> [[1, 1], [0, 1]]: 0.5 opens the second x bin, 1.0 closes the last.
+/// assert_eq!(h.grid.values, vec![1.0, 1.0, 0.0, 1.0]);
+/// # Ok::<(), numlab_core::NumlabError>(())
+/// ```
+///
+/// # Errors
+/// Empty or mismatched x and y; no finite point; zero bins; a grid beyond
+/// [`super::MAX_CELLS`].
+pub fn histogram2d(
+    x: &[f64],
+    y: &[f64],
+    view: View,
+    width: usize,
+    height: usize,
+) -> Result<Density> {
+    let pts = Points::new(x, y)?;
+    check_size(width, height, 0, 0)?;
+    let parts = count_parts(pts.x, pts.y, &view, width, height);
+    Ok(Density {
+        grid: Grid {
+            width,
+            height,
+            view,
+            values: merge_parts(parts, width * height),
+        },
+        nonfinite: pts.nonfinite,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn axis_matches_searchsorted() {
+        let ax = Axis::new(-0.5, 0.5, 10);
+        let e = edges(-0.5, 0.5, 10);
+        for (i, &v) in e.iter().enumerate() {
+            let want = if i == 10 { 9 } else { i };
+            assert_eq!(ax.bin(v), Some(want), "edge {i} = {v}");
+            if i > 0 {
+                let below = v.next_down();
+                if below >= -0.5 {
+                    assert_eq!(ax.bin(below), Some(i - 1));
+                }
+            }
+        }
+        assert_eq!(ax.bin(f64::NAN), None);
+        assert_eq!(ax.bin(0.5000000001), None);
+        assert_eq!(ax.bin(-0.5000000001), None);
+        // The branch-free version agrees everywhere, edges and outside included.
+        let mut vals: Vec<f64> = e
+            .iter()
+            .flat_map(|&v| [v, v.next_down(), v.next_up()])
+            .collect();
+        vals.extend([
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            -3.0,
+            3.0,
+            0.123456789,
+        ]);
+        for v in vals {
+            let (b, inside) = ax.bin_fast(v);
+            assert_eq!(inside.then_some(b), ax.bin(v), "v = {v}");
+        }
+    }
+}

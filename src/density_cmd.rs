@@ -1,0 +1,305 @@
+//! `numlab density`: a density heat-map of the user's points (study 06).
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use numlab_core::density::{
+    box_density, colorize, gaussian_density, histogram2d, kde_grid, knn_density, Bandwidth,
+    Colormap, Density, KdeMethod, KnnFunction, View,
+};
+use numlab_core::NumlabError;
+
+use crate::table::{float, write_atomic, Columns};
+
+/// Arguments of `numlab density`.
+#[derive(Args)]
+pub struct DensityArgs {
+    /// CSV file of points (header row allowed).
+    #[arg(value_name = "POINTS.csv")]
+    input: String,
+    /// Column of x (name or 0-based index); default the first.
+    #[arg(long = "x", value_name = "COL")]
+    x_col: Option<String>,
+    /// Column of y (name or 0-based index); default the second.
+    #[arg(long = "y", value_name = "COL")]
+    y_col: Option<String>,
+    /// Grid size in cells, W x H (columns x rows), e.g. 256x256.
+    #[arg(long, value_name = "WxH", default_value = "256x256")]
+    size: String,
+    /// The view X0,Y0,X1,Y1 in data units; default the points' bounds.
+    #[arg(long, value_name = "X0,Y0,X1,Y1", allow_hyphen_values = true)]
+    view: Option<String>,
+    /// hist (counts, numpy.histogram2d), gauss (counts blurred by a Gaussian
+    /// of --sigma px), box (--passes box sums of the radius whose variance
+    /// matches --sigma), knn (k-nearest-neighbour density, per unit area),
+    /// kde (Gaussian KDE, per unit area).
+    #[arg(long, value_name = "METHOD", default_value = "gauss")]
+    method: String,
+    /// Gaussian sigma in pixels (cells), for gauss and box.
+    #[arg(
+        long,
+        value_name = "PX",
+        default_value_t = 10.0,
+        allow_negative_numbers = true
+    )]
+    sigma: f64,
+    /// Box-sum passes, for box.
+    #[arg(long, value_name = "P", default_value_t = 4)]
+    passes: usize,
+    /// Neighbours, for knn.
+    #[arg(long, value_name = "K", default_value_t = 5)]
+    k: usize,
+    /// KDE bandwidth: scott, silverman (the same in 2-D), or a factor
+    /// (kernel covariance = factor² × the points' covariance, as SciPy's bw_method).
+    #[arg(
+        long,
+        value_name = "RULE|VALUE",
+        default_value = "scott",
+        allow_hyphen_values = true
+    )]
+    bandwidth: String,
+    /// OUT.png (viridis heat-map, one pixel per cell), OUT.csv or OUT.npy
+    /// (H rows by W columns, row 0 = lowest y); default CSV on stdout.
+    #[arg(long, value_name = "OUT.png|OUT.csv|OUT.npy")]
+    output: Option<PathBuf>,
+    /// Draw the points on top of the PNG.
+    #[arg(long)]
+    overlay: bool,
+}
+
+/// The library's error, led by the flag that set the parameter it names.
+fn flag_error(e: NumlabError) -> String {
+    let flag = match &e {
+        NumlabError::InvalidParameter { name, .. } | NumlabError::TooShort { name, .. } => {
+            match *name {
+                "sigma" | "truncate" => Some("--sigma"),
+                "bandwidth" => Some("--bandwidth"),
+                "k" => Some("--k"),
+                "passes" => Some("--passes"),
+                "width" | "height" => Some("--size"),
+                n if n.starts_with("view") => Some("--view"),
+                _ => None,
+            }
+        }
+        NumlabError::TooLarge { name, .. } => match *name {
+            "k" => Some("--k"),
+            _ => Some("--size"),
+        },
+        _ => None,
+    };
+    match flag {
+        Some(f) => format!("{f}: {e}"),
+        None => e.to_string(),
+    }
+}
+
+fn parse_size(s: &str) -> Result<(usize, usize), String> {
+    let bad = || format!("--size {s}: expected WxH with W, H >= 1 (e.g. 256x256)");
+    let (w, h) = s
+        .to_ascii_lowercase()
+        .split_once('x')
+        .map(|(a, b)| (a.trim().to_string(), b.trim().to_string()))
+        .ok_or_else(bad)?;
+    let w: usize = w.parse().map_err(|_| bad())?;
+    let h: usize = h.parse().map_err(|_| bad())?;
+    if w == 0 || h == 0 {
+        return Err(bad());
+    }
+    Ok((w, h))
+}
+
+fn parse_view(s: &str) -> Result<View, String> {
+    let v: Vec<f64> = s
+        .split(',')
+        .map(|t| t.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| format!("--view {s}: expected four numbers X0,Y0,X1,Y1"))?;
+    if v.len() != 4 {
+        return Err(format!(
+            "--view {s}: expected four numbers X0,Y0,X1,Y1, got {}",
+            v.len()
+        ));
+    }
+    View::new(v[0], v[1], v[2], v[3]).map_err(flag_error)
+}
+
+/// The box radius whose `passes` passes have the variance of a Gaussian of
+/// `sigma` cells: one box of width 2r+1 has variance r(r+1)/3.
+pub fn box_radius(sigma: f64, passes: usize) -> usize {
+    let v = sigma * sigma / passes.max(1) as f64;
+    ((-1.0 + (1.0 + 12.0 * v).sqrt()) / 2.0).round().max(0.0) as usize
+}
+
+/// A 2-D little-endian float64 NPY file of shape (rows, cols), C order.
+fn npy_2d(values: &[f64], rows: usize, cols: usize) -> Vec<u8> {
+    let mut header =
+        format!("{{'descr': '<f8', 'fortran_order': False, 'shape': ({rows}, {cols}), }}");
+    let total = 10 + header.len() + 1;
+    header.push_str(&" ".repeat((64 - total % 64) % 64));
+    header.push('\n');
+    let mut out = Vec::with_capacity(10 + header.len() + 8 * values.len());
+    out.extend_from_slice(b"\x93NUMPY\x01\x00");
+    out.extend_from_slice(&(header.len() as u16).to_le_bytes());
+    out.extend_from_slice(header.as_bytes());
+    for v in values {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    out
+}
+
+fn csv_grid(d: &Density) -> String {
+    let g = &d.grid;
+    let mut s = String::with_capacity(g.values.len() * 20);
+    for r in 0..g.height {
+        for (c, v) in g.row(r).iter().enumerate() {
+            if c > 0 {
+                s.push(',');
+            }
+            s.push_str(&float(*v));
+        }
+        s.push('\n');
+    }
+    s
+}
+
+fn png_grid(d: &Density, x: &[f64], y: &[f64], overlay: bool) -> Result<Vec<u8>, String> {
+    let g = &d.grid;
+    let hi = g
+        .values
+        .iter()
+        .filter(|v| v.is_finite())
+        .fold(0.0f64, |m, &v| m.max(v));
+    let mut rgb = colorize(g, Colormap::Viridis, 0.0, hi);
+    if overlay {
+        let (hx, hy) = (g.view.cell_width(g.width), g.view.cell_height(g.height));
+        for (&a, &b) in x.iter().zip(y) {
+            let c = ((a - g.view.x0) / hx).floor();
+            let r = ((b - g.view.y0) / hy).floor();
+            if !(c >= 0.0 && r >= 0.0 && c < g.width as f64 && r < g.height as f64) {
+                continue;
+            }
+            // Image rows run from the top; a white dot with a dark centre.
+            let (c, r) = (c as usize, g.height - 1 - r as usize);
+            for (dr, dc, col) in [
+                (0isize, 0isize, [0u8, 0, 0]),
+                (-1, 0, [255, 255, 255]),
+                (1, 0, [255, 255, 255]),
+                (0, -1, [255, 255, 255]),
+                (0, 1, [255, 255, 255]),
+            ] {
+                let (rr, cc) = (r as isize + dr, c as isize + dc);
+                if rr >= 0 && cc >= 0 && (rr as usize) < g.height && (cc as usize) < g.width {
+                    let k = (rr as usize * g.width + cc as usize) * 3;
+                    if dr != 0 || dc != 0 {
+                        // Keep neighbours' centres dark when points crowd.
+                        if rgb[k..k + 3] == [0, 0, 0] {
+                            continue;
+                        }
+                    }
+                    rgb[k..k + 3].copy_from_slice(&col);
+                }
+            }
+        }
+    }
+    numlab_studies::numlab_plot::rgb_to_png(&rgb, g.width as u32, g.height as u32)
+        .map_err(|e| e.to_string())
+}
+
+/// Computes the density and writes it.
+pub fn run(a: DensityArgs) -> Result<(), String> {
+    let (w, h) = parse_size(&a.size)?;
+    let view = a.view.as_deref().map(parse_view).transpose()?;
+    let out_kind = match &a.output {
+        None => "csv",
+        Some(p) => match p
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("png") => "png",
+            Some("csv") => "csv",
+            Some("npy") => "npy",
+            _ => {
+                return Err(format!(
+                    "--output {}: the name must end in .png, .csv or .npy",
+                    p.display()
+                ))
+            }
+        },
+    };
+    if a.overlay && out_kind != "png" {
+        return Err("--overlay draws the points on a PNG: use --output OUT.png".into());
+    }
+    let table = Columns::read(&a.input)?;
+    if table.values.len() < 2 && (a.x_col.is_none() || a.y_col.is_none()) {
+        return Err(format!(
+            "{}: needs two columns (x and y) of points",
+            a.input
+        ));
+    }
+    let x = table.column(a.x_col.as_deref().unwrap_or("0"), "--x")?;
+    let y = table.column(a.y_col.as_deref().unwrap_or("1"), "--y")?;
+    let view = match view {
+        Some(v) => v,
+        None => View::bounds(x, y).map_err(|e| {
+            format!("the points' bounds make no view ({e}): give --view X0,Y0,X1,Y1")
+        })?,
+    };
+    let d = match a.method.as_str() {
+        "hist" => histogram2d(x, y, view, w, h),
+        "gauss" => gaussian_density(x, y, view, w, h, a.sigma, 4.0),
+        "box" => {
+            if !(a.sigma.is_finite() && a.sigma > 0.0) {
+                return Err(flag_error(NumlabError::InvalidParameter {
+                    name: "sigma",
+                    value: a.sigma,
+                    expected: "must be finite and > 0",
+                }));
+            }
+            box_density(x, y, view, w, h, box_radius(a.sigma, a.passes), a.passes)
+        }
+        "knn" => knn_density(x, y, view, w, h, a.k, KnnFunction::Density),
+        "kde" => {
+            let bandwidth: Bandwidth = a.bandwidth.parse().map_err(flag_error)?;
+            kde_grid(x, y, view, w, h, bandwidth, KdeMethod::Fast)
+        }
+        m => {
+            return Err(format!(
+                "--method {m}: expected hist, gauss, box, knn or kde"
+            ));
+        }
+    }
+    .map_err(flag_error)?;
+    let bytes = match out_kind {
+        "png" => png_grid(&d, x, y, a.overlay)?,
+        "npy" => npy_2d(&d.grid.values, h, w),
+        _ => csv_grid(&d).into_bytes(),
+    };
+    match &a.output {
+        Some(path) => {
+            write_atomic(path, &bytes)?;
+            println!("{}", summary(&a.method, path, &d, x.len()));
+            Ok(())
+        }
+        None => {
+            use std::io::Write;
+            std::io::stdout()
+                .lock()
+                .write_all(&bytes)
+                .map_err(|e| format!("stdout: {e}"))
+        }
+    }
+}
+
+fn summary(method: &str, path: &Path, d: &Density, n: usize) -> String {
+    format!(
+        "wrote {}: {} x {} cells ({method}), view {}, {} points, {} skipped (NaN/inf)",
+        path.display(),
+        d.grid.width,
+        d.grid.height,
+        d.grid.view,
+        n,
+        d.nonfinite
+    )
+}
