@@ -206,7 +206,7 @@ pub fn delayed_pair(
             "must be finite and small enough for a period of at most 2^28 samples",
         ));
     }
-    let period = crate::xcorr::fft::fast_len(span.ceil() as usize);
+    let period = crate::xcorr::fft::smallest_fast_len(span.ceil() as usize);
     let mut r = rng(seed);
     let mut gauss = || {
         let u1 = 1.0 - r.random::<f64>();
