@@ -100,6 +100,7 @@ impl GridBlur {
         if self.plan.method() != Method::Fft
             && (1..=4).contains(&parts.len())
             && width > 2 * self.radius
+            && fused_columns_pay()
         {
             return Ok(columns_first_parts(
                 &self.plan, parts, width, height, self.auto,
@@ -185,6 +186,20 @@ where
     }
     crate::alloc::pool::give_f64(rows);
     Ok(out)
+}
+
+/// The fused columns-first path is fast only with its AVX-512 kernel: the
+/// generic version spills its accumulators (measured slower than the
+/// two-pass route), so other CPUs keep the two-pass route.
+fn fused_columns_pay() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("avx512f") && std::arch::is_x86_feature_detected!("fma")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
 }
 
 /// The valid blur of the sum of integer histograms, columns first and fused:
