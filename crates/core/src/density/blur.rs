@@ -97,6 +97,15 @@ impl GridBlur {
         width: usize,
         height: usize,
     ) -> Result<Vec<f64>> {
+        if self.plan.method() != Method::Fft
+            && (1..=4).contains(&parts.len())
+            && width > 2 * self.radius
+            && fused_columns_pay()
+        {
+            return Ok(columns_first_parts(
+                &self.plan, parts, width, height, self.auto,
+            ));
+        }
         self.valid(width, height, |row, buf| {
             let base = row * width;
             buf.fill(0.0);
@@ -177,6 +186,301 @@ where
     }
     crate::alloc::pool::give_f64(rows);
     Ok(out)
+}
+
+/// The fused columns-first path is fast only with its AVX-512 kernel: the
+/// generic version spills its accumulators (measured slower than the
+/// two-pass route), so other CPUs keep the two-pass route.
+fn fused_columns_pay() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("avx512f") && std::arch::is_x86_feature_detected!("fma")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+/// The valid blur of the sum of integer histograms, columns first and fused:
+/// for each band of [`ROWS_AT_ONCE`] output rows, the column pass reads the
+/// counts straight from the parts (summed and converted to f64 as loaded,
+/// no f64 copy of the grid) into a band buffer that stays in L1, and the row
+/// pass turns that band into the output rows at once. No full-size
+/// intermediate grid is written or read back. Every output cell is computed
+/// by the same operations whatever the chunking, so results do not depend on
+/// the thread count. The plan must be symmetric and direct along columns.
+fn columns_first_parts(
+    plan: &UniformPlan,
+    parts: &[Vec<u32>],
+    width: usize,
+    height: usize,
+    short_direct: bool,
+) -> Vec<f64> {
+    let r = plan.kernel().left;
+    let direct_x = short_direct && width < 4 * plan.kernel().len();
+    let (w, h) = (width - 2 * r, height - 2 * r);
+    let weights = &plan.kernel().weights;
+    let mut out = crate::alloc::zeroed(h * w);
+    let out_rows_per_chunk = ((1usize << 15).div_ceil(w).max(1)).next_multiple_of(ROWS_AT_ONCE);
+    parallel::for_each_chunk(&mut out, out_rows_per_chunk * w, |start, part| {
+        let mut band = vec![0.0; ROWS_AT_ONCE * width];
+        let row0 = start / w;
+        let n_rows = part.len() / w;
+        let mut i = 0;
+        while i < n_rows {
+            let rows = ROWS_AT_ONCE.min(n_rows - i);
+            let band = &mut band[..rows * width];
+            match parts {
+                [a] => vertical_parts_dispatch([a], width, row0 + i, weights, band),
+                [a, b] => vertical_parts_dispatch([a, b], width, row0 + i, weights, band),
+                [a, b, c] => vertical_parts_dispatch([a, b, c], width, row0 + i, weights, band),
+                [a, b, c, d] => {
+                    vertical_parts_dispatch([a, b, c, d], width, row0 + i, weights, band)
+                }
+                _ => unreachable!("one to four parts, checked by the caller"),
+            }
+            for (o, src) in band.chunks(width).enumerate() {
+                plan.correlate_valid(src, &mut part[(i + o) * w..(i + o + 1) * w], direct_x);
+            }
+            i += rows;
+        }
+    });
+    out
+}
+
+fn vertical_parts_dispatch<const P: usize>(
+    parts: [&Vec<u32>; P],
+    w: usize,
+    row0: usize,
+    weights: &[f64],
+    out: &mut [f64],
+) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx512f")
+            && std::arch::is_x86_feature_detected!("fma")
+        {
+            // SAFETY: the CPU supports AVX-512F and FMA, checked just above.
+            unsafe { vertical_parts_avx512_strips(parts, w, row0, weights, out) };
+            return;
+        }
+        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
+        {
+            // SAFETY: the CPU supports AVX2 and FMA, checked just above.
+            unsafe { vertical_parts_avx2(parts, w, row0, weights, out) };
+            return;
+        }
+    }
+    #[cfg(target_arch = "aarch64")]
+    {
+        vertical_parts::<Fused, P>(parts, w, row0, weights, out);
+        return;
+    }
+    #[allow(unreachable_code)]
+    vertical_parts::<Separate, P>(parts, w, row0, weights, out);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn vertical_parts_avx2<const P: usize>(
+    parts: [&Vec<u32>; P],
+    w: usize,
+    row0: usize,
+    weights: &[f64],
+    out: &mut [f64],
+) {
+    vertical_parts::<Fused, P>(parts, w, row0, weights, out);
+}
+
+/// [`vertical_parts`] with AVX-512 intrinsics for the full strips of four
+/// output rows (the accumulators stay in eight registers); the same
+/// operations in the same order as the generic code, which does the rest.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,fma")]
+unsafe fn vertical_parts_avx512_strips<const P: usize>(
+    parts: [&Vec<u32>; P],
+    w: usize,
+    row0: usize,
+    weights: &[f64],
+    out: &mut [f64],
+) {
+    use std::arch::x86_64::*;
+    let taps = weights.len();
+    let rows = out.len() / w;
+    let full = w / STRIP * STRIP;
+    if rows != ROWS_AT_ONCE || taps < ROWS_AT_ONCE || full == 0 {
+        vertical_parts::<Fused, P>(parts, w, row0, weights, out);
+        return;
+    }
+    // Every row read below: row0 .. row0 + taps + 3, all columns < full.
+    let need = (row0 + taps + ROWS_AT_ONCE - 1) * w;
+    for p in &parts {
+        assert!(p.len() >= need, "rows beyond the histogram");
+    }
+    let ptrs: [*const u32; P] = std::array::from_fn(|k| parts[k].as_ptr());
+    // SAFETY (all loads): base + 16 <= need <= every part's length, asserted above.
+    let load = |base: usize| -> [__m512d; 2] {
+        let q = ptrs[0].add(base);
+        let mut lo = _mm512_cvtepu32_pd(_mm256_loadu_si256(q.cast()));
+        let mut hi = _mm512_cvtepu32_pd(_mm256_loadu_si256(q.add(8).cast()));
+        for p in &ptrs[1..] {
+            let q = p.add(base);
+            lo = _mm512_add_pd(lo, _mm512_cvtepu32_pd(_mm256_loadu_si256(q.cast())));
+            hi = _mm512_add_pd(hi, _mm512_cvtepu32_pd(_mm256_loadu_si256(q.add(8).cast())));
+        }
+        [lo, hi]
+    };
+    let mut col = 0;
+    while col < full {
+        let z = _mm512_setzero_pd();
+        let mut acc = [[z; 2]; ROWS_AT_ONCE];
+        for m in 0..ROWS_AT_ONCE - 1 {
+            let x = load((row0 + m) * w + col);
+            for o in 0..=m {
+                let wk = _mm512_set1_pd(weights[m - o]);
+                acc[o][0] = _mm512_fmadd_pd(wk, x[0], acc[o][0]);
+                acc[o][1] = _mm512_fmadd_pd(wk, x[1], acc[o][1]);
+            }
+        }
+        let (mut a0l, mut a0h, mut a1l, mut a1h) = (acc[0][0], acc[0][1], acc[1][0], acc[1][1]);
+        let (mut a2l, mut a2h, mut a3l, mut a3h) = (acc[2][0], acc[2][1], acc[3][0], acc[3][1]);
+        for m in ROWS_AT_ONCE - 1..taps {
+            let [xl, xh] = load((row0 + m) * w + col);
+            let w0 = _mm512_set1_pd(*weights.get_unchecked(m));
+            let w1 = _mm512_set1_pd(*weights.get_unchecked(m - 1));
+            let w2 = _mm512_set1_pd(*weights.get_unchecked(m - 2));
+            let w3 = _mm512_set1_pd(*weights.get_unchecked(m - 3));
+            a0l = _mm512_fmadd_pd(w0, xl, a0l);
+            a0h = _mm512_fmadd_pd(w0, xh, a0h);
+            a1l = _mm512_fmadd_pd(w1, xl, a1l);
+            a1h = _mm512_fmadd_pd(w1, xh, a1h);
+            a2l = _mm512_fmadd_pd(w2, xl, a2l);
+            a2h = _mm512_fmadd_pd(w2, xh, a2h);
+            a3l = _mm512_fmadd_pd(w3, xl, a3l);
+            a3h = _mm512_fmadd_pd(w3, xh, a3h);
+        }
+        acc = [[a0l, a0h], [a1l, a1h], [a2l, a2h], [a3l, a3h]];
+        for m in taps..taps + ROWS_AT_ONCE - 1 {
+            let x = load((row0 + m) * w + col);
+            for o in m + 1 - taps..ROWS_AT_ONCE {
+                let wk = _mm512_set1_pd(weights[m - o]);
+                acc[o][0] = _mm512_fmadd_pd(wk, x[0], acc[o][0]);
+                acc[o][1] = _mm512_fmadd_pd(wk, x[1], acc[o][1]);
+            }
+        }
+        for (o, a) in acc.iter().enumerate() {
+            let dst = &mut out[o * w + col..o * w + col + STRIP];
+            _mm512_storeu_pd(dst.as_mut_ptr(), a[0]);
+            _mm512_storeu_pd(dst.as_mut_ptr().add(8), a[1]);
+        }
+        col += STRIP;
+    }
+    if full < w {
+        // The last, narrower strip: the generic code on those columns only.
+        for o in 0..ROWS_AT_ONCE {
+            for c in full..w {
+                let mut a = 0.0;
+                for (k, &wk) in weights.iter().enumerate() {
+                    let base = (row0 + o + k) * w + c;
+                    let mut x = f64::from(parts[0][base]);
+                    for p in &parts[1..] {
+                        x += f64::from(p[base]);
+                    }
+                    a = Fused::mul_add(wk, x, a);
+                }
+                out[o * w + c] = a;
+            }
+        }
+    }
+}
+
+/// `STRIP` counts of row `row` from column `col` (`width` of them, the rest
+/// zero), the parts summed in f64 (exact: integers below 2^53).
+#[inline(always)]
+fn load_counts<const P: usize>(parts: [&Vec<u32>; P], base: usize, width: usize) -> [f64; STRIP] {
+    let mut x = [0.0f64; STRIP];
+    if width == STRIP {
+        let p0 = &parts[0][base..base + STRIP];
+        for l in 0..STRIP {
+            x[l] = f64::from(p0[l]);
+        }
+        for p in &parts[1..] {
+            let p = &p[base..base + STRIP];
+            for l in 0..STRIP {
+                x[l] += f64::from(p[l]);
+            }
+        }
+    } else {
+        for p in &parts {
+            for l in 0..width {
+                x[l] += f64::from(p[base + l]);
+            }
+        }
+    }
+    x
+}
+
+/// [`vertical`] on the sum of `u32` parts (`w` columns each): output rows
+/// `row0..` of the column pass into `out` (rows of `w`).
+#[inline(always)]
+fn vertical_parts<M: MulAdd, const P: usize>(
+    parts: [&Vec<u32>; P],
+    w: usize,
+    row0: usize,
+    weights: &[f64],
+    out: &mut [f64],
+) {
+    let taps = weights.len();
+    let rows = out.len() / w;
+    let mut col = 0;
+    while col < w {
+        let width = STRIP.min(w - col);
+        let mut acc = [[0.0f64; STRIP]; ROWS_AT_ONCE];
+        if rows == ROWS_AT_ONCE && taps >= ROWS_AT_ONCE {
+            for m in 0..ROWS_AT_ONCE - 1 {
+                let x = load_counts(parts, (row0 + m) * w + col, width);
+                for o in 0..=m {
+                    let wk = weights[m - o];
+                    for l in 0..STRIP {
+                        acc[o][l] = M::mul_add(wk, x[l], acc[o][l]);
+                    }
+                }
+            }
+            for m in ROWS_AT_ONCE - 1..taps {
+                let x = load_counts(parts, (row0 + m) * w + col, width);
+                let (w0, w1, w2, w3) = (weights[m], weights[m - 1], weights[m - 2], weights[m - 3]);
+                for l in 0..STRIP {
+                    acc[0][l] = M::mul_add(w0, x[l], acc[0][l]);
+                    acc[1][l] = M::mul_add(w1, x[l], acc[1][l]);
+                    acc[2][l] = M::mul_add(w2, x[l], acc[2][l]);
+                    acc[3][l] = M::mul_add(w3, x[l], acc[3][l]);
+                }
+            }
+            for m in taps..taps + ROWS_AT_ONCE - 1 {
+                let x = load_counts(parts, (row0 + m) * w + col, width);
+                for o in m + 1 - taps..ROWS_AT_ONCE {
+                    let wk = weights[m - o];
+                    for l in 0..STRIP {
+                        acc[o][l] = M::mul_add(wk, x[l], acc[o][l]);
+                    }
+                }
+            }
+        } else {
+            for (o, a) in acc.iter_mut().enumerate().take(rows) {
+                for (k, &wk) in weights.iter().enumerate() {
+                    let x = load_counts(parts, (row0 + o + k) * w + col, width);
+                    for l in 0..STRIP {
+                        a[l] = M::mul_add(wk, x[l], a[l]);
+                    }
+                }
+            }
+        }
+        for (o, a) in acc.iter().enumerate().take(rows) {
+            out[o * w + col..o * w + col + width].copy_from_slice(&a[..width]);
+        }
+        col += width;
+    }
 }
 
 /// `src` (`rows` × `cols`) transposed to `cols` × `rows`, in cache blocks.
