@@ -88,3 +88,45 @@ fn network_spikes_do_not_depend_on_threads() {
         "spikes differ between 1 and 3 threads"
     );
 }
+
+#[test]
+fn density_grids_do_not_depend_on_threads() {
+    let dir = scratch("threads-density");
+    let n = 200_000;
+    let x = signals::uniform(n, -2.0, 2.0, 31).unwrap();
+    let y = signals::normal(n, 0.7, 32).unwrap();
+    let text: String = x
+        .iter()
+        .zip(&y)
+        .map(|(a, b)| format!("{a:?},{b:?}\n"))
+        .collect();
+    std::fs::write(dir.join("points.csv"), text).unwrap();
+    for method in ["hist", "gauss", "box", "kde"] {
+        let mut outs = Vec::new();
+        for threads in ["1", "3"] {
+            let out = format!("{method}-{threads}.npy");
+            run(
+                &dir,
+                threads,
+                &[
+                    "density",
+                    "points.csv",
+                    "--size",
+                    "300x200",
+                    "--view",
+                    "-1,-1,1,1",
+                    "--method",
+                    method,
+                    "--output",
+                    &out,
+                ],
+            );
+            outs.push(std::fs::read(dir.join(&out)).unwrap());
+        }
+        assert!(outs[0].len() > 300 * 200 * 8, "{method}: short output");
+        assert!(
+            outs[0] == outs[1],
+            "{method}: grids differ between 1 and 3 threads"
+        );
+    }
+}
