@@ -9,7 +9,7 @@ use numlab_core::density::{
 };
 use numlab_core::NumlabError;
 
-use crate::table::{float, write_atomic, Columns};
+use crate::table::{float, npy_bytes_shaped, write_atomic, Columns};
 
 /// Arguments of `numlab density`.
 #[derive(Args)]
@@ -128,23 +128,6 @@ fn parse_view(s: &str) -> Result<View, String> {
 pub fn box_radius(sigma: f64, passes: usize) -> usize {
     let v = sigma * sigma / passes.max(1) as f64;
     ((-1.0 + (1.0 + 12.0 * v).sqrt()) / 2.0).round().max(0.0) as usize
-}
-
-/// A 2-D little-endian float64 NPY file of shape (rows, cols), C order.
-fn npy_2d(values: &[f64], rows: usize, cols: usize) -> Vec<u8> {
-    let mut header =
-        format!("{{'descr': '<f8', 'fortran_order': False, 'shape': ({rows}, {cols}), }}");
-    let total = 10 + header.len() + 1;
-    header.push_str(&" ".repeat((64 - total % 64) % 64));
-    header.push('\n');
-    let mut out = Vec::with_capacity(10 + header.len() + 8 * values.len());
-    out.extend_from_slice(b"\x93NUMPY\x01\x00");
-    out.extend_from_slice(&(header.len() as u16).to_le_bytes());
-    out.extend_from_slice(header.as_bytes());
-    for v in values {
-        out.extend_from_slice(&v.to_le_bytes());
-    }
-    out
 }
 
 fn csv_grid(d: &Density) -> String {
@@ -273,7 +256,7 @@ pub fn run(a: DensityArgs) -> Result<(), String> {
     .map_err(flag_error)?;
     let bytes = match out_kind {
         "png" => png_grid(&d, x, y, a.overlay)?,
-        "npy" => npy_2d(&d.grid.values, h, w),
+        "npy" => npy_bytes_shaped(&d.grid.values, &[h, w]),
         _ => csv_grid(&d).into_bytes(),
     };
     match &a.output {

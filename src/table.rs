@@ -174,10 +174,19 @@ pub fn csv_text(header: &[&str], columns: &[&[f64]]) -> String {
 
 /// A 1-D little-endian float64 NPY file (format version 1.0).
 pub fn npy_bytes(values: &[f64]) -> Vec<u8> {
-    let mut header = format!(
-        "{{'descr': '<f8', 'fortran_order': False, 'shape': ({},), }}",
-        values.len()
-    );
+    npy_bytes_shaped(values, &[values.len()])
+}
+
+/// A little-endian float64 NPY file (version 1.0) of `values` in C order with
+/// the given shape (whose product is `values.len()`).
+pub fn npy_bytes_shaped(values: &[f64], shape: &[usize]) -> Vec<u8> {
+    let dims: Vec<String> = shape.iter().map(usize::to_string).collect();
+    let shape = if dims.len() == 1 {
+        format!("({},)", dims[0])
+    } else {
+        format!("({})", dims.join(", "))
+    };
+    let mut header = format!("{{'descr': '<f8', 'fortran_order': False, 'shape': {shape}, }}");
     // Magic (6) + version (2) + header length (2) + header + '\n', padded to 64.
     let total = 10 + header.len() + 1;
     header.push_str(&" ".repeat((64 - total % 64) % 64));
