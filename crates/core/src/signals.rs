@@ -112,36 +112,6 @@ pub fn skew_normal_pdf(t: &[f64], location: f64, scale: f64, shape: f64) -> Resu
         .collect())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn seeded_and_in_range() {
-        let a = uniform(1000, -4.0, 4.0, 1).unwrap();
-        assert_eq!(a, uniform(1000, -4.0, 4.0, 1).unwrap());
-        assert_ne!(a, uniform(1000, -4.0, 4.0, 2).unwrap());
-        assert!(a.iter().all(|v| (-4.0..4.0).contains(v)));
-        let mean = a.iter().sum::<f64>() / 1000.0;
-        assert!(mean.abs() < 0.3, "mean {mean}");
-        let s = sorted_uniform(100, 0.0, 1.0, 3).unwrap();
-        assert!(s.windows(2).all(|w| w[0] <= w[1]));
-        assert!(uniform(3, 1.0, 1.0, 0).is_err());
-    }
-
-    #[test]
-    fn normal_moments() {
-        let v = normal(100_001, 2.0, 5).unwrap();
-        assert_eq!(v.len(), 100_001);
-        let mean = v.iter().sum::<f64>() / v.len() as f64;
-        let var = v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / v.len() as f64;
-        // Standard errors: 2/sqrt(n) = 0.0063 for the mean, about 0.018 for the variance of 4.
-        assert!(mean.abs() < 0.03, "mean {mean}");
-        assert!((var - 4.0).abs() < 0.09, "var {var}");
-        assert!(normal(3, -1.0, 0).is_err());
-    }
-}
-
 /// A band-limited random signal and a copy delayed by a fractional number of
 /// samples: `(a, b)` with `b(t) = a(t - delay)` exactly, as two recordings of
 /// one process would be.
@@ -254,4 +224,34 @@ pub fn delayed_pair(
         *v *= scale;
     }
     Ok((a, b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seeded_and_in_range() {
+        let a = uniform(1000, -4.0, 4.0, 1).unwrap();
+        assert_eq!(a, uniform(1000, -4.0, 4.0, 1).unwrap());
+        assert_ne!(a, uniform(1000, -4.0, 4.0, 2).unwrap());
+        assert!(a.iter().all(|v| (-4.0..4.0).contains(v)));
+        let mean = a.iter().sum::<f64>() / 1000.0;
+        assert!(mean.abs() < 0.3, "mean {mean}");
+        let s = sorted_uniform(100, 0.0, 1.0, 3).unwrap();
+        assert!(s.windows(2).all(|w| w[0] <= w[1]));
+        assert!(uniform(3, 1.0, 1.0, 0).is_err());
+    }
+
+    #[test]
+    fn normal_moments() {
+        let v = normal(100_001, 2.0, 5).unwrap();
+        assert_eq!(v.len(), 100_001);
+        let mean = v.iter().sum::<f64>() / v.len() as f64;
+        let var = v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / v.len() as f64;
+        // Standard errors: 2/sqrt(n) = 0.0063 for the mean, about 0.018 for the variance of 4.
+        assert!(mean.abs() < 0.03, "mean {mean}");
+        assert!((var - 4.0).abs() < 0.09, "var {var}");
+        assert!(normal(3, -1.0, 0).is_err());
+    }
 }

@@ -397,7 +397,7 @@ fn normalised_coefficients() {
         let pairs: Vec<(f64, f64)> = (0..200)
             .filter_map(|j| {
                 let i = j as i64 + lag;
-                (i >= 0 && i < 300).then(|| (a[i as usize], b[j]))
+                (0..300).contains(&i).then(|| (a[i as usize], b[j]))
             })
             .collect();
         if pairs.len() >= 3 {

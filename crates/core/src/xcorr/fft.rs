@@ -46,7 +46,7 @@ pub(crate) fn fast_len(n: usize) -> usize {
     let cost = |l: usize| {
         let count = |mut r: usize, p: usize| {
             let mut e = 0;
-            while r % p == 0 {
+            while r.is_multiple_of(p) {
                 r /= p;
                 e += 1;
             }
@@ -275,10 +275,10 @@ mod tests {
     fn fast_lengths() {
         for n in [1usize, 3, 4, 5, 9, 13, 100, 199_999, 1_999_999, 19_999_999] {
             let l = smallest_fast_len(n);
-            assert!(l >= n && l % 4 == 0, "{n} -> {l}");
+            assert!(l >= n && l.is_multiple_of(4), "{n} -> {l}");
             let mut r = l;
             for p in [2, 3, 5] {
-                while r % p == 0 {
+                while r.is_multiple_of(p) {
                     r /= p;
                 }
             }
@@ -287,7 +287,7 @@ mod tests {
             for c in (n.max(4)..l).filter(|c| c % 4 == 0) {
                 let mut r = c;
                 for p in [2, 3, 5] {
-                    while r % p == 0 {
+                    while r.is_multiple_of(p) {
                         r /= p;
                     }
                 }
