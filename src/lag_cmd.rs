@@ -2,7 +2,7 @@
 
 use clap::Args;
 use numlab_core::spectrum::Window;
-use numlab_core::xcorr::{DelayEstimator, Leader, Subsample, Weighting};
+use numlab_core::xcorr::{DelayEstimator, Subsample, Weighting};
 use numlab_core::NumlabError;
 
 use crate::spectrum_cmd::{emit, signal};
@@ -120,12 +120,7 @@ pub fn run(a: LagArgs) -> Result<(), String> {
         t.push('\n');
         t
     } else {
-        let (s, n) = (d.delay_s.abs(), d.delay_samples.abs());
-        let line = match d.leader {
-            Leader::A => format!("b lags a by {s} s ({n} samples)"),
-            Leader::B => format!("a lags b by {s} s ({n} samples)"),
-            Leader::None => "a and b are aligned (0 s)".to_string(),
-        };
+        let line = d.to_string();
         let mut t = format!(
             "{line}\ncoefficient {:.4} (Pearson of the aligned overlap), confidence {:.3} (peak margin over the next highest)\n",
             d.coefficient, d.confidence

@@ -68,7 +68,7 @@ the correlation over 5 s finds the shift to a few thousandths of a sample."""),
     ("md", """## How accurate is the refinement?
 
 Left: on noise-free band-limited signals, the parabola is biased toward whole samples by up to 0.07
-sample; the band-limited maximum is unbiased to about 1e-4. Right: with noise, over 24 trials per SNR.
+sample; the band-limited maximum is off by at most about 1e-4. Right: with noise, over 24 trials per SNR.
 Below about -15 dB per sample the peak is lost among the noise's; above it, the accurate method's error
 falls with the noise while the parabola's stays at its bias. GCC-PHAT weights every frequency alike, so
 on a clean broadband signal it is worse; it is for signals dominated by tones or hum."""),

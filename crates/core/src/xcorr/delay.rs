@@ -64,9 +64,10 @@ impl std::str::FromStr for Weighting {
 /// Measured bias (`crates/core/tests/xcorr.rs` and the study's figure:
 /// noise-free band-limited noise, 0.05..0.4 of the sampling rate, 4,096
 /// samples, delays from 0 to 200.3 samples): `Parabolic` is off by up to 0.07
-/// sample (zero at whole and half samples, largest near a quarter);
-/// `Accurate` by at most 3e-4 sample, 7e-5 with a Hann window (what remains
-/// comes from the ends of the recordings, where they do not overlap). Both
+/// sample (near zero at whole and half samples, largest near a quarter);
+/// `Accurate` by at most 3e-4 sample, 7e-5 with a Hann window (1.3e-4 on the
+/// study's 8,192 samples; what remains comes from the ends of the
+/// recordings, where they do not overlap). Both
 /// assume the peak is a peak of the signal's correlation; for a pure tone of
 /// a few periods, the window's envelope pulls the peak toward zero lag, and
 /// the tone's phase ([`crate::spectrum::estimate_tone`]) is the better
@@ -164,7 +165,8 @@ pub struct Delay {
     /// lags outside the peak's own lobe (the run of values falling away from
     /// it on both sides). Near 0 for a periodic signal, whose correlation has
     /// other peaks almost as high one period away; 1 when nothing else is
-    /// positive.
+    /// positive; 0 when the lobe fills the whole search (a bound of a few
+    /// lags leaves nothing to compare with).
     pub confidence: f64,
     /// The peak is at the edge of the searched lags (`±max_lag`): the true
     /// delay may lie beyond the bound.
@@ -200,13 +202,14 @@ impl Delay {
 }
 
 impl std::fmt::Display for Delay {
-    /// `b lags a by 0.0123 s (12.3 samples)`, or the reverse, or `a and b
-    /// are aligned`.
+    /// `b lags a by 0.012300000 s (12.3000 samples)`, or the reverse, or
+    /// `a and b are aligned`: seconds to 1e-9, samples to 1e-4 (the fields
+    /// hold the full values).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let (s, n) = (self.delay_s.abs(), self.delay_samples.abs());
         match self.leader {
-            Leader::A => write!(f, "b lags a by {s} s ({n} samples)"),
-            Leader::B => write!(f, "a lags b by {s} s ({n} samples)"),
+            Leader::A => write!(f, "b lags a by {s:.9} s ({n:.4} samples)"),
+            Leader::B => write!(f, "a lags b by {s:.9} s ({n:.4} samples)"),
             Leader::None => write!(f, "a and b are aligned (0 s)"),
         }
     }
@@ -303,7 +306,8 @@ impl DelayEstimator {
     }
 
     /// A window applied to both signals after the mean removal and band-pass
-    /// (periodic form, [`Window::values`]).
+    /// (periodic form, [`Window::values`]). The recordings must then be of
+    /// equal length: [`DelayEstimator::estimate`] refuses others.
     pub fn with_window(mut self, window: Window) -> Self {
         self.window = window;
         self
@@ -363,8 +367,11 @@ impl DelayEstimator {
         let (np, nq) = (b.len() as i64, a.len() as i64);
         // The ends of the full lag range are not an artificial bound.
         let at_bound = at_edge && peak != -(nq - 1) && peak != np - 1;
+        // The refinement never leaves the searched lags.
+        let hi = search.lo + search.values.len() as i64 - 1;
+        let delay = (peak as f64 + frac).clamp(search.lo as f64, hi as f64);
         Ok(Delay::new(
-            peak as f64 + frac,
+            delay,
             self.rate,
             peak,
             coefficient,
@@ -413,6 +420,26 @@ impl DelayEstimator {
             let k = k as i64;
             lo = lo.max(-k);
             hi = hi.min(k);
+        }
+        if self.window != Window::Rectangular && a.len() != b.len() {
+            // Each window would taper its own recording, and the product of
+            // two tapers centred apart pulls the peak toward the lag that
+            // lines the centres up: a wrong delay with no warning.
+            return Err(NumlabError::Unsupported(format!(
+                "a {} window needs recordings of equal length (a has {} samples, b has {}): cut both to the same span, or use the rectangular window",
+                self.window.name(),
+                a.len(),
+                b.len()
+            )));
+        }
+        if let Some((low, _)) = self.band {
+            if low >= 0.5 * self.rate {
+                return Err(NumlabError::invalid(
+                    "low",
+                    low,
+                    "the band must start below the Nyquist frequency, rate / 2",
+                ));
+            }
         }
         let p = self.prepare("b", b)?;
         let q = self.prepare("a", a)?;
@@ -612,6 +639,10 @@ impl Search {
         let mut right = i;
         while right + 1 < v.len() && v[right + 1] < v[right] {
             right += 1;
+        }
+        if left == 0 && right + 1 == v.len() {
+            // The peak's lobe is the whole search: nothing to compare with.
+            return 0.0;
         }
         let next = v[..left]
             .iter()

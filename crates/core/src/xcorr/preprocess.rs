@@ -26,7 +26,7 @@ pub fn remove_mean(x: &[f64]) -> Result<Vec<f64>> {
 ///
 /// The mask treats `x` as one period of a periodic signal, so a recording
 /// whose ends differ rings near its ends after filtering; a window applied
-/// after the band-pass (as [`super::DelayEstimator`] does) hides that. With
+/// after the band-pass ([`super::DelayEstimator::with_window`]) hides that. With
 /// `low > 0` the mean is removed too (bin 0 is outside the band).
 ///
 /// ```
@@ -48,12 +48,19 @@ pub fn remove_mean(x: &[f64]) -> Result<Vec<f64>> {
 ///
 /// # Errors
 /// Empty `x`; NaN or infinite values; `rate` not finite and > 0; `low` not
-/// finite and >= 0; `high` not finite and > `low`.
+/// finite and >= 0, or at or above rate / 2; `high` not finite and > `low`.
 pub fn bandpass(x: &[f64], rate: f64, low: f64, high: f64) -> Result<Vec<f64>> {
     check::min_len("x", x, 1)?;
     check::all_finite("x", x)?;
     check::positive("rate", rate)?;
     check_band(low, high)?;
+    if low >= 0.5 * rate {
+        return Err(NumlabError::invalid(
+            "low",
+            low,
+            "the band must start below the Nyquist frequency, rate / 2",
+        ));
+    }
     Ok(bandpass_unchecked(x, rate, low, high))
 }
 
