@@ -256,6 +256,8 @@ fn vertical_parts_dispatch<const P: usize>(
     weights: &[f64],
     out: &mut [f64],
 ) {
+    // Only called where `fused_columns_pay` holds (AVX-512 and FMA); the
+    // generic code is the fallback should that ever change.
     #[cfg(target_arch = "x86_64")]
     {
         if std::arch::is_x86_feature_detected!("avx512f")
@@ -265,32 +267,8 @@ fn vertical_parts_dispatch<const P: usize>(
             unsafe { vertical_parts_avx512_strips(parts, w, row0, weights, out) };
             return;
         }
-        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
-        {
-            // SAFETY: the CPU supports AVX2 and FMA, checked just above.
-            unsafe { vertical_parts_avx2(parts, w, row0, weights, out) };
-            return;
-        }
     }
-    #[cfg(target_arch = "aarch64")]
-    {
-        vertical_parts::<Fused, P>(parts, w, row0, weights, out);
-        return;
-    }
-    #[allow(unreachable_code)]
     vertical_parts::<Separate, P>(parts, w, row0, weights, out);
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-unsafe fn vertical_parts_avx2<const P: usize>(
-    parts: [&Vec<u32>; P],
-    w: usize,
-    row0: usize,
-    weights: &[f64],
-    out: &mut [f64],
-) {
-    vertical_parts::<Fused, P>(parts, w, row0, weights, out);
 }
 
 /// [`vertical_parts`] with AVX-512 intrinsics for the full strips of four
