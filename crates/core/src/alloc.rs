@@ -96,32 +96,43 @@ pub(crate) mod pool {
 
 /// Working buffers kept between calls, so that repeated large transforms and
 /// blurs do not pay for fresh pages (a page fault and a page clear per 4 KiB)
-/// every time: at most [`POOL_MAX_BYTES`] of each kind (f64, complex, u32)
-/// are kept, buffers under 4,096 values are not kept at all, and
-/// [`release_pooled`] frees them. A buffer taken from the pool holds stale
-/// values: the caller overwrites every element it reads.
+/// every time: at most [`POOL_MAX_BYTES`] of reals and of u32 counts and
+/// [`POOL_MAX_COMPLEX_BYTES`] of complex values are kept, buffers under 4,096
+/// values are not kept at all, and [`release_pooled`] frees them. A buffer
+/// taken from the pool holds stale values: the caller overwrites every
+/// element it reads.
 pub(crate) const POOL_MAX_BYTES: usize = 512 << 20;
+/// The complex pool's limit: a correlation of two signals of 1e7 samples
+/// works in four complex buffers of 168 MB (two on each of two threads).
+pub(crate) const POOL_MAX_COMPLEX_BYTES: usize = 1 << 30;
 
+/// Each buffer remembers the thread that gave it back: a thread gets its
+/// own buffers first, which are likelier to still be in its core's cache
+/// (a buffer last written on another core costs a transfer per cache line).
 struct Pool<T> {
-    bufs: Vec<Vec<T>>,
+    bufs: Vec<(std::thread::ThreadId, Vec<T>)>,
+    max_bytes: usize,
 }
 
 impl<T> Pool<T> {
-    const fn new() -> Self {
-        Pool { bufs: Vec::new() }
+    const fn new(max_bytes: usize) -> Self {
+        Pool {
+            bufs: Vec::new(),
+            max_bytes,
+        }
     }
     fn bytes(&self) -> usize {
         self.bufs
             .iter()
-            .map(|b| b.capacity() * std::mem::size_of::<T>())
+            .map(|(_, b)| b.capacity() * std::mem::size_of::<T>())
             .sum()
     }
 }
 
-static POOL_F64: std::sync::Mutex<Pool<f64>> = std::sync::Mutex::new(Pool::new());
+static POOL_F64: std::sync::Mutex<Pool<f64>> = std::sync::Mutex::new(Pool::new(POOL_MAX_BYTES));
 static POOL_C64: std::sync::Mutex<Pool<rustfft::num_complex::Complex64>> =
-    std::sync::Mutex::new(Pool::new());
-static POOL_U32: std::sync::Mutex<Pool<u32>> = std::sync::Mutex::new(Pool::new());
+    std::sync::Mutex::new(Pool::new(POOL_MAX_COMPLEX_BYTES));
+static POOL_U32: std::sync::Mutex<Pool<u32>> = std::sync::Mutex::new(Pool::new(POOL_MAX_BYTES));
 
 fn lock<T>(m: &std::sync::Mutex<Pool<T>>) -> std::sync::MutexGuard<'_, Pool<T>> {
     // The pool is only a cache: a poisoned one still holds valid buffers.
@@ -136,16 +147,22 @@ fn take<T: Clone>(
     fresh: impl FnOnce(usize) -> Vec<T>,
     fill: T,
 ) -> Vec<T> {
+    if n == 0 {
+        // Not worth a pooled buffer (which would then be missing for a
+        // caller who needs one).
+        return Vec::new();
+    }
     let found = {
         let mut p = lock(pool);
+        let me = std::thread::current().id();
         let best = p
             .bufs
             .iter()
             .enumerate()
-            .filter(|(_, b)| b.capacity() >= n)
-            .min_by_key(|(_, b)| b.capacity())
+            .filter(|(_, (_, b))| b.capacity() >= n)
+            .min_by_key(|(_, (owner, b))| (*owner != me, b.capacity()))
             .map(|(i, _)| i);
-        best.map(|i| p.bufs.swap_remove(i))
+        best.map(|i| p.bufs.swap_remove(i).1)
     };
     match found {
         Some(mut v) => {
@@ -158,19 +175,23 @@ fn take<T: Clone>(
 }
 
 /// Returns a buffer to the pool; the largest are dropped first when the pool
-/// would exceed [`POOL_MAX_BYTES`].
+/// would exceed its limit.
 fn give<T>(pool: &std::sync::Mutex<Pool<T>>, v: Vec<T>) {
-    if v.capacity() * std::mem::size_of::<T>() > POOL_MAX_BYTES || v.capacity() < 1 << 12 {
+    give_as(pool, v, std::thread::current().id());
+}
+
+fn give_as<T>(pool: &std::sync::Mutex<Pool<T>>, v: Vec<T>, me: std::thread::ThreadId) {
+    let mut p = lock(pool);
+    if v.capacity() * std::mem::size_of::<T>() > p.max_bytes || v.capacity() < 1 << 12 {
         return;
     }
-    let mut p = lock(pool);
-    p.bufs.push(v);
-    while p.bytes() > POOL_MAX_BYTES {
+    p.bufs.push((me, v));
+    while p.bytes() > p.max_bytes {
         let largest = p
             .bufs
             .iter()
             .enumerate()
-            .max_by_key(|(_, b)| b.capacity())
+            .max_by_key(|(_, (_, b))| b.capacity())
             .map(|(i, _)| i);
         match largest {
             Some(i) => drop(p.bufs.swap_remove(i)),
@@ -202,6 +223,15 @@ pub(crate) fn give_f64(v: Vec<f64>) {
 /// Gives a complex buffer back to the pool.
 pub(crate) fn give_complex(v: Vec<rustfft::num_complex::Complex64>) {
     give(&POOL_C64, v);
+}
+
+/// Gives back a complex buffer last written by thread `writer` (whose cache
+/// most likely still holds it), to be handed to that thread first.
+pub(crate) fn give_complex_written_by(
+    v: Vec<rustfft::num_complex::Complex64>,
+    writer: std::thread::ThreadId,
+) {
+    give_as(&POOL_C64, v, writer);
 }
 
 /// Frees every pooled buffer.

@@ -50,7 +50,7 @@ pub(crate) fn c2r_plan(n: usize) -> Arc<dyn ComplexToReal<f64>> {
     with_planners(|p| p.real.plan_fft_inverse(n))
 }
 
-fn complex_plan(n: usize, inverse: bool) -> Arc<dyn Fft<f64>> {
+pub(crate) fn complex_plan(n: usize, inverse: bool) -> Arc<dyn Fft<f64>> {
     with_planners(|p| {
         if inverse {
             p.complex.plan_fft_inverse(n)

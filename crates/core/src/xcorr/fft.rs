@@ -220,15 +220,15 @@ fn inverse_half(spectrum: &mut [Complex64], out: &mut [f64]) {
 
 /// `e^{2πik/len}` as the product of two exactly computed table entries
 /// (k = 64 q + r), so no error accumulates along k.
-struct Twiddles {
-    fine: [Complex64; 64],
-    coarse: Vec<Complex64>,
+pub(crate) struct Twiddles {
+    pub(crate) fine: [Complex64; 64],
+    pub(crate) coarse: Vec<Complex64>,
 }
 
 impl Twiddles {
     /// The table of `len`, built once per length (like the FFT plans) and
     /// shared.
-    fn cached(len: usize) -> std::sync::Arc<Twiddles> {
+    pub(crate) fn cached(len: usize) -> std::sync::Arc<Twiddles> {
         use std::collections::HashMap;
         use std::sync::{Arc, Mutex, OnceLock, PoisonError};
         static CACHE: OnceLock<Mutex<HashMap<usize, Arc<Twiddles>>>> = OnceLock::new();

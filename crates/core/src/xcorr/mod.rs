@@ -30,6 +30,7 @@
 mod delay;
 mod direct;
 pub(crate) mod fft;
+mod packed;
 mod preprocess;
 pub mod reference;
 
@@ -49,26 +50,26 @@ use crate::error::{check, NumlabError, Result};
 /// assert_eq!(argmax(&[]), None);
 /// ```
 pub fn argmax(x: &[f64]) -> Option<usize> {
-    const CHUNK: usize = 1 << 18;
+    const CHUNK: usize = 1 << 15;
+    /// The first index of the largest value (usize::MAX when nothing beats
+    /// -inf): the maximum in eight lanes (vectorised), then its first place.
     fn scan(x: &[f64]) -> (usize, f64) {
-        // Eight lanes keep the loop free of a serial dependence; ties go to
-        // the smallest index, as a serial scan would.
-        let mut best = [(usize::MAX, f64::NEG_INFINITY); 8];
-        for (c, block) in x.chunks(8).enumerate() {
-            for (l, &v) in block.iter().enumerate() {
-                if v > best[l].1 {
-                    best[l] = (8 * c + l, v);
-                }
+        let mut lanes = [f64::NEG_INFINITY; 8];
+        let mut blocks = x.chunks_exact(8);
+        for block in &mut blocks {
+            for (l, &v) in lanes.iter_mut().zip(block) {
+                *l = if v > *l { v } else { *l };
             }
         }
-        best.iter()
-            .fold((usize::MAX, f64::NEG_INFINITY), |acc, &(i, v)| {
-                if v > acc.1 || (v == acc.1 && i < acc.0) {
-                    (i, v)
-                } else {
-                    acc
-                }
-            })
+        let largest = lanes
+            .iter()
+            .chain(blocks.remainder())
+            .fold(f64::NEG_INFINITY, |m, &v| if v > m { v } else { m });
+        if largest == f64::NEG_INFINITY {
+            return (usize::MAX, largest);
+        }
+        let at = x.iter().position(|&v| v == largest).unwrap_or(usize::MAX);
+        (at, largest)
     }
     if x.is_empty() {
         return None;
@@ -102,12 +103,12 @@ pub fn argmax(x: &[f64]) -> Option<usize> {
 /// Frees the working buffers that the FFT route keeps between calls.
 ///
 /// Transforms of long signals need several buffers of the padded length
-/// (160 MB each for two signals of 1e7 samples). Allocating them afresh costs
-/// a page fault and a page clear per 4 KiB on every call, about a third of
-/// the time of a long correlation, so numlab-core keeps them for the next
-/// call: up to 512 MiB of each kind (real and complex; the density blurs
-/// share the pool). Call this when a program is done with long signals and
-/// wants the memory back.
+/// (four of 168 MB for two signals of 1e7 samples). Allocating them afresh
+/// costs a page fault and a page clear per 4 KiB on every call, about a
+/// third of the time of a long correlation, so numlab-core keeps them for
+/// the next call: up to 1 GiB of complex buffers and 512 MiB of real ones
+/// (the density blurs share the pool). Call this when a program is done with
+/// long signals and wants the memory back.
 pub fn release_buffers() {
     crate::alloc::release_pooled();
 }
@@ -303,12 +304,7 @@ pub(crate) fn correlate_unchecked(a: &[f64], b: &[f64], mode: Mode, method: Meth
             let full_len = n + m - 1;
             let len = fft::fast_len(full_len);
             let start = (first + (m as i64 - 1)) as usize;
-            let mut full =
-                fft::spectra_pair(a, m - 1, b, 0, len).correlation(1.0 / len as f64, start + count);
-            if start > 0 {
-                full.drain(..start);
-            }
-            full
+            packed::correlation(a, m - 1, b, 0, len, 1.0 / len as f64, start, count)
         }
     }
 }

@@ -1,0 +1,507 @@
+//! The plain correlation of two real signals by half- and quarter-length
+//! complex transforms, computed in two halves that meet only at the end.
+//!
+//! Both signals go into one complex sequence z = αx + iβy, zero-padded to
+//! N (a multiple of 4), with α and β powers of two that give both parts
+//! about the same energy (so neither is lost in the other's rounding, and
+//! the scaling itself rounds nothing). Its spectrum splits by the parity of
+//! the bin (decimation in frequency), with H = N/2 and w = e^{2πi/N}:
+//!
+//! ```text
+//! Z_{2k}   = DFT_H(z_m + z_{m+H})_k
+//! Z_{2k+1} = DFT_H((z_m - z_{m+H}) w^-m)_k
+//! ```
+//!
+//! With W = conj(Z_{N-k}), the spectra of the two signals are
+//! X_k = (Z_k + W)/(2α) and Y_k = (Z_k - W)/(2iβ), so the cross-spectrum is
+//!
+//! ```text
+//! S_k = X_k conj(Y_k) = i (Z_k + W) conj(Z_k - W) / (4αβ),
+//! ```
+//!
+//! which needs only bins k and N-k, of the same parity. The correlation
+//! c = IDFT_N(S) is real, so its samples taken in pairs, u_l = c_{2l} +
+//! i c_{2l+1}, are the length-H inverse of
+//!
+//! ```text
+//! U_k = (S_k + S_{k+H}) + i (S_k - S_{k+H}) w^k,   k < H,
+//! ```
+//!
+//! (k, k + H, N - k and N - k - H all have k's parity, H being even), and
+//! that inverse splits by the parity of k (decimation in time), with
+//! Q = N/4 and v = w^2:
+//!
+//! ```text
+//! u_l = E_l + v^l O_l,   u_{l+Q} = E_l - v^l O_l,
+//! E = IDFT_Q(U_{2r}),    O = IDFT_Q(U_{2r+1}).
+//! ```
+//!
+//! Everything of even parity comes from Z's even bins and everything of odd
+//! parity from its odd bins: one thread folds, transforms, pairs up and
+//! inverts the even half while another does the odd half, and the two only
+//! meet for the last butterfly, which writes c. That is two complex
+//! transforms of N/2 and two of N/4 (RustFFT's fastest kind) where three real
+//! transforms of N would each be a complex transform of N/2 plus a pass of
+//! their own.
+
+use std::mem::MaybeUninit;
+
+use rustfft::num_complex::Complex64;
+
+use super::fft::Twiddles;
+use crate::alloc;
+use crate::parallel;
+use crate::spectrum::transform::complex_plan;
+
+/// Values per block of the elementwise kernels: the twiddle tables' fine
+/// step, so one coarse entry serves a whole block.
+const BLOCK: usize = 64;
+/// Output values per chunk of the final butterfly (a multiple of 2·BLOCK).
+const COMBINE_CHUNK: usize = 1 << 14;
+
+/// The two signals, each placed at an offset in the padded length, and the
+/// powers of two that balance them.
+struct Sources<'a> {
+    x: &'a [f64],
+    x_offset: usize,
+    y: &'a [f64],
+    y_offset: usize,
+    alpha: f64,
+    beta: f64,
+}
+
+/// The circular correlation `c[j] = scale · len · Σ_n xp[n + j] yp[n]`
+/// (indices mod `len`, `xp` being `x` placed at `x_offset` in `len` zeros,
+/// `yp` likewise), samples `start..start + keep`. Needs `len` a multiple of
+/// 4 and both signals inside `len`.
+pub(crate) fn correlation(
+    x: &[f64],
+    x_offset: usize,
+    y: &[f64],
+    y_offset: usize,
+    len: usize,
+    scale: f64,
+    start: usize,
+    keep: usize,
+) -> Vec<f64> {
+    debug_assert!(len >= 4 && len % 4 == 0);
+    debug_assert!(x_offset + x.len() <= len && y_offset + y.len() <= len);
+    debug_assert!(start + keep <= len);
+    let src = Sources {
+        x,
+        x_offset,
+        y,
+        y_offset,
+        alpha: balancing_factor(x),
+        beta: balancing_factor(y),
+    };
+    // 1/(4αβ) undoes the balancing; divided in turn so that it overflows
+    // only when the correlation itself would.
+    let f = scale / 4.0 / src.alpha / src.beta;
+    let tw_n = Twiddles::cached(len);
+    let tw_h = Twiddles::cached(len / 2);
+    let (even, odd) = parallel::join(
+        || half(&src, len, 0, f, &tw_n, &tw_h),
+        || half(&src, len, 1, f, &tw_n, &tw_h),
+    );
+    let out = combine(
+        &even.0[..len / 4],
+        &odd.0[..len / 4],
+        len,
+        start,
+        keep,
+        &tw_h,
+    );
+    alloc::give_complex_written_by(even.0, even.1);
+    alloc::give_complex_written_by(odd.0, odd.1);
+    out
+}
+
+/// A power of two near 1/‖v‖ (1/max|v| if Σv² is not a normal number; 1
+/// for all zeros).
+fn balancing_factor(v: &[f64]) -> f64 {
+    let energy = super::direct::dot(v, v);
+    let exponent = if energy.is_normal() {
+        0.5 * energy.log2()
+    } else {
+        let largest = v.iter().fold(0.0f64, |m, x| m.max(x.abs()));
+        if largest == 0.0 {
+            return 1.0;
+        }
+        largest.log2()
+    };
+    let e = (-exponent.round()).clamp(-1000.0, 1000.0) as i32;
+    2f64.powi(e)
+}
+
+/// One parity's share: fold, forward transform of H, pair up, inverse
+/// transform of Q. Returns the buffer (length H) whose first Q values are
+/// E (parity 0) or O (parity 1), and the thread that wrote it (to have the
+/// buffer back in that thread's cache next time).
+fn half(
+    src: &Sources<'_>,
+    len: usize,
+    parity: usize,
+    f: f64,
+    tw_n: &Twiddles,
+    tw_h: &Twiddles,
+) -> (Vec<Complex64>, std::thread::ThreadId) {
+    let (h, q) = (len / 2, len / 4);
+    let forward = complex_plan(h, false);
+    let inverse = complex_plan(q, true);
+    let (fs, is) = (
+        forward.get_inplace_scratch_len(),
+        inverse.get_inplace_scratch_len(),
+    );
+    let mut buf = alloc::take_complex(h);
+    let mut scratch = alloc::take_complex(fs.max(is));
+    fold(src, parity, &mut buf, tw_n);
+    forward.process_with_scratch(&mut buf, &mut scratch[..fs]);
+    pair_up(&mut buf, parity, f, tw_h, tw_n);
+    inverse.process_with_scratch(&mut buf[..q], &mut scratch[..is]);
+    alloc::give_complex(scratch);
+    (buf, std::thread::current().id())
+}
+
+/// The last butterfly: `c` from E and O, samples `start..start + keep`.
+fn combine(
+    even: &[Complex64],
+    odd: &[Complex64],
+    len: usize,
+    start: usize,
+    keep: usize,
+    tw_h: &Twiddles,
+) -> Vec<f64> {
+    let h = len / 2;
+    let mut out: Vec<f64> = Vec::with_capacity(len);
+    {
+        let (lo, hi) = out.spare_capacity_mut()[..len].split_at_mut(h);
+        parallel::for_each_chunk_pair(lo, hi, COMBINE_CHUNK, |s, lo, hi| {
+            // Chunks start at multiples of COMBINE_CHUNK, so l does at
+            // multiples of BLOCK; `lo` and `hi` have the same even length.
+            butterfly(even, odd, s / 2, lo, hi, tw_h);
+        });
+    }
+    // SAFETY: `butterfly` wrote every element of both halves of the first
+    // `len` (each chunk pair in full, and the chunks cover both halves).
+    unsafe { out.set_len(len) };
+    out.truncate(start + keep);
+    if start > 0 {
+        out.drain(..start);
+    }
+    out
+}
+
+/// Compiles `$generic` (an `#[inline(always)]` function) once more for
+/// AVX-512 and AVX2 and calls the widest the CPU has. The kernels use no
+/// fused multiply-add, so every version gives the same bits.
+macro_rules! widest {
+    ($name:ident => $generic:ident ($($arg:ident: $ty:ty),*)) => {
+        fn $name($($arg: $ty),*) {
+            #[cfg(target_arch = "x86_64")]
+            {
+                #[target_feature(enable = "avx512f")]
+                unsafe fn avx512($($arg: $ty),*) {
+                    $generic($($arg),*)
+                }
+                #[target_feature(enable = "avx2")]
+                unsafe fn avx2($($arg: $ty),*) {
+                    $generic($($arg),*)
+                }
+                if std::arch::is_x86_feature_detected!("avx512f") {
+                    // SAFETY: the CPU has AVX-512F.
+                    return unsafe { avx512($($arg),*) };
+                }
+                if std::arch::is_x86_feature_detected!("avx2") {
+                    // SAFETY: the CPU has AVX2.
+                    return unsafe { avx2($($arg),*) };
+                }
+            }
+            $generic($($arg),*)
+        }
+    };
+}
+
+widest!(fold => fold_generic(src: &Sources<'_>, parity: usize, buf: &mut [Complex64], tw_n: &Twiddles));
+widest!(pair_up => pair_up_generic(buf: &mut [Complex64], parity: usize, f: f64, tw_h: &Twiddles, tw_n: &Twiddles));
+widest!(butterfly => butterfly_generic(
+    even: &[Complex64],
+    odd: &[Complex64],
+    l0: usize,
+    lo: &mut [MaybeUninit<f64>],
+    hi: &mut [MaybeUninit<f64>],
+    tw_h: &Twiddles
+));
+
+static ZEROS: [f64; BLOCK] = [0.0; BLOCK];
+
+/// The values at positions `pos..pos + n` of `v` placed at `offset` in
+/// zeros: a slice of `v` when they all fall inside it, else a copy in `tmp`.
+#[inline(always)]
+fn window<'a>(
+    v: &'a [f64],
+    offset: usize,
+    pos: usize,
+    n: usize,
+    tmp: &'a mut [f64; BLOCK],
+) -> &'a [f64] {
+    let first = offset.max(pos);
+    let end = (offset + v.len()).min(pos + n);
+    if first == pos && end == pos + n {
+        return &v[pos - offset..pos - offset + n];
+    }
+    if first >= end {
+        return &ZEROS[..n];
+    }
+    let out = &mut tmp[..n];
+    out.fill(0.0);
+    if first < end {
+        out[first - pos..end - pos].copy_from_slice(&v[first - offset..end - offset]);
+    }
+    out
+}
+
+/// `buf[m] = z_m + z_{m+H}` (parity 0) or `(z_m - z_{m+H}) w^-m` (parity 1),
+/// m < H = `buf.len()`.
+#[inline(always)]
+fn fold_generic(src: &Sources<'_>, parity: usize, buf: &mut [Complex64], tw_n: &Twiddles) {
+    let h = buf.len();
+    let sign = if parity == 0 { 1.0 } else { -1.0 };
+    let (alpha, beta) = (src.alpha, src.beta);
+    let fr: [f64; BLOCK] = std::array::from_fn(|j| tw_n.fine[j].re);
+    let fi: [f64; BLOCK] = std::array::from_fn(|j| tw_n.fine[j].im);
+    let (mut t0, mut t1, mut t2, mut t3) = ([0.0; BLOCK], [0.0; BLOCK], [0.0; BLOCK], [0.0; BLOCK]);
+    for (b, out) in buf.chunks_mut(BLOCK).enumerate() {
+        let (m0, n) = (b * BLOCK, out.len());
+        let xl = window(src.x, src.x_offset, m0, n, &mut t0);
+        let xh = window(src.x, src.x_offset, m0 + h, n, &mut t1);
+        let yl = window(src.y, src.y_offset, m0, n, &mut t2);
+        let yh = window(src.y, src.y_offset, m0 + h, n, &mut t3);
+        let (xl, xh, yl, yh) = (&xl[..n], &xh[..n], &yl[..n], &yh[..n]);
+        let mut re = [0.0; BLOCK];
+        let mut im = [0.0; BLOCK];
+        for j in 0..n {
+            re[j] = alpha * (xl[j] + sign * xh[j]);
+            im[j] = beta * (yl[j] + sign * yh[j]);
+        }
+        if parity == 1 {
+            let c = tw_n.coarse[b];
+            for j in 0..BLOCK {
+                // t = w^m; (re + i im) conj(t).
+                let tr = c.re * fr[j] - c.im * fi[j];
+                let ti = c.re * fi[j] + c.im * fr[j];
+                let (r, i) = (re[j] * tr + im[j] * ti, im[j] * tr - re[j] * ti);
+                re[j] = r;
+                im[j] = i;
+            }
+        }
+        for ((o, &r), &i) in out.iter_mut().zip(&re).zip(&im) {
+            *o = Complex64::new(r, i);
+        }
+    }
+}
+
+/// From the transformed fold (Z at bins of one parity: `buf[i]` = Z_{2i +
+/// parity}), U_{2r + parity} into `buf[r]`, r < Q, in place.
+///
+/// S at bin 2i + parity comes from `buf[i]` and its mirror `buf[M(i)]`,
+/// M(i) = (H - parity - i) mod H. U[r] needs S(r) and S(r + Q); its partner
+/// r' = (Q - parity - r) mod Q needs conj(S(r + Q)) and conj(S(r)) (S is
+/// Hermitian), and w^{2r' + parity} = -conj(w^{2r + parity}), so each pair
+/// costs two S and one twiddle, and reads exactly the four values
+/// `buf[r]`, `buf[r']`, `buf[r + Q]`, `buf[r' + Q]` that it overwrites or
+/// leaves for nobody. Pairs with r <= r' are done; a pair with r = r'
+/// (r = 0 for parity 0, and the middle) writes only U[r].
+#[inline(always)]
+fn pair_up_generic(buf: &mut [Complex64], parity: usize, f: f64, tw_h: &Twiddles, tw_n: &Twiddles) {
+    let h = buf.len();
+    let q = h / 2;
+    // w^{2r + parity} = v^r w^parity, v = w^2 the step of the table of H.
+    let w = if parity == 1 {
+        tw_n.fine[1]
+    } else {
+        Complex64::new(1.0, 0.0)
+    };
+    let fine: [Complex64; BLOCK] = std::array::from_fn(|j| {
+        if parity == 1 {
+            tw_h.fine[j] * w
+        } else {
+            tw_h.fine[j]
+        }
+    });
+    let fr: [f64; BLOCK] = std::array::from_fn(|j| fine[j].re);
+    let fi: [f64; BLOCK] = std::array::from_fn(|j| fine[j].im);
+    let last = (q - parity) / 2;
+    let mut r0 = 0;
+    while r0 <= last {
+        let n = BLOCK.min(last + 1 - r0);
+        // a0 = buf[r], b0 = buf[r + Q] (ascending); a1 = buf[M(r)] and
+        // b1 = buf[M(r + Q)] (descending from `top` and `top_b`), where
+        // M(r) = H - parity - r is H, meaning 0, only for r = 0 of parity 0;
+        // M(r + Q) = Q - parity - r never wraps.
+        let top = h - parity - r0;
+        let top_b = q - parity - r0;
+        let mut a0 = [Complex64::new(0.0, 0.0); BLOCK];
+        let mut a1 = a0;
+        let mut b0 = a0;
+        let mut b1 = a0;
+        a0[..n].copy_from_slice(&buf[r0..r0 + n]);
+        b0[..n].copy_from_slice(&buf[r0 + q..r0 + q + n]);
+        if top == h {
+            a1[0] = buf[0];
+            for (d, s) in a1[1..n].iter_mut().zip(buf[h + 1 - n..h].iter().rev()) {
+                *d = *s;
+            }
+        } else {
+            for (d, s) in a1[..n].iter_mut().zip(buf[top + 1 - n..=top].iter().rev()) {
+                *d = *s;
+            }
+        }
+        for (d, s) in b1[..n]
+            .iter_mut()
+            .zip(buf[top_b + 1 - n..=top_b].iter().rev())
+        {
+            *d = *s;
+        }
+        let c = tw_h.coarse[r0 / BLOCK];
+        let mut u = [Complex64::new(0.0, 0.0); BLOCK];
+        let mut p = u;
+        for j in 0..BLOCK {
+            let (s1r, s1i) = cross(a0[j].re, a0[j].im, a1[j].re, a1[j].im, f);
+            let (s2r, s2i) = cross(b0[j].re, b0[j].im, b1[j].re, b1[j].im, f);
+            let (sr, si) = (s1r + s2r, s1i + s2i);
+            let (mr, mi) = (s1r - s2r, s1i - s2i);
+            let tr = c.re * fr[j] - c.im * fi[j];
+            let ti = c.re * fi[j] + c.im * fr[j];
+            let (mtr, mti) = (mr * tr - mi * ti, mr * ti + mi * tr);
+            // U[r] = P + i M t; U[r'] = conj(P) + i conj(M t).
+            u[j] = Complex64::new(sr - mti, si + mtr);
+            p[j] = Complex64::new(sr + mti, mtr - si);
+        }
+        // The partners r' = Q - parity - r first (for r = 0 of parity 0 that
+        // is Q, a value nobody reads again; for r = r' the direct value must
+        // win), then the U[r].
+        for (d, s) in buf[top_b + 1 - n..=top_b].iter_mut().rev().zip(&p[..n]) {
+            *d = *s;
+        }
+        buf[r0..r0 + n].copy_from_slice(&u[..n]);
+        r0 += BLOCK;
+    }
+}
+
+/// f · i (Z + conj(M)) conj(Z - conj(M)) for Z = zr + i zi, M = mr + i mi.
+#[inline(always)]
+fn cross(zr: f64, zi: f64, mr: f64, mi: f64, f: f64) -> (f64, f64) {
+    let (gr, gi) = (zr + mr, zi - mi);
+    let (dr, di) = (zr - mr, zi + mi);
+    (f * (gr * di - gi * dr), f * (gr * dr + gi * di))
+}
+
+/// u_l = E_l + v^l O_l into `lo` and u_{l+Q} = E_l - v^l O_l into `hi`, as
+/// (re, im) pairs, for l from `l0` (a multiple of BLOCK).
+#[inline(always)]
+fn butterfly_generic(
+    even: &[Complex64],
+    odd: &[Complex64],
+    l0: usize,
+    lo: &mut [MaybeUninit<f64>],
+    hi: &mut [MaybeUninit<f64>],
+    tw_h: &Twiddles,
+) {
+    let fr: [f64; BLOCK] = std::array::from_fn(|j| tw_h.fine[j].re);
+    let fi: [f64; BLOCK] = std::array::from_fn(|j| tw_h.fine[j].im);
+    for (b, (lo, hi)) in lo
+        .chunks_mut(2 * BLOCK)
+        .zip(hi.chunks_mut(2 * BLOCK))
+        .enumerate()
+    {
+        let l = l0 + b * BLOCK;
+        let n = lo.len() / 2;
+        let c = tw_h.coarse[l / BLOCK];
+        let mut e = [Complex64::new(0.0, 0.0); BLOCK];
+        let mut o = e;
+        e[..n].copy_from_slice(&even[l..l + n]);
+        o[..n].copy_from_slice(&odd[l..l + n]);
+        let mut sum = [0.0; 2 * BLOCK];
+        let mut diff = [0.0; 2 * BLOCK];
+        for j in 0..BLOCK {
+            let tr = c.re * fr[j] - c.im * fi[j];
+            let ti = c.re * fi[j] + c.im * fr[j];
+            let (or, oi) = (o[j].re * tr - o[j].im * ti, o[j].re * ti + o[j].im * tr);
+            sum[2 * j] = e[j].re + or;
+            sum[2 * j + 1] = e[j].im + oi;
+            diff[2 * j] = e[j].re - or;
+            diff[2 * j + 1] = e[j].im - oi;
+        }
+        for (d, &v) in lo.iter_mut().zip(&sum) {
+            d.write(v);
+        }
+        for (d, &v) in hi.iter_mut().zip(&diff) {
+            d.write(v);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Σ_n xp[(n + j) mod len] yp[n], by the definition.
+    fn circular(x: &[f64], xo: usize, y: &[f64], yo: usize, len: usize) -> Vec<f64> {
+        let place = |v: &[f64], o: usize| {
+            let mut p = vec![0.0; len];
+            p[o..o + v.len()].copy_from_slice(v);
+            p
+        };
+        let (xp, yp) = (place(x, xo), place(y, yo));
+        (0..len)
+            .map(|j| (0..len).map(|n| xp[(n + j) % len] * yp[n]).sum())
+            .collect()
+    }
+
+    #[test]
+    fn equals_the_circular_correlation_by_definition() {
+        // Lengths with one and several blocks, Q odd and even; signals at
+        // offsets that straddle the middle; scales far apart.
+        for (len, nx, xo, ny, yo, sx, sy) in [
+            (4usize, 2usize, 1usize, 3usize, 0usize, 1.0, 1.0),
+            (8, 5, 3, 4, 0, 1.0, 1e-3),
+            (12, 7, 5, 6, 1, 3.0, 1.0),
+            (20, 10, 9, 11, 0, 1e6, 1e-6),
+            (260, 130, 129, 131, 0, 1.0, 1.0),
+            (516, 300, 100, 200, 50, 2.0, 7.0),
+            (1000, 501, 499, 500, 0, 1.0, 1.0),
+            (4100, 2100, 2000, 2000, 0, 1e-200, 1e150),
+        ] {
+            let x: Vec<f64> = (0..nx)
+                .map(|i| sx * (((i * 7919) % 31) as f64 - 15.0))
+                .collect();
+            let y: Vec<f64> = (0..ny)
+                .map(|i| sy * (((i * 104_729) % 17) as f64 - 8.0))
+                .collect();
+            let want = circular(&x, xo, &y, yo, len);
+            let norm = |v: &[f64], s: f64| {
+                s.abs() * v.iter().map(|a| (a / s) * (a / s)).sum::<f64>().sqrt()
+            };
+            let bound = 1e-14 * len as f64 * norm(&x, sx) * norm(&y, sy);
+            for (start, keep) in [(0, len), (1, len - 3), (len / 2 - 1, 3)] {
+                let got = correlation(&x, xo, &y, yo, len, 1.0 / len as f64, start, keep);
+                assert_eq!(got.len(), keep);
+                for (i, v) in got.iter().enumerate() {
+                    let w = want[start + i];
+                    assert!(
+                        (v - w).abs() <= bound,
+                        "len {len} j {}: {v} vs {w} (bound {bound})",
+                        start + i
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn zeros_give_zeros() {
+        let got = correlation(&[0.0; 5], 3, &[0.0; 4], 0, 8, 0.125, 0, 8);
+        assert_eq!(got, vec![0.0; 8]);
+    }
+}
