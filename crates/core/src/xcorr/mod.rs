@@ -27,6 +27,39 @@
 //! positive delay means b is a delayed copy of a, `b(t) = a(t - delay)`: b
 //! lags a, a leads. [`Delay`] says so in words too ([`Leader`]).
 
+/// Compiles `$generic` (an `#[inline(always)]` function) once more for
+/// AVX-512 and AVX2 and calls the widest the CPU has. The kernels use no
+/// fused multiply-add, so every version gives the same bits.
+macro_rules! widest {
+    ($name:ident => $generic:ident ($($arg:ident: $ty:ty),*)) => {
+        widest!($name => $generic($($arg: $ty),*) -> ());
+    };
+    ($name:ident => $generic:ident ($($arg:ident: $ty:ty),*) -> $ret:ty) => {
+        fn $name($($arg: $ty),*) -> $ret {
+            #[cfg(target_arch = "x86_64")]
+            {
+                #[target_feature(enable = "avx512f")]
+                unsafe fn avx512($($arg: $ty),*) -> $ret {
+                    $generic($($arg),*)
+                }
+                #[target_feature(enable = "avx2")]
+                unsafe fn avx2($($arg: $ty),*) -> $ret {
+                    $generic($($arg),*)
+                }
+                if std::arch::is_x86_feature_detected!("avx512f") {
+                    // SAFETY: the CPU has AVX-512F.
+                    return unsafe { avx512($($arg),*) };
+                }
+                if std::arch::is_x86_feature_detected!("avx2") {
+                    // SAFETY: the CPU has AVX2.
+                    return unsafe { avx2($($arg),*) };
+                }
+            }
+            $generic($($arg),*)
+        }
+    };
+}
+
 mod delay;
 mod direct;
 pub(crate) mod fft;
@@ -51,9 +84,11 @@ use crate::error::{check, NumlabError, Result};
 /// ```
 pub fn argmax(x: &[f64]) -> Option<usize> {
     const CHUNK: usize = 1 << 15;
+    widest!(scan => scan_generic(x: &[f64]) -> (usize, f64));
     /// The first index of the largest value (usize::MAX when nothing beats
     /// -inf): the maximum in eight lanes (vectorised), then its first place.
-    fn scan(x: &[f64]) -> (usize, f64) {
+    #[inline(always)]
+    fn scan_generic(x: &[f64]) -> (usize, f64) {
         let mut lanes = [f64::NEG_INFINITY; 8];
         let mut blocks = x.chunks_exact(8);
         for block in &mut blocks {
@@ -282,12 +317,31 @@ pub fn correlate(a: &[f64], b: &[f64], mode: Mode) -> Result<Vec<f64>> {
 pub fn correlate_with(a: &[f64], b: &[f64], mode: Mode, method: Method) -> Result<Vec<f64>> {
     check::min_len("a", a, 1)?;
     check::min_len("b", b, 1)?;
-    check::all_finite("a", a)?;
-    check::all_finite("b", b)?;
-    Ok(correlate_unchecked(a, b, mode, method))
+    // Σa² and Σb² are finite exactly when every value is (short of an
+    // overflow of the sum): one vectorised pass per signal checks the input
+    // and gives the FFT route the energies it balances the signals by.
+    let (ea, eb) = packed::energies(a, b);
+    if !ea.is_finite() {
+        check::all_finite("a", a)?;
+    }
+    if !eb.is_finite() {
+        check::all_finite("b", b)?;
+    }
+    Ok(correlate_checked(a, b, mode, method, Some((ea, eb))))
 }
 
 pub(crate) fn correlate_unchecked(a: &[f64], b: &[f64], mode: Mode, method: Method) -> Vec<f64> {
+    correlate_checked(a, b, mode, method, None)
+}
+
+/// `energies`: Σa² and Σb², when the caller has them.
+fn correlate_checked(
+    a: &[f64],
+    b: &[f64],
+    mode: Mode,
+    method: Method,
+    energies: Option<(f64, f64)>,
+) -> Vec<f64> {
     let (n, m) = (a.len(), b.len());
     let count = mode.output_len(n, m);
     let first = mode.first_lag(n, m);
@@ -304,7 +358,17 @@ pub(crate) fn correlate_unchecked(a: &[f64], b: &[f64], mode: Mode, method: Meth
             let full_len = n + m - 1;
             let len = fft::fast_len(full_len);
             let start = (first + (m as i64 - 1)) as usize;
-            packed::correlation(a, m - 1, b, 0, len, 1.0 / len as f64, start, count)
+            packed::correlation(
+                a,
+                m - 1,
+                b,
+                0,
+                len,
+                1.0 / len as f64,
+                start,
+                count,
+                energies,
+            )
         }
     }
 }

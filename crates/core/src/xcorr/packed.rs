@@ -74,6 +74,7 @@ struct Sources<'a> {
 /// (indices mod `len`, `xp` being `x` placed at `x_offset` in `len` zeros,
 /// `yp` likewise), samples `start..start + keep`. Needs `len` a multiple of
 /// 4 and both signals inside `len`.
+/// `energies`: Σx² and Σy² if the caller has them (see [`energies`]).
 pub(crate) fn correlation(
     x: &[f64],
     x_offset: usize,
@@ -83,17 +84,19 @@ pub(crate) fn correlation(
     scale: f64,
     start: usize,
     keep: usize,
+    energies: Option<(f64, f64)>,
 ) -> Vec<f64> {
     debug_assert!(len >= 4 && len % 4 == 0);
     debug_assert!(x_offset + x.len() <= len && y_offset + y.len() <= len);
     debug_assert!(start + keep <= len);
+    let (ex, ey) = energies.unwrap_or_else(|| self::energies(x, y));
     let src = Sources {
         x,
         x_offset,
         y,
         y_offset,
-        alpha: balancing_factor(x),
-        beta: balancing_factor(y),
+        alpha: balancing_factor(x, ex),
+        beta: balancing_factor(y, ey),
     };
     // 1/(4αβ) undoes the balancing; divided in turn so that it overflows
     // only when the correlation itself would.
@@ -117,10 +120,27 @@ pub(crate) fn correlation(
     out
 }
 
+/// Σx² and Σy², on two threads for long signals. Finite exactly when
+/// every value is finite and the sum does not overflow, so the caller can
+/// use them as its check for NaN and infinity.
+pub(crate) fn energies(x: &[f64], y: &[f64]) -> (f64, f64) {
+    if x.len() + y.len() < 1 << 15 {
+        (sum_of_squares(x), sum_of_squares(y))
+    } else {
+        parallel::join(|| sum_of_squares(x), || sum_of_squares(y))
+    }
+}
+
+widest!(sum_of_squares => sum_of_squares_generic(v: &[f64]) -> f64);
+
+#[inline(always)]
+fn sum_of_squares_generic(v: &[f64]) -> f64 {
+    super::direct::dot(v, v)
+}
+
 /// A power of two near 1/‖v‖ (1/max|v| if Σv² is not a normal number; 1
 /// for all zeros).
-fn balancing_factor(v: &[f64]) -> f64 {
-    let energy = super::direct::dot(v, v);
+fn balancing_factor(v: &[f64], energy: f64) -> f64 {
     let exponent = if energy.is_normal() {
         0.5 * energy.log2()
     } else {
@@ -190,36 +210,6 @@ fn combine(
         out.drain(..start);
     }
     out
-}
-
-/// Compiles `$generic` (an `#[inline(always)]` function) once more for
-/// AVX-512 and AVX2 and calls the widest the CPU has. The kernels use no
-/// fused multiply-add, so every version gives the same bits.
-macro_rules! widest {
-    ($name:ident => $generic:ident ($($arg:ident: $ty:ty),*)) => {
-        fn $name($($arg: $ty),*) {
-            #[cfg(target_arch = "x86_64")]
-            {
-                #[target_feature(enable = "avx512f")]
-                unsafe fn avx512($($arg: $ty),*) {
-                    $generic($($arg),*)
-                }
-                #[target_feature(enable = "avx2")]
-                unsafe fn avx2($($arg: $ty),*) {
-                    $generic($($arg),*)
-                }
-                if std::arch::is_x86_feature_detected!("avx512f") {
-                    // SAFETY: the CPU has AVX-512F.
-                    return unsafe { avx512($($arg),*) };
-                }
-                if std::arch::is_x86_feature_detected!("avx2") {
-                    // SAFETY: the CPU has AVX2.
-                    return unsafe { avx2($($arg),*) };
-                }
-            }
-            $generic($($arg),*)
-        }
-    };
 }
 
 widest!(fold => fold_generic(src: &Sources<'_>, parity: usize, buf: &mut [Complex64], tw_n: &Twiddles));
@@ -485,7 +475,7 @@ mod tests {
             };
             let bound = 1e-14 * len as f64 * norm(&x, sx) * norm(&y, sy);
             for (start, keep) in [(0, len), (1, len - 3), (len / 2 - 1, 3)] {
-                let got = correlation(&x, xo, &y, yo, len, 1.0 / len as f64, start, keep);
+                let got = correlation(&x, xo, &y, yo, len, 1.0 / len as f64, start, keep, None);
                 assert_eq!(got.len(), keep);
                 for (i, v) in got.iter().enumerate() {
                     let w = want[start + i];
@@ -500,8 +490,35 @@ mod tests {
     }
 
     #[test]
+    fn energies_that_overflow_still_balance() {
+        // Σa² overflows (values near 1e200) while every value is finite: the
+        // energies are infinite, the input is valid, and the balancing falls
+        // back on the largest magnitude.
+        use super::super::{correlate_with, Method, Mode};
+        let a: Vec<f64> = (0..3000)
+            .map(|i| 1e200 * (((i * 7919) % 31) as f64 - 15.0))
+            .collect();
+        let b: Vec<f64> = (0..2000)
+            .map(|i| 1e-190 * (((i * 104_729) % 17) as f64 - 8.0))
+            .collect();
+        assert!(energies(&a, &b).0.is_infinite());
+        let fft = correlate_with(&a, &b, Mode::Full, Method::Fft).unwrap();
+        let direct = correlate_with(&a, &b, Mode::Full, Method::Direct).unwrap();
+        let scale = 15.0 * 1e200 * 8.0 * 1e-190 * 2000.0;
+        for (f, d) in fft.iter().zip(&direct) {
+            assert!((f - d).abs() <= 1e-13 * scale, "{f} vs {d}");
+        }
+        // A NaN is still refused, by name and index.
+        let mut bad = b.clone();
+        bad[1234] = f64::NAN;
+        let err = correlate_with(&a, &bad, Mode::Full, Method::Fft).unwrap_err();
+        assert!(err.to_string().contains("b"), "{err}");
+        assert!(err.to_string().contains("1234"), "{err}");
+    }
+
+    #[test]
     fn zeros_give_zeros() {
-        let got = correlation(&[0.0; 5], 3, &[0.0; 4], 0, 8, 0.125, 0, 8);
+        let got = correlation(&[0.0; 5], 3, &[0.0; 4], 0, 8, 0.125, 0, 8, None);
         assert_eq!(got, vec![0.0; 8]);
     }
 }
