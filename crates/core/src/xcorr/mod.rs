@@ -28,8 +28,10 @@
 //! lags a, a leads. [`Delay`] says so in words too ([`Leader`]).
 
 /// Compiles `$generic` (an `#[inline(always)]` function) once more for
-/// AVX-512 and AVX2 and calls the widest the CPU has. The kernels use no
-/// fused multiply-add, so every version gives the same bits.
+/// AVX-512 and for AVX2 with FMA, and calls the widest the CPU has. Kernels
+/// fuse multiply-adds only by `f64::mul_add`, which rounds exactly once on
+/// every CPU (in software where there is no FMA unit), so every version gives
+/// the same bits.
 macro_rules! widest {
     ($name:ident => $generic:ident ($($arg:ident: $ty:ty),*)) => {
         widest!($name => $generic($($arg: $ty),*) -> ());
@@ -38,20 +40,21 @@ macro_rules! widest {
         fn $name($($arg: $ty),*) -> $ret {
             #[cfg(target_arch = "x86_64")]
             {
-                #[target_feature(enable = "avx512f")]
+                #[target_feature(enable = "avx512f,fma")]
                 unsafe fn avx512($($arg: $ty),*) -> $ret {
                     $generic($($arg),*)
                 }
-                #[target_feature(enable = "avx2")]
+                #[target_feature(enable = "avx2,fma")]
                 unsafe fn avx2($($arg: $ty),*) -> $ret {
                     $generic($($arg),*)
                 }
-                if std::arch::is_x86_feature_detected!("avx512f") {
-                    // SAFETY: the CPU has AVX-512F.
+                use std::arch::is_x86_feature_detected as has;
+                if has!("avx512f") && has!("fma") {
+                    // SAFETY: the CPU has AVX-512F and FMA.
                     return unsafe { avx512($($arg),*) };
                 }
-                if std::arch::is_x86_feature_detected!("avx2") {
-                    // SAFETY: the CPU has AVX2.
+                if has!("avx2") && has!("fma") {
+                    // SAFETY: the CPU has AVX2 and FMA.
                     return unsafe { avx2($($arg),*) };
                 }
             }

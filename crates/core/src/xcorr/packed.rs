@@ -256,7 +256,6 @@ fn window<'a>(
 #[inline(always)]
 fn fold_generic(src: &Sources<'_>, parity: usize, buf: &mut [Complex64], tw_n: &Twiddles) {
     let h = buf.len();
-    let sign = if parity == 0 { 1.0 } else { -1.0 };
     let (alpha, beta) = (src.alpha, src.beta);
     let fr: [f64; BLOCK] = std::array::from_fn(|j| tw_n.fine[j].re);
     let fi: [f64; BLOCK] = std::array::from_fn(|j| tw_n.fine[j].im);
@@ -270,17 +269,23 @@ fn fold_generic(src: &Sources<'_>, parity: usize, buf: &mut [Complex64], tw_n: &
         let (xl, xh, yl, yh) = (&xl[..n], &xh[..n], &yl[..n], &yh[..n]);
         let mut re = [0.0; BLOCK];
         let mut im = [0.0; BLOCK];
-        for j in 0..n {
-            re[j] = alpha * (xl[j] + sign * xh[j]);
-            im[j] = beta * (yl[j] + sign * yh[j]);
+        if parity == 0 {
+            for j in 0..n {
+                re[j] = alpha * (xl[j] + xh[j]);
+                im[j] = beta * (yl[j] + yh[j]);
+            }
+        } else {
+            for j in 0..n {
+                re[j] = alpha * (xl[j] - xh[j]);
+                im[j] = beta * (yl[j] - yh[j]);
+            }
         }
         if parity == 1 {
             let c = tw_n.coarse[b];
             for j in 0..BLOCK {
                 // t = w^m; (re + i im) conj(t).
-                let tr = c.re * fr[j] - c.im * fi[j];
-                let ti = c.re * fi[j] + c.im * fr[j];
-                let (r, i) = (re[j] * tr + im[j] * ti, im[j] * tr - re[j] * ti);
+                let (tr, ti) = cmul(c.re, c.im, fr[j], fi[j]);
+                let (r, i) = cmul(re[j], im[j], tr, -ti);
                 re[j] = r;
                 im[j] = i;
             }
@@ -361,9 +366,8 @@ fn pair_up_generic(buf: &mut [Complex64], parity: usize, f: f64, tw_h: &Twiddles
             let (s2r, s2i) = cross(b0[j].re, b0[j].im, b1[j].re, b1[j].im, f);
             let (sr, si) = (s1r + s2r, s1i + s2i);
             let (mr, mi) = (s1r - s2r, s1i - s2i);
-            let tr = c.re * fr[j] - c.im * fi[j];
-            let ti = c.re * fi[j] + c.im * fr[j];
-            let (mtr, mti) = (mr * tr - mi * ti, mr * ti + mi * tr);
+            let (tr, ti) = cmul(c.re, c.im, fr[j], fi[j]);
+            let (mtr, mti) = cmul(mr, mi, tr, ti);
             // U[r] = P + i M t; U[r'] = conj(P) + i conj(M t).
             u[j] = Complex64::new(sr - mti, si + mtr);
             p[j] = Complex64::new(sr + mti, mtr - si);
@@ -379,12 +383,19 @@ fn pair_up_generic(buf: &mut [Complex64], parity: usize, f: f64, tw_h: &Twiddles
     }
 }
 
+/// (ar + i ai)(br + i bi), with fused multiply-adds (exactly rounded on
+/// every CPU, so all compiled versions agree).
+#[inline(always)]
+fn cmul(ar: f64, ai: f64, br: f64, bi: f64) -> (f64, f64) {
+    (ar.mul_add(br, -(ai * bi)), ar.mul_add(bi, ai * br))
+}
+
 /// f · i (Z + conj(M)) conj(Z - conj(M)) for Z = zr + i zi, M = mr + i mi.
 #[inline(always)]
 fn cross(zr: f64, zi: f64, mr: f64, mi: f64, f: f64) -> (f64, f64) {
     let (gr, gi) = (zr + mr, zi - mi);
     let (dr, di) = (zr - mr, zi + mi);
-    (f * (gr * di - gi * dr), f * (gr * dr + gi * di))
+    (f * gr.mul_add(di, -(gi * dr)), f * gr.mul_add(dr, gi * di))
 }
 
 /// u_l = E_l + v^l O_l into `lo` and u_{l+Q} = E_l - v^l O_l into `hi`, as
@@ -415,9 +426,8 @@ fn butterfly_generic(
         let mut sum = [0.0; 2 * BLOCK];
         let mut diff = [0.0; 2 * BLOCK];
         for j in 0..BLOCK {
-            let tr = c.re * fr[j] - c.im * fi[j];
-            let ti = c.re * fi[j] + c.im * fr[j];
-            let (or, oi) = (o[j].re * tr - o[j].im * ti, o[j].re * ti + o[j].im * tr);
+            let (tr, ti) = cmul(c.re, c.im, fr[j], fi[j]);
+            let (or, oi) = cmul(o[j].re, o[j].im, tr, ti);
             sum[2 * j] = e[j].re + or;
             sum[2 * j + 1] = e[j].im + oi;
             diff[2 * j] = e[j].re - or;
