@@ -14,8 +14,8 @@ use std::f64::consts::PI;
 use numlab_core::signals;
 use numlab_core::spectrum::{estimate_tone, Window};
 use numlab_core::xcorr::{
-    argmax, correlate, correlation_lags, reference, Delay, DelayEstimator, Mode, Subsample,
-    Weighting,
+    correlate, correlate_argmax, correlation_lags, reference, Delay, DelayEstimator, Method, Mode,
+    Subsample, Weighting,
 };
 use numlab_plot::{Chart, Figure, LegendPosition, Scale, Series};
 
@@ -781,8 +781,8 @@ pub mod bench_support {
     /// # Errors
     /// Empty or non-finite inputs.
     pub fn run(a: &[f64], b: &[f64]) -> Result<(Vec<f64>, i64)> {
-        let c = correlate(a, b, Mode::Full)?;
-        let lag = Mode::Full.first_lag(a.len(), b.len()) + argmax(&c).unwrap_or(0) as i64;
+        let (c, peak) = correlate_argmax(a, b, Mode::Full, Method::Auto)?;
+        let lag = Mode::Full.first_lag(a.len(), b.len()) + peak as i64;
         Ok((c, lag))
     }
 

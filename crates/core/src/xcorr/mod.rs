@@ -75,6 +75,31 @@ pub use preprocess::{bandpass, remove_mean};
 
 use crate::error::{check, NumlabError, Result};
 
+widest!(first_max => first_max_generic(x: &[f64]) -> (usize, f64));
+
+/// The first index of the largest value and the value (usize::MAX and -inf
+/// when nothing beats -inf; NaN never does): the maximum in eight lanes
+/// (vectorised), then its first place.
+#[inline(always)]
+pub(crate) fn first_max_generic(x: &[f64]) -> (usize, f64) {
+    let mut lanes = [f64::NEG_INFINITY; 8];
+    let mut blocks = x.chunks_exact(8);
+    for block in &mut blocks {
+        for (l, &v) in lanes.iter_mut().zip(block) {
+            *l = if v > *l { v } else { *l };
+        }
+    }
+    let largest = lanes
+        .iter()
+        .chain(blocks.remainder())
+        .fold(f64::NEG_INFINITY, |m, &v| if v > m { v } else { m });
+    if largest == f64::NEG_INFINITY {
+        return (usize::MAX, largest);
+    }
+    let at = x.iter().position(|&v| v == largest).unwrap_or(usize::MAX);
+    (at, largest)
+}
+
 /// The index of the largest value, the first of equals (NumPy's `argmax`);
 /// `None` for an empty slice. NaN values are never the largest (NumPy would
 /// return the first NaN). Long slices are scanned in fixed chunks on the
@@ -87,28 +112,6 @@ use crate::error::{check, NumlabError, Result};
 /// ```
 pub fn argmax(x: &[f64]) -> Option<usize> {
     const CHUNK: usize = 1 << 15;
-    widest!(scan => scan_generic(x: &[f64]) -> (usize, f64));
-    /// The first index of the largest value (usize::MAX when nothing beats
-    /// -inf): the maximum in eight lanes (vectorised), then its first place.
-    #[inline(always)]
-    fn scan_generic(x: &[f64]) -> (usize, f64) {
-        let mut lanes = [f64::NEG_INFINITY; 8];
-        let mut blocks = x.chunks_exact(8);
-        for block in &mut blocks {
-            for (l, &v) in lanes.iter_mut().zip(block) {
-                *l = if v > *l { v } else { *l };
-            }
-        }
-        let largest = lanes
-            .iter()
-            .chain(blocks.remainder())
-            .fold(f64::NEG_INFINITY, |m, &v| if v > m { v } else { m });
-        if largest == f64::NEG_INFINITY {
-            return (usize::MAX, largest);
-        }
-        let at = x.iter().position(|&v| v == largest).unwrap_or(usize::MAX);
-        (at, largest)
-    }
     if x.is_empty() {
         return None;
     }
@@ -117,7 +120,7 @@ pub fn argmax(x: &[f64]) -> Option<usize> {
     crate::parallel::for_each_chunk(&mut found, 2, |start, slot| {
         let c = start / 2;
         let part = &x[c * CHUNK..((c + 1) * CHUNK).min(x.len())];
-        let (i, v) = scan(part);
+        let (i, v) = first_max(part);
         slot[0] = if i == usize::MAX {
             f64::NAN
         } else {
@@ -330,21 +333,62 @@ pub fn correlate_with(a: &[f64], b: &[f64], mode: Mode, method: Method) -> Resul
     if !eb.is_finite() {
         check::all_finite("b", b)?;
     }
-    Ok(correlate_checked(a, b, mode, method, Some((ea, eb))))
+    Ok(correlate_checked(a, b, mode, method, Some((ea, eb)), false).0)
+}
+
+/// [`correlate_with`] and the index of the correlation's largest value, the
+/// first of equals ([`argmax`] of it; the lag of the peak is
+/// `mode.first_lag(len_a, len_b)` plus the index). SciPy's recipe for the
+/// lag of the peak, `correlate`, `correlation_lags` and `argmax`, in one
+/// call: on the FFT route the peak is found while the correlation is
+/// written, so the output is not read a second time.
+///
+/// ```
+/// use numlab_core::xcorr::{correlate_argmax, Method, Mode};
+/// let a = [0.0, 1.0, 0.5, 0.0];
+/// let b = [1.0, 0.5, 0.0, 0.0];
+/// let (c, peak) = correlate_argmax(&a, &b, Mode::Full, Method::Auto)?;
+/// assert_eq!(c.len(), 7);
+/// // a is b one sample later: the peak is at lag 1.
+/// assert_eq!(Mode::Full.first_lag(4, 4) + peak as i64, 1);
+/// # Ok::<(), numlab_core::NumlabError>(())
+/// ```
+///
+/// # Errors
+/// Empty `a` or `b`; NaN or infinite values.
+pub fn correlate_argmax(
+    a: &[f64],
+    b: &[f64],
+    mode: Mode,
+    method: Method,
+) -> Result<(Vec<f64>, usize)> {
+    check::min_len("a", a, 1)?;
+    check::min_len("b", b, 1)?;
+    let (ea, eb) = packed::energies(a, b);
+    if !ea.is_finite() {
+        check::all_finite("a", a)?;
+    }
+    if !eb.is_finite() {
+        check::all_finite("b", b)?;
+    }
+    let (c, peak) = correlate_checked(a, b, mode, method, Some((ea, eb)), true);
+    Ok((c, peak.unwrap_or(0)))
 }
 
 pub(crate) fn correlate_unchecked(a: &[f64], b: &[f64], mode: Mode, method: Method) -> Vec<f64> {
-    correlate_checked(a, b, mode, method, None)
+    correlate_checked(a, b, mode, method, None, false).0
 }
 
-/// `energies`: Σa² and Σb², when the caller has them.
+/// `energies`: Σa² and Σb², when the caller has them; with `peak`, also the
+/// output's [`argmax`].
 fn correlate_checked(
     a: &[f64],
     b: &[f64],
     mode: Mode,
     method: Method,
     energies: Option<(f64, f64)>,
-) -> Vec<f64> {
+    peak: bool,
+) -> (Vec<f64>, Option<usize>) {
     let (n, m) = (a.len(), b.len());
     let count = mode.output_len(n, m);
     let first = mode.first_lag(n, m);
@@ -352,7 +396,8 @@ fn correlate_checked(
         Method::Direct => {
             let mut out = vec![0.0; count];
             direct::lags_into(a, b, first, &mut out);
-            out
+            let found = if peak { argmax(&out) } else { None };
+            (out, found)
         }
         _ => {
             // a placed after m - 1 zeros: the circular correlation's index k
@@ -371,6 +416,7 @@ fn correlate_checked(
                 start,
                 count,
                 energies,
+                peak,
             )
         }
     }

@@ -56,8 +56,6 @@ use crate::spectrum::transform::complex_plan;
 /// Values per block of the elementwise kernels: the twiddle tables' fine
 /// step, so one coarse entry serves a whole block.
 const BLOCK: usize = 64;
-/// Output values per chunk of the final butterfly (a multiple of 2·BLOCK).
-const COMBINE_CHUNK: usize = 1 << 14;
 
 /// The two signals, each placed at an offset in the padded length, and the
 /// powers of two that balance them.
@@ -74,7 +72,9 @@ struct Sources<'a> {
 /// (indices mod `len`, `xp` being `x` placed at `x_offset` in `len` zeros,
 /// `yp` likewise), samples `start..start + keep`. Needs `len` a multiple of
 /// 4 and both signals inside `len`.
-/// `energies`: Σx² and Σy² if the caller has them (see [`energies`]).
+/// `energies`: Σx² and Σy² if the caller has them (see [`energies`]). With
+/// `peak`, also the index (into the samples returned) of the first largest
+/// value, as [`super::argmax`] would give it.
 pub(crate) fn correlation(
     x: &[f64],
     x_offset: usize,
@@ -85,7 +85,8 @@ pub(crate) fn correlation(
     start: usize,
     keep: usize,
     energies: Option<(f64, f64)>,
-) -> Vec<f64> {
+    peak: bool,
+) -> (Vec<f64>, Option<usize>) {
     debug_assert!(len >= 4 && len % 4 == 0);
     debug_assert!(x_offset + x.len() <= len && y_offset + y.len() <= len);
     debug_assert!(start + keep <= len);
@@ -114,6 +115,7 @@ pub(crate) fn correlation(
         start,
         keep,
         &tw_h,
+        peak,
     );
     alloc::give_complex_written_by(even.0, even.1);
     alloc::give_complex_written_by(odd.0, odd.1);
@@ -183,7 +185,43 @@ fn half(
     (buf, std::thread::current().id())
 }
 
-/// The last butterfly: `c` from E and O, samples `start..start + keep`.
+/// The first index and the value of the largest value seen (index
+/// usize::MAX: none yet; NaN never counts).
+#[derive(Debug, Clone, Copy)]
+struct Peak {
+    index: usize,
+    value: f64,
+}
+
+impl Peak {
+    const NONE: Peak = Peak {
+        index: usize::MAX,
+        value: f64::NEG_INFINITY,
+    };
+
+    /// The better of two: the larger value, or the smaller index of equals.
+    fn or(self, other: Peak) -> Peak {
+        if other.index == usize::MAX {
+            self
+        } else if self.index == usize::MAX
+            || other.value > self.value
+            || (other.value == self.value && other.index < self.index)
+        {
+            other
+        } else {
+            self
+        }
+    }
+}
+
+/// The last butterfly: `c` from E and O, samples `start..start + keep`,
+/// and with `peak` the index (into those samples) of their first largest
+/// value.
+///
+/// Each of two threads takes a fixed half of the output (the same half on
+/// every call), so the memory it writes stays in its core's cache from one
+/// call to the next, and the peak is found in the values it has just
+/// computed: no second pass over the output.
 fn combine(
     even: &[Complex64],
     odd: &[Complex64],
@@ -191,25 +229,40 @@ fn combine(
     start: usize,
     keep: usize,
     tw_h: &Twiddles,
-) -> Vec<f64> {
-    let h = len / 2;
+    peak: bool,
+) -> (Vec<f64>, Option<usize>) {
+    let (h, q) = (len / 2, len / 4);
+    // The second thread starts at l = split (a multiple of BLOCK, for the
+    // twiddle table), writing c from 2·split and from H + 2·split.
+    let split = (q / 2) / BLOCK * BLOCK;
+    let window = peak.then_some((start, start + keep));
     let mut out: Vec<f64> = Vec::with_capacity(len);
-    {
+    let (first, second) = {
         let (lo, hi) = out.spare_capacity_mut()[..len].split_at_mut(h);
-        parallel::for_each_chunk_pair(lo, hi, COMBINE_CHUNK, |s, lo, hi| {
-            // Chunks start at multiples of COMBINE_CHUNK, so l does at
-            // multiples of BLOCK; `lo` and `hi` have the same even length.
-            butterfly(even, odd, s / 2, lo, hi, tw_h);
-        });
-    }
-    // SAFETY: `butterfly` wrote every element of both halves of the first
-    // `len` (each chunk pair in full, and the chunks cover both halves).
+        let (lo_a, lo_b) = lo.split_at_mut(2 * split);
+        let (hi_a, hi_b) = hi.split_at_mut(2 * split);
+        parallel::join(
+            || butterfly(even, odd, 0, h, lo_a, hi_a, tw_h, window),
+            || butterfly(even, odd, split, h, lo_b, hi_b, tw_h, window),
+        )
+    };
+    // SAFETY: the two `butterfly` calls wrote every element of both halves
+    // of the first `len` (each writes all of the parts it is given).
     unsafe { out.set_len(len) };
     out.truncate(start + keep);
     if start > 0 {
         out.drain(..start);
     }
-    out
+    let found = first.or(second);
+    let index = peak.then(|| {
+        if found.index == usize::MAX {
+            // Nothing beats -inf: NumPy's argmax gives the first index.
+            0
+        } else {
+            found.index - start
+        }
+    });
+    (out, index)
 }
 
 widest!(fold => fold_generic(src: &Sources<'_>, parity: usize, buf: &mut [Complex64], tw_n: &Twiddles));
@@ -218,10 +271,12 @@ widest!(butterfly => butterfly_generic(
     even: &[Complex64],
     odd: &[Complex64],
     l0: usize,
+    h: usize,
     lo: &mut [MaybeUninit<f64>],
     hi: &mut [MaybeUninit<f64>],
-    tw_h: &Twiddles
-));
+    tw_h: &Twiddles,
+    window: Option<(usize, usize)>
+) -> Peak);
 
 static ZEROS: [f64; BLOCK] = [0.0; BLOCK];
 
@@ -399,18 +454,39 @@ fn cross(zr: f64, zi: f64, mr: f64, mi: f64, f: f64) -> (f64, f64) {
 }
 
 /// u_l = E_l + v^l O_l into `lo` and u_{l+Q} = E_l - v^l O_l into `hi`, as
-/// (re, im) pairs, for l from `l0` (a multiple of BLOCK).
+/// (re, im) pairs, for l from `l0` (a multiple of BLOCK): `lo` holds c from
+/// 2·l0 and `hi` from H + 2·l0. Returns the peak of the values whose index
+/// in c falls in `window`.
 #[inline(always)]
+#[allow(clippy::too_many_arguments)]
 fn butterfly_generic(
     even: &[Complex64],
     odd: &[Complex64],
     l0: usize,
+    h: usize,
     lo: &mut [MaybeUninit<f64>],
     hi: &mut [MaybeUninit<f64>],
     tw_h: &Twiddles,
-) {
+    window: Option<(usize, usize)>,
+) -> Peak {
     let fr: [f64; BLOCK] = std::array::from_fn(|j| tw_h.fine[j].re);
     let fi: [f64; BLOCK] = std::array::from_fn(|j| tw_h.fine[j].im);
+    let mut peak = Peak::NONE;
+    // The peak of `values`, which are c from index `at`, inside the window.
+    let mut look = |values: &[f64], at: usize| {
+        if let Some((from, to)) = window {
+            let (first, end) = (from.max(at), to.min(at + values.len()));
+            if first < end {
+                let (i, v) = super::first_max_generic(&values[first - at..end - at]);
+                if i != usize::MAX {
+                    peak = peak.or(Peak {
+                        index: first + i,
+                        value: v,
+                    });
+                }
+            }
+        }
+    };
     for (b, (lo, hi)) in lo
         .chunks_mut(2 * BLOCK)
         .zip(hi.chunks_mut(2 * BLOCK))
@@ -439,7 +515,10 @@ fn butterfly_generic(
         for (d, &v) in hi.iter_mut().zip(&diff) {
             d.write(v);
         }
+        look(&sum[..2 * n], 2 * l);
+        look(&diff[..2 * n], h + 2 * l);
     }
+    peak
 }
 
 #[cfg(test)]
@@ -485,8 +564,33 @@ mod tests {
             };
             let bound = 1e-14 * len as f64 * norm(&x, sx) * norm(&y, sy);
             for (start, keep) in [(0, len), (1, len - 3), (len / 2 - 1, 3)] {
-                let got = correlation(&x, xo, &y, yo, len, 1.0 / len as f64, start, keep, None);
+                let (got, peak) = correlation(
+                    &x,
+                    xo,
+                    &y,
+                    yo,
+                    len,
+                    1.0 / len as f64,
+                    start,
+                    keep,
+                    None,
+                    true,
+                );
                 assert_eq!(got.len(), keep);
+                assert_eq!(peak, super::super::argmax(&got), "len {len} start {start}");
+                let (plain, none) = correlation(
+                    &x,
+                    xo,
+                    &y,
+                    yo,
+                    len,
+                    1.0 / len as f64,
+                    start,
+                    keep,
+                    None,
+                    false,
+                );
+                assert_eq!((plain, none), (got.clone(), None));
                 for (i, v) in got.iter().enumerate() {
                     let w = want[start + i];
                     assert!(
@@ -528,7 +632,7 @@ mod tests {
 
     #[test]
     fn zeros_give_zeros() {
-        let got = correlation(&[0.0; 5], 3, &[0.0; 4], 0, 8, 0.125, 0, 8, None);
-        assert_eq!(got, vec![0.0; 8]);
+        let got = correlation(&[0.0; 5], 3, &[0.0; 4], 0, 8, 0.125, 0, 8, None, true);
+        assert_eq!(got, (vec![0.0; 8], Some(0)));
     }
 }
