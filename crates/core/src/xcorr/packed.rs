@@ -471,22 +471,10 @@ fn butterfly_generic(
 ) -> Peak {
     let fr: [f64; BLOCK] = std::array::from_fn(|j| tw_h.fine[j].re);
     let fi: [f64; BLOCK] = std::array::from_fn(|j| tw_h.fine[j].im);
-    let mut peak = Peak::NONE;
-    // The peak of `values`, which are c from index `at`, inside the window.
-    let mut look = |values: &[f64], at: usize| {
-        if let Some((from, to)) = window {
-            let (first, end) = (from.max(at), to.min(at + values.len()));
-            if first < end {
-                let (i, v) = super::first_max_generic(&values[first - at..end - at]);
-                if i != usize::MAX {
-                    peak = peak.or(Peak {
-                        index: first + i,
-                        value: v,
-                    });
-                }
-            }
-        }
-    };
+    // The peaks of the `lo` and of the `hi` values, each visited in
+    // increasing order of index (so a block takes over only with a strictly
+    // larger value, and the first of equals stays).
+    let mut peaks = [Peak::NONE; 2];
     for (b, (lo, hi)) in lo
         .chunks_mut(2 * BLOCK)
         .zip(hi.chunks_mut(2 * BLOCK))
@@ -515,10 +503,43 @@ fn butterfly_generic(
         for (d, &v) in hi.iter_mut().zip(&diff) {
             d.write(v);
         }
-        look(&sum[..2 * n], 2 * l);
-        look(&diff[..2 * n], h + 2 * l);
+        if let Some(window) = window {
+            look(&mut peaks[0], &sum[..2 * n], 2 * l, window);
+            look(&mut peaks[1], &diff[..2 * n], h + 2 * l, window);
+        }
     }
-    peak
+    peaks[0].or(peaks[1])
+}
+
+/// Takes the first largest of `values` (c from index `at`) inside `window`
+/// into `peak` if it is larger than the peak so far. (A function, not a
+/// closure: closures do not inherit the caller's target features.)
+#[inline(always)]
+fn look(peak: &mut Peak, values: &[f64], at: usize, (from, to): (usize, usize)) {
+    let (first, end) = (from.max(at), to.min(at + values.len()));
+    if first >= end {
+        return;
+    }
+    let part = &values[first - at..end - at];
+    let mut lanes = [f64::NEG_INFINITY; 8];
+    let mut blocks = part.chunks_exact(8);
+    for block in &mut blocks {
+        for (l, &v) in lanes.iter_mut().zip(block) {
+            *l = if v > *l { v } else { *l };
+        }
+    }
+    let largest = lanes
+        .iter()
+        .chain(blocks.remainder())
+        .fold(f64::NEG_INFINITY, |m, &v| if v > m { v } else { m });
+    if largest > peak.value {
+        if let Some(i) = part.iter().position(|&v| v == largest) {
+            *peak = Peak {
+                index: first + i,
+                value: largest,
+            };
+        }
+    }
 }
 
 #[cfg(test)]
