@@ -395,8 +395,12 @@ fn pair_up_generic(buf: &mut [Complex64], parity: usize, f: f64, tw_h: &Twiddles
         let mut a1 = a0;
         let mut b0 = a0;
         let mut b1 = a0;
-        a0[..n].copy_from_slice(&buf[r0..r0 + n]);
-        b0[..n].copy_from_slice(&buf[r0 + q..r0 + q + n]);
+        for (d, s) in a0.iter_mut().zip(&buf[r0..r0 + n]) {
+            *d = *s;
+        }
+        for (d, s) in b0.iter_mut().zip(&buf[r0 + q..r0 + q + n]) {
+            *d = *s;
+        }
         if top == h {
             a1[0] = buf[0];
             for (d, s) in a1[1..n].iter_mut().zip(buf[h + 1 - n..h].iter().rev()) {
@@ -483,13 +487,10 @@ fn butterfly_generic(
         let l = l0 + b * BLOCK;
         let n = lo.len() / 2;
         let c = tw_h.coarse[l / BLOCK];
-        let mut e = [Complex64::new(0.0, 0.0); BLOCK];
-        let mut o = e;
-        e[..n].copy_from_slice(&even[l..l + n]);
-        o[..n].copy_from_slice(&odd[l..l + n]);
+        let (e, o) = (&even[l..l + n], &odd[l..l + n]);
         let mut sum = [0.0; 2 * BLOCK];
         let mut diff = [0.0; 2 * BLOCK];
-        for j in 0..BLOCK {
+        for j in 0..n {
             let (tr, ti) = cmul(c.re, c.im, fr[j], fi[j]);
             let (or, oi) = cmul(o[j].re, o[j].im, tr, ti);
             sum[2 * j] = e[j].re + or;
