@@ -322,31 +322,19 @@ fn fold_generic(src: &Sources<'_>, parity: usize, buf: &mut [Complex64], tw_n: &
         let yl = window(src.y, src.y_offset, m0, n, &mut t2);
         let yh = window(src.y, src.y_offset, m0 + h, n, &mut t3);
         let (xl, xh, yl, yh) = (&xl[..n], &xh[..n], &yl[..n], &yh[..n]);
-        let mut re = [0.0; BLOCK];
-        let mut im = [0.0; BLOCK];
+        let lanes = out.iter_mut().zip(xl.iter().zip(xh)).zip(yl.iter().zip(yh));
         if parity == 0 {
-            for j in 0..n {
-                re[j] = alpha * (xl[j] + xh[j]);
-                im[j] = beta * (yl[j] + yh[j]);
+            for ((o, (&a, &b)), (&c, &d)) in lanes {
+                *o = Complex64::new(alpha * (a + b), beta * (c + d));
             }
         } else {
-            for j in 0..n {
-                re[j] = alpha * (xl[j] - xh[j]);
-                im[j] = beta * (yl[j] - yh[j]);
-            }
-        }
-        if parity == 1 {
-            let c = tw_n.coarse[b];
-            for j in 0..BLOCK {
+            let c = tw_n.coarse[m0 / BLOCK];
+            for (((o, (&a, &b)), (&y0, &y1)), (&f_re, &f_im)) in lanes.zip(fr.iter().zip(&fi)) {
                 // t = w^m; (re + i im) conj(t).
-                let (tr, ti) = cmul(c.re, c.im, fr[j], fi[j]);
-                let (r, i) = cmul(re[j], im[j], tr, -ti);
-                re[j] = r;
-                im[j] = i;
+                let (tr, ti) = cmul(c.re, c.im, f_re, f_im);
+                let (r, i) = cmul(alpha * (a - b), beta * (y0 - y1), tr, -ti);
+                *o = Complex64::new(r, i);
             }
-        }
-        for ((o, &r), &i) in out.iter_mut().zip(&re).zip(&im) {
-            *o = Complex64::new(r, i);
         }
     }
 }
