@@ -1,5 +1,8 @@
-//! The FFT route: both spectra at once on two threads, their product, and an
-//! inverse transform split in two halves that also run on two threads.
+//! Transform lengths, and the FFT route of the delay estimator: both spectra
+//! at once on two threads, their (weighted) product, and an inverse
+//! transform split in two halves that also run on two threads. The plain
+//! correlation of [`super::correlate`] takes the leaner route of
+//! [`super::packed`], which never needs the two spectra apart.
 //!
 //! A linear correlation of n and m samples has n + m - 1 values. Zero-padded
 //! to a length `len >= n + m - 1`, the circular correlation of the padded

@@ -257,9 +257,10 @@ impl Method {
                 let direct = lags as f64 * len_a.min(len_b) as f64;
                 let len = fft::fast_len(len_a + len_b - 1) as f64;
                 // A rough cost model, not a tuned crossover: the FFT route
-                // takes three transforms of about L log2 L butterflies plus
-                // thread start-up, while a vectorised multiply-add is a few
-                // times cheaper than a butterfly. Both routes are exact to
+                // takes the work of three real transforms of L (about
+                // L log2 L butterflies each) plus a few passes over the
+                // data, while a vectorised multiply-add is a few times
+                // cheaper than a butterfly. Both routes are exact to
                 // rounding, so the choice only affects speed.
                 if direct <= 2.0 * len * len.log2() {
                     Method::Direct
