@@ -7,7 +7,8 @@ use common::{fixture, floats};
 use numlab_core::signals;
 use numlab_core::spectrum::Window;
 use numlab_core::xcorr::{
-    bandpass, correlate, correlate_normalized, correlate_with, correlation_lags, reference,
+    bandpass, correlate, correlate_argmax, correlate_normalized, correlate_with, correlation_lags,
+    reference,
     remove_mean, DelayEstimator, Leader, Method, Mode, Normalization, Subsample, Weighting,
 };
 use numlab_core::NumlabError;
@@ -630,6 +631,56 @@ fn argmax_is_numpys_first_maximum() {
             "{n}"
         );
     }
+}
+
+#[test]
+fn correlate_argmax_is_correlate_then_argmax() {
+    // Every mode, both routes, odd and even lengths, long enough for the FFT
+    // route's two threads: the same values as `correlate_with` and NumPy's
+    // first maximum of them.
+    for (na, nb, seed) in [
+        (1usize, 1usize, 1u64),
+        (5, 4, 2),
+        (300, 1000, 3),
+        (20_001, 15_000, 4),
+        (100_000, 100_000, 5),
+    ] {
+        let a = signals::normal(na, 1.0, seed).unwrap();
+        let b = signals::normal(nb, 1.0, seed + 100).unwrap();
+        for mode in [Mode::Full, Mode::Same, Mode::Valid] {
+            for method in [Method::Direct, Method::Fft, Method::Auto] {
+                if method == Method::Direct && na * nb > 1 << 24 {
+                    continue;
+                }
+                let (c, peak) = correlate_argmax(&a, &b, mode, method).unwrap();
+                assert_eq!(c, correlate_with(&a, &b, mode, method).unwrap());
+                assert_eq!(Some(peak), numlab_core::xcorr::argmax(&c), "{na} {nb} {mode}");
+            }
+        }
+    }
+    // Ties: a constant signal against one sample gives equal values; the
+    // first index wins.
+    let (c, peak) = correlate_argmax(&[2.0; 9], &[0.5], Mode::Full, Method::Direct).unwrap();
+    assert_eq!((c, peak), (vec![1.0; 9], 0));
+    // The peak of the SciPy example: b is a shifted by 100 samples.
+    let a = signals::normal(1000, 1.0, 9).unwrap();
+    let mut b = vec![0.0; 100];
+    b.extend_from_slice(&a[..900]);
+    let (_, peak) = correlate_argmax(&a, &b, Mode::Full, Method::Fft).unwrap();
+    assert_eq!(Mode::Full.first_lag(1000, 1000) + peak as i64, -100);
+    // Bad input as for `correlate`.
+    assert!(matches!(
+        correlate_argmax(&[], &[1.0], Mode::Full, Method::Auto),
+        Err(NumlabError::TooShort { name: "a", .. })
+    ));
+    assert!(matches!(
+        correlate_argmax(&[1.0, 2.0], &[0.0, f64::NAN], Mode::Full, Method::Fft),
+        Err(NumlabError::NonFinite {
+            name: "b",
+            index: 1,
+            ..
+        })
+    ));
 }
 
 #[test]
