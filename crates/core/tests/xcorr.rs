@@ -8,8 +8,8 @@ use numlab_core::signals;
 use numlab_core::spectrum::Window;
 use numlab_core::xcorr::{
     bandpass, correlate, correlate_argmax, correlate_normalized, correlate_with, correlation_lags,
-    reference,
-    remove_mean, DelayEstimator, Leader, Method, Mode, Normalization, Subsample, Weighting,
+    reference, remove_mean, DelayEstimator, Leader, Method, Mode, Normalization, Subsample,
+    Weighting,
 };
 use numlab_core::NumlabError;
 
@@ -654,7 +654,11 @@ fn correlate_argmax_is_correlate_then_argmax() {
                 }
                 let (c, peak) = correlate_argmax(&a, &b, mode, method).unwrap();
                 assert_eq!(c, correlate_with(&a, &b, mode, method).unwrap());
-                assert_eq!(Some(peak), numlab_core::xcorr::argmax(&c), "{na} {nb} {mode}");
+                assert_eq!(
+                    Some(peak),
+                    numlab_core::xcorr::argmax(&c),
+                    "{na} {nb} {mode}"
+                );
             }
         }
     }

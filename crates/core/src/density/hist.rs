@@ -114,27 +114,7 @@ pub(crate) fn count_parts(
         count_into(&x[lo..hi], &y[lo..hi], &ax, &ay, width, &mut h);
         h
     };
-    if parts == 1 {
-        return vec![count(0, n)];
-    }
-    std::thread::scope(|s| {
-        let handles: Vec<_> = (1..parts)
-            .map(|p| {
-                let count = &count;
-                s.spawn(move || count(p * per, ((p + 1) * per).min(n)))
-            })
-            .collect();
-        let mut out = vec![count(0, per.min(n))];
-        for h in handles {
-            // A counting thread cannot panic (indices are in range by
-            // construction); if it ever did, count that part here.
-            match h.join() {
-                Ok(v) => out.push(v),
-                Err(_) => out.push(crate::alloc::zeroed_u32(width * height)),
-            }
-        }
-        out
-    })
+    crate::parallel::map(parts, |p| count(p * per, ((p + 1) * per).min(n)))
 }
 
 /// Adds the points' counts into `h` (row-major, `width` columns), in blocks:

@@ -354,14 +354,8 @@ fn polar(coeffs: &[Complex64], scale: f64, amplitude: &mut [f64], phase: &mut [f
         return;
     }
     let per = coeffs.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        for ((c, a), p) in coeffs
-            .chunks(per)
-            .zip(amplitude.chunks_mut(per))
-            .zip(phase.chunks_mut(per))
-        {
-            scope.spawn(move || polar::polar_into(c, scale, a, p));
-        }
+    crate::parallel::for_each_chunk_pair(amplitude, phase, per, |start, a, p| {
+        polar::polar_into(&coeffs[start..start + a.len()], scale, a, p);
     });
 }
 
