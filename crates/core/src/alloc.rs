@@ -39,15 +39,6 @@ pub(crate) fn zeroed_u32(n: usize) -> Vec<u32> {
     v
 }
 
-/// Asks for huge pages under a buffer about to be written for the first time
-/// (for instance the spare capacity of a fresh `Vec`), as [`zeroed`] does;
-/// a no-op for small buffers and off Linux.
-pub(crate) fn advise_huge_pages<T>(v: &[T]) {
-    #[cfg(target_os = "linux")]
-    advise_huge(v);
-    #[cfg(not(target_os = "linux"))]
-    let _ = v;
-}
 
 /// `madvise(MADV_HUGEPAGE)` on the 2 MiB-aligned pages inside `v`.
 #[cfg(target_os = "linux")]

@@ -253,9 +253,6 @@ fn combine(
     let split = (q / 2) / BLOCK * BLOCK;
     let window = peak.then_some((start, start + keep));
     let mut out: Vec<f64> = Vec::with_capacity(len);
-    // A long output is fresh memory from the kernel on every call: one page
-    // fault per 2 MiB instead of per 4 KiB.
-    alloc::advise_huge_pages(out.spare_capacity_mut());
     let (first, second) = {
         let (lo, hi) = out.spare_capacity_mut()[..len].split_at_mut(h);
         let (lo_a, lo_b) = lo.split_at_mut(2 * split);
