@@ -39,7 +39,6 @@ pub(crate) fn zeroed_u32(n: usize) -> Vec<u32> {
     v
 }
 
-
 /// `madvise(MADV_HUGEPAGE)` on the 2 MiB-aligned pages inside `v`.
 #[cfg(target_os = "linux")]
 fn advise_huge<T>(v: &[T]) {

@@ -72,9 +72,11 @@ struct Sources<'a> {
 /// (indices mod `len`, `xp` being `x` placed at `x_offset` in `len` zeros,
 /// `yp` likewise), samples `start..start + keep`. Needs `len` a multiple of
 /// 4 and both signals inside `len`.
+///
 /// `energies`: Σx² and Σy² if the caller has them (see [`energies`]). With
 /// `peak`, also the index (into the samples returned) of the first largest
 /// value, as [`super::argmax`] would give it.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn correlation(
     x: &[f64],
     x_offset: usize,
@@ -87,7 +89,7 @@ pub(crate) fn correlation(
     energies: Option<(f64, f64)>,
     peak: bool,
 ) -> (Vec<f64>, Option<usize>) {
-    debug_assert!(len >= 4 && len % 4 == 0);
+    debug_assert!(len >= 4 && len.is_multiple_of(4));
     debug_assert!(x_offset + x.len() <= len && y_offset + y.len() <= len);
     debug_assert!(start + keep <= len);
     let (ex, ey) = energies.unwrap_or_else(|| self::energies(x, y));
