@@ -353,8 +353,9 @@ fn polar(coeffs: &[Complex64], scale: f64, amplitude: &mut [f64], phase: &mut [f
         polar::polar_into(coeffs, scale, amplitude, phase);
         return;
     }
-    let per = coeffs.len().div_ceil(threads);
-    crate::parallel::for_each_chunk_pair(amplitude, phase, per, |start, a, p| {
+    // Chunks much smaller than a thread's share: a helper that comes late
+    // (asleep since the last parallel pass) still takes part of the work.
+    crate::parallel::for_each_chunk_pair(amplitude, phase, CHUNK, |start, a, p| {
         polar::polar_into(&coeffs[start..start + a.len()], scale, a, p);
     });
 }
