@@ -325,11 +325,17 @@ pub fn correlate(a: &[f64], b: &[f64], mode: Mode) -> Result<Vec<f64>> {
 /// # Errors
 /// Empty `a` or `b`; NaN or infinite values.
 pub fn correlate_with(a: &[f64], b: &[f64], mode: Mode, method: Method) -> Result<Vec<f64>> {
+    let energies = checked_energies(a, b)?;
+    Ok(correlate_checked(a, b, mode, method, Some(energies), false).0)
+}
+
+/// Σa² and Σb² of two non-empty signals of finite values (else the error
+/// naming the signal). The sums are finite exactly when every value is
+/// (short of an overflow of the sum): one vectorised pass per signal checks
+/// the input and gives the FFT route the energies it balances the signals by.
+fn checked_energies(a: &[f64], b: &[f64]) -> Result<(f64, f64)> {
     check::min_len("a", a, 1)?;
     check::min_len("b", b, 1)?;
-    // Σa² and Σb² are finite exactly when every value is (short of an
-    // overflow of the sum): one vectorised pass per signal checks the input
-    // and gives the FFT route the energies it balances the signals by.
     let (ea, eb) = packed::energies(a, b);
     if !ea.is_finite() {
         check::all_finite("a", a)?;
@@ -337,7 +343,7 @@ pub fn correlate_with(a: &[f64], b: &[f64], mode: Mode, method: Method) -> Resul
     if !eb.is_finite() {
         check::all_finite("b", b)?;
     }
-    Ok(correlate_checked(a, b, mode, method, Some((ea, eb)), false).0)
+    Ok((ea, eb))
 }
 
 /// [`correlate_with`] and the index of the correlation's largest value, the
@@ -366,16 +372,8 @@ pub fn correlate_argmax(
     mode: Mode,
     method: Method,
 ) -> Result<(Vec<f64>, usize)> {
-    check::min_len("a", a, 1)?;
-    check::min_len("b", b, 1)?;
-    let (ea, eb) = packed::energies(a, b);
-    if !ea.is_finite() {
-        check::all_finite("a", a)?;
-    }
-    if !eb.is_finite() {
-        check::all_finite("b", b)?;
-    }
-    let (c, peak) = correlate_checked(a, b, mode, method, Some((ea, eb)), true);
+    let energies = checked_energies(a, b)?;
+    let (c, peak) = correlate_checked(a, b, mode, method, Some(energies), true);
     Ok((c, peak.unwrap_or(0)))
 }
 
