@@ -80,11 +80,10 @@ use crate::error::{check, NumlabError, Result};
 
 widest!(first_max => first_max_generic(x: &[f64]) -> (usize, f64));
 
-/// The first index of the largest value and the value (usize::MAX and -inf
-/// when nothing beats -inf; NaN never does): the maximum in eight lanes
-/// (vectorised), then its first place.
+/// The largest value (-inf for none; NaN never counts), in eight lanes so
+/// that the comparisons vectorise.
 #[inline(always)]
-pub(crate) fn first_max_generic(x: &[f64]) -> (usize, f64) {
+pub(crate) fn largest_generic(x: &[f64]) -> f64 {
     let mut lanes = [f64::NEG_INFINITY; 8];
     let mut blocks = x.chunks_exact(8);
     for block in &mut blocks {
@@ -92,10 +91,18 @@ pub(crate) fn first_max_generic(x: &[f64]) -> (usize, f64) {
             *l = if v > *l { v } else { *l };
         }
     }
-    let largest = lanes
+    lanes
         .iter()
         .chain(blocks.remainder())
-        .fold(f64::NEG_INFINITY, |m, &v| if v > m { v } else { m });
+        .fold(f64::NEG_INFINITY, |m, &v| if v > m { v } else { m })
+}
+
+/// The first index of the largest value and the value (usize::MAX and -inf
+/// when nothing beats -inf; NaN never does): the maximum in eight lanes
+/// (vectorised), then its first place.
+#[inline(always)]
+pub(crate) fn first_max_generic(x: &[f64]) -> (usize, f64) {
+    let largest = largest_generic(x);
     if largest == f64::NEG_INFINITY {
         return (usize::MAX, largest);
     }

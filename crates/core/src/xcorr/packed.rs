@@ -528,17 +528,7 @@ fn look(peak: &mut Peak, values: &[f64], at: usize, (from, to): (usize, usize)) 
         return;
     }
     let part = &values[first - at..end - at];
-    let mut lanes = [f64::NEG_INFINITY; 8];
-    let mut blocks = part.chunks_exact(8);
-    for block in &mut blocks {
-        for (l, &v) in lanes.iter_mut().zip(block) {
-            *l = if v > *l { v } else { *l };
-        }
-    }
-    let largest = lanes
-        .iter()
-        .chain(blocks.remainder())
-        .fold(f64::NEG_INFINITY, |m, &v| if v > m { v } else { m });
+    let largest = super::largest_generic(part);
     if largest > peak.value {
         if let Some(i) = part.iter().position(|&v| v == largest) {
             *peak = Peak {
