@@ -9,7 +9,8 @@ use numlab_core::density::{
 };
 use numlab_core::NumlabError;
 
-use crate::table::{float, npy_bytes_shaped, write_atomic, Columns};
+use crate::output::{note, outln, print, write_output};
+use crate::table::{float, npy_bytes_shaped, Columns};
 
 /// Arguments of `numlab density`.
 #[derive(Args)]
@@ -259,19 +260,20 @@ pub fn run(a: DensityArgs) -> Result<(), String> {
         "npy" => npy_bytes_shaped(&d.grid.values, &[h, w]),
         _ => csv_grid(&d).into_bytes(),
     };
+    if d.nonfinite > 0 {
+        note(&format!(
+            "{} of {} points skipped (NaN or inf in x or y)",
+            d.nonfinite,
+            x.len()
+        ));
+    }
     match &a.output {
         Some(path) => {
-            write_atomic(path, &bytes)?;
-            println!("{}", summary(&a.method, path, &d, x.len()));
+            write_output(path, &bytes)?;
+            outln!("{}", summary(&a.method, path, &d, x.len()));
             Ok(())
         }
-        None => {
-            use std::io::Write;
-            std::io::stdout()
-                .lock()
-                .write_all(&bytes)
-                .map_err(|e| format!("stdout: {e}"))
-        }
+        None => print(&bytes),
     }
 }
 

@@ -5,7 +5,8 @@ use numlab_core::spectrum::Window;
 use numlab_core::xcorr::{DelayEstimator, Subsample, Weighting};
 use numlab_core::NumlabError;
 
-use crate::spectrum_cmd::{emit, signal};
+use crate::output::print;
+use crate::spectrum_cmd::signal;
 use crate::table::Columns;
 
 #[derive(Args)]
@@ -130,5 +131,5 @@ pub fn run(a: LagArgs) -> Result<(), String> {
         }
         t
     };
-    emit(None, &text)
+    print(text.as_bytes())
 }

@@ -7,6 +7,7 @@
 mod density_cmd;
 mod lag_cmd;
 mod neuron_cmd;
+mod output;
 mod spectrum_cmd;
 mod table;
 mod wave_cmd;
@@ -18,7 +19,8 @@ use clap::{Args, Parser, Subcommand};
 use numlab_core::smoothing::{gaussian_flatten, Cutoff, EdgeMode, GaussianSmoother, Method};
 use numlab_studies::bench;
 
-use table::{csv_text, npy_bytes, write_atomic, Columns};
+use output::{emit, outln, write_output};
+use table::{csv_text, npy_bytes, Columns};
 
 #[derive(Parser)]
 #[command(
@@ -185,8 +187,13 @@ fn main() -> ExitCode {
         Err(e) => {
             use clap::error::ErrorKind;
             if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
-                let _ = e.print();
-                return ExitCode::SUCCESS;
+                return match output::print(e.render().to_string().as_bytes()) {
+                    Ok(()) => ExitCode::SUCCESS,
+                    Err(msg) => {
+                        output::error(&msg);
+                        ExitCode::from(2)
+                    }
+                };
             }
             // clap's message spans lines (the arguments, then usage): keep the
             // message part on one line.
@@ -195,13 +202,14 @@ fn main() -> ExitCode {
                 .lines()
                 .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
                 .map(str::trim)
-                .filter(|l| !l.is_empty())
+                // clap's tip to write `-- -x` does not apply: values may start with '-'.
+                .filter(|l| !l.is_empty() && !l.starts_with("tip:"))
                 .collect();
             let message = message.join(" ");
-            eprintln!(
-                "numlab: {} (see numlab --help)",
+            output::error(&format!(
+                "{} (see numlab --help)",
                 message.trim_start_matches("error: ")
-            );
+            ));
             return ExitCode::from(2);
         }
     };
@@ -220,7 +228,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(msg) => {
-            eprintln!("numlab: error: {}", msg.replace('\n', " "));
+            output::error(&msg);
             ExitCode::from(2)
         }
     }
@@ -248,19 +256,24 @@ fn figures(a: FiguresArgs) -> Result<(), String> {
             ));
         }
     }
+    // Every study runs before anything is written; then the whole set is
+    // moved into --out at once, or nothing is.
+    let mut outputs = Vec::with_capacity(ids.len());
     for id in ids {
         let start = std::time::Instant::now();
         let out = numlab_studies::run_study(&id).map_err(|e| e.to_string())?;
-        let written = numlab_studies::write_outputs(&out, &a.out).map_err(|e| e.to_string())?;
-        println!(
-            "{} {}: {} files in {} ({:.1} s)",
+        outln!(
+            "{} {}: {} figures ({:.1} s)",
             out.number,
             out.id,
-            written.len(),
-            a.out.display(),
+            out.figures.len(),
             start.elapsed().as_secs_f64()
         );
+        outputs.push(out);
     }
+    let written =
+        numlab_studies::write_outputs(&outputs, &a.out).map_err(|e| format!("--out {e}"))?;
+    outln!("wrote {} files in {}", written.len(), a.out.display());
     Ok(())
 }
 
@@ -327,21 +340,13 @@ fn smooth(a: SmoothArgs) -> Result<(), String> {
         s.smooth_xy(&x, y).map_err(|e| e.to_string())?.values
     };
     let text = csv_text(&["x", "y", "smoothed"], &[&x, y, &smoothed]);
-    match a.output {
-        Some(path) => write_atomic(&path, text.as_bytes()),
-        None => {
-            use std::io::Write;
-            let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes())
-                .map_err(|e| format!("stdout: {e}"))
-        }
-    }
+    emit(a.output.as_ref(), text.as_bytes())
 }
 
 fn run_bench(a: BenchArgs) -> Result<(), String> {
     if a.list {
         for w in bench::WORKLOADS {
-            println!("{}\t{}", w.name, w.about);
+            outln!("{}\t{}", w.name, w.about);
         }
         return Ok(());
     }
@@ -368,12 +373,12 @@ fn run_bench(a: BenchArgs) -> Result<(), String> {
             let inputs = w.inputs().map_err(|e| e.to_string())?;
             let x_name = inputs.x.as_ref().map(|_| format!("{}.x.npy", w.name));
             if let (Some(x), Some(name)) = (&inputs.x, &x_name) {
-                write_atomic(&dir.join(name), &npy_bytes(x))?;
+                write_output(&dir.join(name), &npy_bytes(x))?;
             }
             let y_name = format!("{}.y.npy", w.name);
-            write_atomic(&dir.join(&y_name), &npy_bytes(&inputs.y))?;
+            write_output(&dir.join(&y_name), &npy_bytes(&inputs.y))?;
             let desc = serde_json::json!({"workload": w.name, "params": inputs.params, "x": x_name, "y": y_name});
-            write_atomic(
+            write_output(
                 &dir.join(format!("{}.json", w.name)),
                 desc.to_string().as_bytes(),
             )?;
@@ -381,17 +386,21 @@ fn run_bench(a: BenchArgs) -> Result<(), String> {
         return Ok(());
     }
     if !a.json {
-        println!(
+        outln!(
             "{:<28} {:>12} {:>12} {:>5} {:>10}  accurate",
-            "workload", "median", "min", "runs", "error"
+            "workload",
+            "median",
+            "min",
+            "runs",
+            "error"
         );
     }
     for w in selected {
         let m = w.measure(a.budget).map_err(|e| e.to_string())?;
         if a.json {
-            println!("{}", serde_json::to_string(&m).map_err(|e| e.to_string())?);
+            outln!("{}", serde_json::to_string(&m).map_err(|e| e.to_string())?);
         } else {
-            println!(
+            outln!(
                 "{:<28} {:>12} {:>12} {:>5} {:>10.1e}  {}",
                 m.workload,
                 numlab_studies::timing::human(m.median_s),

@@ -1,13 +1,13 @@
 //! `numlab neuron` and `numlab network`: one HH neuron under Poisson input,
 //! and the COBAHH network (study 05).
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
 use numlab_core::neuron::{simulate, Config, Method, Network, NetworkConfig, PoissonInput};
 
-use crate::table::{csv_text, float, write_atomic};
+use crate::output::{outln, write_output};
+use crate::table::{csv_text, float};
 
 /// Arguments of `numlab neuron`.
 #[derive(Args)]
@@ -168,20 +168,18 @@ pub fn neuron(a: NeuronArgs) -> Result<(), String> {
             &["t", "V", "m", "h", "n", "I_Na", "I_K", "I_L"],
             &[&t, &run.v, &run.m, &run.h, &run.n, &ina, &ik, &il],
         );
-        write_atomic(path, text.as_bytes())?;
+        write_output(path, text.as_bytes())?;
     }
-    let mut out = std::io::stdout().lock();
-    let res = if a.json {
+    if a.json {
         let v = serde_json::json!({
             "spikes_ms": run.spikes_ms,
             "rate_hz": run.rate_hz(),
             "steps": run.steps,
         });
-        writeln!(out, "{v}")
+        outln!("{v}");
     } else {
         let times: Vec<String> = run.spikes_ms.iter().map(|&t| float(t)).collect();
-        writeln!(
-            out,
+        outln!(
             "{} spikes in {} ms ({} Hz), {} steps of {} ms ({}); {} excitatory and {} inhibitory pulses transmitted\nspike times (ms): {}",
             run.spikes_ms.len(),
             float(run.steps as f64 * run.dt),
@@ -192,9 +190,9 @@ pub fn neuron(a: NeuronArgs) -> Result<(), String> {
             run.pulses_exc,
             run.pulses_inh,
             times.join(" ")
-        )
-    };
-    res.map_err(|e| format!("stdout: {e}"))
+        );
+    }
+    Ok(())
 }
 
 /// Runs the COBAHH network.
@@ -218,10 +216,9 @@ pub fn network(a: NetworkArgs) -> Result<(), String> {
     if let Some(path) = &a.output {
         let neurons: Vec<f64> = run.neurons.iter().map(|&j| j as f64).collect();
         let text = csv_text(&["t", "neuron"], &[&run.times_ms, &neurons]);
-        write_atomic(path, text.as_bytes())?;
+        write_output(path, text.as_bytes())?;
     }
-    let mut out = std::io::stdout().lock();
-    let res = if a.json {
+    if a.json {
         let v = serde_json::json!({
             "mean_rate_hz": run.mean_rate_hz(),
             "spikes": run.times_ms.len(),
@@ -231,10 +228,9 @@ pub fn network(a: NetworkArgs) -> Result<(), String> {
             "steps": run.steps,
             "seconds": seconds,
         });
-        writeln!(out, "{v}")
+        outln!("{v}");
     } else {
-        writeln!(
-            out,
+        outln!(
             "COBAHH: {} neurons, {} synapses, {} ms in {:.3} s ({:.1}x real time on {} threads): {} spikes, mean rate {:.3} Hz",
             run.n_neurons,
             net.synapses(),
@@ -244,7 +240,7 @@ pub fn network(a: NetworkArgs) -> Result<(), String> {
             numlab_core::parallel::num_threads(),
             run.times_ms.len(),
             run.mean_rate_hz()
-        )
-    };
-    res.map_err(|e| format!("stdout: {e}"))
+        );
+    }
+    Ok(())
 }

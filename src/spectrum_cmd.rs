@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use clap::Args;
 use numlab_core::spectrum::{RealDft, Sides, SpectrumOptions, Window};
 
-use crate::table::{csv_text, float, write_atomic, Columns};
+use crate::output::emit;
+use crate::table::{csv_text, float, Columns};
 
 #[derive(Args)]
 pub struct SpectrumArgs {
@@ -86,19 +87,6 @@ pub(crate) fn signal<'a>(
     Ok((values, format!("{}, column '{name}'", table.path)))
 }
 
-pub(crate) fn emit(output: Option<PathBuf>, text: &str) -> Result<(), String> {
-    match output {
-        Some(path) => write_atomic(&path, text.as_bytes()),
-        None => {
-            use std::io::Write;
-            std::io::stdout()
-                .lock()
-                .write_all(text.as_bytes())
-                .map_err(|e| format!("stdout: {e}"))
-        }
-    }
-}
-
 pub fn spectrum(a: SpectrumArgs) -> Result<(), String> {
     let window: Window = a
         .window
@@ -132,7 +120,7 @@ pub fn spectrum(a: SpectrumArgs) -> Result<(), String> {
             &[&s.frequency, &s.amplitude, &s.phase],
         )
     };
-    emit(a.output, &text)
+    emit(a.output.as_ref(), text.as_bytes())
 }
 
 pub fn lowpass(a: LowpassArgs) -> Result<(), String> {
@@ -151,5 +139,5 @@ pub fn lowpass(a: LowpassArgs) -> Result<(), String> {
     for (i, (v, r)) in x.iter().zip(&rebuilt).enumerate() {
         text.push_str(&format!("{i},{},{}\n", float(*v), float(*r)));
     }
-    emit(a.output, &text)
+    emit(a.output.as_ref(), text.as_bytes())
 }

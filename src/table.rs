@@ -1,7 +1,6 @@
 //! Reading CSV tables and picking columns; writing CSV and NPY atomically.
 
 use std::fs;
-use std::path::Path;
 
 /// A CSV file as named columns of numbers.
 #[derive(Debug, Clone)]
@@ -135,12 +134,6 @@ impl Columns {
             self.names.join(", ")
         ))
     }
-}
-
-/// Writes through a temporary file in the same folder and a rename: no
-/// half-written file is left behind on error.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    numlab_studies::write_atomic(path, bytes).map_err(|e| e.to_string())
 }
 
 /// A float as the shortest text that parses back to the same f64.

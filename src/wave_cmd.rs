@@ -1,6 +1,8 @@
 //! `numlab wave`: a convergence study of the staggered leapfrog (study 03).
 
 use clap::Args;
+
+use crate::output::outln;
 use numlab_core::wave::{ConvergenceStudy, Init, Problem};
 
 /// Arguments of `numlab wave`.
@@ -99,9 +101,9 @@ pub fn run(a: WaveArgs) -> Result<(), String> {
             "order_l2_p": table.order_l2_p,
             "order_l2_u": table.order_l2_u,
         });
-        println!("{out}");
+        outln!("{out}");
     } else {
-        println!("{table}");
+        outln!("{table}");
     }
     Ok(())
 }
