@@ -9,8 +9,8 @@ use numlab_core::density::{
 };
 use numlab_core::NumlabError;
 
-use crate::output::{note, outln, print, write_output};
-use crate::table::{float, npy_bytes_shaped, Columns};
+use crate::output::{check_output, note, outln, print, write_output};
+use crate::table::{float, npy_bytes_shaped, Columns, Header};
 
 /// Arguments of `numlab density`.
 #[derive(Args)]
@@ -18,6 +18,9 @@ pub struct DensityArgs {
     /// CSV file of points (header row allowed).
     #[arg(value_name = "POINTS.csv")]
     input: String,
+    /// The first row is a header even if a name looks like a number (without this, a first row of text is a header and one that mixes numbers and text is an error).
+    #[arg(long)]
+    header: bool,
     /// Column of x (name or 0-based index); default the first.
     #[arg(long = "x", value_name = "COL")]
     x_col: Option<String>,
@@ -25,7 +28,12 @@ pub struct DensityArgs {
     #[arg(long = "y", value_name = "COL")]
     y_col: Option<String>,
     /// Grid size in cells, W x H (columns x rows), e.g. 256x256.
-    #[arg(long, value_name = "WxH", default_value = "256x256")]
+    #[arg(
+        long,
+        value_name = "WxH",
+        default_value = "256x256",
+        allow_hyphen_values = true
+    )]
     size: String,
     /// The view X0,Y0,X1,Y1 in data units; default the points' bounds.
     #[arg(long, value_name = "X0,Y0,X1,Y1", allow_hyphen_values = true)]
@@ -41,14 +49,24 @@ pub struct DensityArgs {
         long,
         value_name = "PX",
         default_value_t = 10.0,
-        allow_negative_numbers = true
+        allow_hyphen_values = true
     )]
     sigma: f64,
     /// Box-sum passes, for box.
-    #[arg(long, value_name = "P", default_value_t = 4)]
+    #[arg(
+        long,
+        value_name = "P",
+        default_value_t = 4,
+        allow_hyphen_values = true
+    )]
     passes: usize,
     /// Neighbours, for knn.
-    #[arg(long, value_name = "K", default_value_t = 5)]
+    #[arg(
+        long,
+        value_name = "K",
+        default_value_t = 5,
+        allow_hyphen_values = true
+    )]
     k: usize,
     /// KDE bandwidth: scott, silverman (the same in 2-D), or a factor
     /// (kernel covariance = factor² × the points' covariance, as SciPy's bw_method).
@@ -191,6 +209,7 @@ fn png_grid(d: &Density, x: &[f64], y: &[f64], overlay: bool) -> Result<Vec<u8>,
 
 /// Computes the density and writes it.
 pub fn run(a: DensityArgs) -> Result<(), String> {
+    check_output(a.output.as_ref())?;
     let (w, h) = parse_size(&a.size)?;
     let view = a.view.as_deref().map(parse_view).transpose()?;
     let out_kind = match &a.output {
@@ -215,7 +234,7 @@ pub fn run(a: DensityArgs) -> Result<(), String> {
     if a.overlay && out_kind != "png" {
         return Err("--overlay draws the points on a PNG: use --output OUT.png".into());
     }
-    let table = Columns::read(&a.input)?;
+    let table = Columns::read(&a.input, Header::from_flag(a.header))?;
     if table.values.len() < 2 && (a.x_col.is_none() || a.y_col.is_none()) {
         return Err(format!(
             "{}: needs two columns (x and y) of points",

@@ -7,7 +7,7 @@ use numlab_core::NumlabError;
 
 use crate::output::print;
 use crate::spectrum_cmd::signal;
-use crate::table::Columns;
+use crate::table::{Columns, Header};
 
 #[derive(Args)]
 pub struct LagArgs {
@@ -16,13 +16,16 @@ pub struct LagArgs {
     /// Recording b, sampled at the same rate.
     b: String,
     /// Sampling rate of both recordings, Hz.
-    #[arg(long, value_name = "HZ", allow_negative_numbers = true)]
+    #[arg(long, value_name = "HZ", allow_hyphen_values = true)]
     rate: f64,
+    /// The first row is a header even if a name looks like a number (without this, a first row of text is a header and one that mixes numbers and text is an error).
+    #[arg(long)]
+    header: bool,
     /// The signal column in both files, by name or 0-based index.
     #[arg(long, value_name = "COL")]
     column: Option<String>,
     /// Search only delays up to this many seconds either way (default: every lag where the recordings overlap).
-    #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
+    #[arg(long, value_name = "SECONDS", allow_hyphen_values = true)]
     max_lag: Option<f64>,
     /// cc (plain cross-correlation) or phat (GCC-PHAT: for signals dominated by tones or hum).
     #[arg(long, default_value = "cc", value_name = "cc|phat")]
@@ -31,7 +34,7 @@ pub struct LagArgs {
     #[arg(long, default_value = "rectangular", value_name = "NAME")]
     window: String,
     /// Band-pass before correlating, as LOW,HIGH in Hz (FFT mask).
-    #[arg(long, value_name = "LOW,HIGH", allow_negative_numbers = true)]
+    #[arg(long, value_name = "LOW,HIGH", allow_hyphen_values = true)]
     band: Option<String>,
     /// Refinement below one sample: none, parabolic (default) or accurate (band-limited interpolation of the correlation).
     #[arg(
@@ -99,8 +102,8 @@ pub fn run(a: LagArgs) -> Result<(), String> {
         };
         est = est.with_band(low, high).map_err(flag)?;
     }
-    let ta = Columns::read(&a.a)?;
-    let tb = Columns::read(&a.b)?;
+    let ta = Columns::read(&a.a, Header::from_flag(a.header))?;
+    let tb = Columns::read(&a.b, Header::from_flag(a.header))?;
     let (xa, what_a) = signal(&ta, a.column.as_deref())?;
     let (xb, what_b) = signal(&tb, a.column.as_deref())?;
     let d = est.estimate(xa, xb).map_err(|e| {

@@ -20,7 +20,7 @@ use numlab_core::smoothing::{gaussian_flatten, Cutoff, EdgeMode, GaussianSmoothe
 use numlab_studies::bench;
 
 use output::{emit, outln, write_output};
-use table::{csv_text, npy_bytes, Columns};
+use table::{csv_text, npy_bytes, Columns, Header};
 
 #[derive(Parser)]
 #[command(
@@ -126,29 +126,32 @@ struct SmoothArgs {
     /// CSV file: header row allowed; default x and y are the first two columns; a single column is y with x = 0..n-1.
     input: String,
     /// Kernel width in x units (in samples for --method seed).
-    #[arg(long, allow_negative_numbers = true)]
+    #[arg(long, allow_hyphen_values = true)]
     sigma: f64,
     /// Cut the kernel at this many sigmas (default 4; SciPy's truncate).
-    #[arg(long, conflicts_with = "reach", allow_negative_numbers = true)]
+    #[arg(long, conflicts_with = "reach", allow_hyphen_values = true)]
     truncate: Option<f64>,
     /// Cut the kernel where it falls below this fraction of its peak, in (0, 1).
-    #[arg(long, allow_negative_numbers = true)]
+    #[arg(long, allow_hyphen_values = true)]
     reach: Option<f64>,
     /// Edge mode on uniform x: reflect, mirror, nearest, wrap, constant, renormalize (default reflect; irregular x always renormalizes).
     #[arg(long)]
     mode: Option<String>,
     /// Fill value of --mode constant.
-    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 0.0, allow_hyphen_values = true)]
     cval: f64,
     /// auto, direct, sliding, fft, recursive, or seed (the questioner's call).
     #[arg(long, default_value = "auto")]
     method: String,
     /// The questioner's phi (only with --method seed).
-    #[arg(long, allow_negative_numbers = true)]
+    #[arg(long, allow_hyphen_values = true)]
     phi: Option<f64>,
     /// The questioner's amplitude (only with --method seed).
-    #[arg(long, allow_negative_numbers = true)]
+    #[arg(long, allow_hyphen_values = true)]
     amplitude: Option<f64>,
+    /// The first row is a header even if a name looks like a number (without this, a first row of text is a header and one that mixes numbers and text is an error).
+    #[arg(long)]
+    header: bool,
     /// The x column, by name or 0-based index.
     #[arg(long = "x", value_name = "COL")]
     x_col: Option<String>,
@@ -177,7 +180,7 @@ struct BenchArgs {
     #[arg(long, value_name = "DIR")]
     write_inputs: Option<PathBuf>,
     /// Seconds to spend timing each workload (at least 5 runs).
-    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 1.0, allow_hyphen_values = true)]
     budget: f64,
 }
 
@@ -278,7 +281,8 @@ fn figures(a: FiguresArgs) -> Result<(), String> {
 }
 
 fn smooth(a: SmoothArgs) -> Result<(), String> {
-    let table = Columns::read(&a.input)?;
+    output::check_output(a.output.as_ref())?;
+    let table = Columns::read(&a.input, Header::from_flag(a.header))?;
     let (x, y): (Vec<f64>, &[f64]) = match (&a.x_col, &a.y_col) {
         // A single column is y, with x = 0..n-1 (also when named by --y).
         (None, yc) if table.values.len() == 1 => (
@@ -325,10 +329,17 @@ fn smooth(a: SmoothArgs) -> Result<(), String> {
             (Some(t), None) => Cutoff::Truncate(t),
             (None, None) => Cutoff::default(),
         };
+        let cutoff_flag = if a.reach.is_some() {
+            "--reach"
+        } else {
+            "--truncate"
+        };
         let mut s = GaussianSmoother::new(a.sigma)
-            .and_then(|s| s.with_cutoff(cutoff))
-            .and_then(|s| s.with_cval(a.cval))
-            .map_err(|e| e.to_string())?
+            .map_err(|e| format!("--sigma: {e}"))?
+            .with_cutoff(cutoff)
+            .map_err(|e| format!("{cutoff_flag}: {e}"))?
+            .with_cval(a.cval)
+            .map_err(|e| format!("--cval: {e}"))?
             .with_method(method)
             .with_skip_nan(a.skip_nan);
         if let Some(m) = &a.mode {

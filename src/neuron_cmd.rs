@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 use numlab_core::neuron::{simulate, Config, Method, Network, NetworkConfig, PoissonInput};
 
-use crate::output::{outln, write_output};
+use crate::output::{check_output, outln, write_output};
 use crate::table::{csv_text, float};
 
 /// Arguments of `numlab neuron`.
@@ -17,7 +17,7 @@ pub struct NeuronArgs {
         long,
         value_name = "UA_PER_CM2",
         default_value_t = 3.0,
-        allow_negative_numbers = true
+        allow_hyphen_values = true
     )]
     current: f64,
     /// Excitatory Poisson sources N_e.
@@ -25,7 +25,7 @@ pub struct NeuronArgs {
         long,
         value_name = "N",
         default_value_t = 80,
-        allow_negative_numbers = true
+        allow_hyphen_values = true
     )]
     excitatory: i64,
     /// Inhibitory Poisson sources N_i (each pulse weighs -4 x --weight, the questioner's K).
@@ -33,7 +33,7 @@ pub struct NeuronArgs {
         long,
         value_name = "N",
         default_value_t = 20,
-        allow_negative_numbers = true
+        allow_hyphen_values = true
     )]
     inhibitory: i64,
     /// Firing rate of every source (Hz).
@@ -41,7 +41,7 @@ pub struct NeuronArgs {
         long,
         value_name = "HZ",
         default_value_t = 10.0,
-        allow_negative_numbers = true
+        allow_hyphen_values = true
     )]
     rate: f64,
     /// Transmission probability of each spike, in [0, 1].
@@ -49,7 +49,7 @@ pub struct NeuronArgs {
         long,
         value_name = "P",
         default_value_t = 0.5,
-        allow_negative_numbers = true
+        allow_hyphen_values = true
     )]
     p: f64,
     /// Voltage jump of one excitatory pulse (mV; the questioner's G_ex).
@@ -57,7 +57,7 @@ pub struct NeuronArgs {
         long,
         value_name = "MV",
         default_value_t = 1.0,
-        allow_negative_numbers = true
+        allow_hyphen_values = true
     )]
     weight: f64,
     /// Duration (ms).
@@ -65,7 +65,7 @@ pub struct NeuronArgs {
         long,
         value_name = "MS",
         default_value_t = 300.0,
-        allow_negative_numbers = true
+        allow_hyphen_values = true
     )]
     duration: f64,
     /// Time step (ms).
@@ -73,7 +73,7 @@ pub struct NeuronArgs {
         long,
         value_name = "MS",
         default_value_t = 0.01,
-        allow_negative_numbers = true
+        allow_hyphen_values = true
     )]
     dt: f64,
     /// Integrator: euler (the questioner's), exp-euler (Rush-Larsen) or rk4.
@@ -84,11 +84,16 @@ pub struct NeuronArgs {
         long,
         value_name = "MV",
         default_value_t = 0.0,
-        allow_negative_numbers = true
+        allow_hyphen_values = true
     )]
     threshold: f64,
     /// Seed of the input's random stream.
-    #[arg(long, value_name = "S", default_value_t = 5)]
+    #[arg(
+        long,
+        value_name = "S",
+        default_value_t = 5,
+        allow_hyphen_values = true
+    )]
     seed: u64,
     /// Write the trace t,V,m,h,n,I_Na,I_K,I_L (ms, mV, 1, uA/cm^2) to this CSV file.
     #[arg(long, value_name = "TRACE.csv")]
@@ -106,11 +111,16 @@ pub struct NetworkArgs {
         long,
         value_name = "MS",
         default_value_t = 1000.0,
-        allow_negative_numbers = true
+        allow_hyphen_values = true
     )]
     duration: f64,
     /// Seed of the connectivity and the initial state.
-    #[arg(long, value_name = "S", default_value_t = 2007)]
+    #[arg(
+        long,
+        value_name = "S",
+        default_value_t = 2007,
+        allow_hyphen_values = true
+    )]
     seed: u64,
     /// Write the spikes t,neuron (ms, 0-based index; 0..3199 excitatory) to this CSV file.
     #[arg(long, value_name = "SPIKES.csv")]
@@ -146,6 +156,7 @@ fn flag_error(e: numlab_core::NumlabError) -> String {
 
 /// Runs one neuron.
 pub fn neuron(a: NeuronArgs) -> Result<(), String> {
+    check_output(a.output.as_ref())?;
     let method: Method = a.method.parse().map_err(flag_error)?;
     let input = PoissonInput::new(a.excitatory, a.inhibitory, a.rate, a.p, a.weight, 4.0)
         .map_err(flag_error)?;
@@ -197,6 +208,7 @@ pub fn neuron(a: NeuronArgs) -> Result<(), String> {
 
 /// Runs the COBAHH network.
 pub fn network(a: NetworkArgs) -> Result<(), String> {
+    check_output(a.output.as_ref())?;
     let net = Network::new(NetworkConfig {
         duration: a.duration,
         seed: a.seed,

@@ -1,6 +1,6 @@
 //! The one way results leave the command line: stdout, stderr, `--output` files.
 //!
-//! - Standard output goes through [`print`] (and the [`outln!`] macro). A
+//! - Standard output goes through [`print()`] (and the [`outln!`] macro). A
 //!   closed pipe (`numlab wave | head -1`) ends the command quietly with
 //!   status 0, as `head` users expect; any other write error (`> /dev/full`)
 //!   is one error line and status 2. Never a panic.
@@ -12,7 +12,7 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-/// Writes a line (like `println!`) through [`print`]; returns early from the
+/// Writes a line (like `println!`) through [`print()`]; returns early from the
 /// enclosing function with the error of a failed write.
 macro_rules! outln {
     ($($arg:tt)*) => {
@@ -59,10 +59,22 @@ pub fn write_output(path: &Path, bytes: &[u8]) -> Result<(), String> {
     numlab_studies::files::write_file(path, bytes).map_err(|e| format!("--output {e}"))
 }
 
+/// Refuses an `--output` that cannot be written (a folder, a block device),
+/// before the command does its work.
+///
+/// # Errors
+/// `--output PATH: <reason>`.
+pub fn check_output(path: Option<&PathBuf>) -> Result<(), String> {
+    match path {
+        Some(p) => numlab_studies::files::check_output(p).map_err(|e| format!("--output {e}")),
+        None => Ok(()),
+    }
+}
+
 /// The result of a command: to `--output` when given, else to stdout.
 ///
 /// # Errors
-/// As [`write_output`] and [`print`].
+/// As [`write_output`] and [`print()`].
 pub fn emit(output: Option<&PathBuf>, bytes: &[u8]) -> Result<(), String> {
     match output {
         Some(path) => write_output(path, bytes),

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use clap::Args;
 use numlab_core::spectrum::{RealDft, Sides, SpectrumOptions, Window};
 
-use crate::output::emit;
-use crate::table::{csv_text, float, Columns};
+use crate::output::{check_output, emit};
+use crate::table::{csv_text, float, Columns, Header};
 
 #[derive(Args)]
 pub struct SpectrumArgs {
@@ -15,17 +15,20 @@ pub struct SpectrumArgs {
     /// The signal column, by name or 0-based index.
     #[arg(long, value_name = "COL")]
     column: Option<String>,
+    /// The first row is a header even if a name looks like a number (without this, a first row of text is a header and one that mixes numbers and text is an error).
+    #[arg(long)]
+    header: bool,
     /// Sample spacing in seconds.
     #[arg(
         long,
         value_name = "DT",
-        allow_negative_numbers = true,
+        allow_hyphen_values = true,
         required_unless_present = "rate",
         conflicts_with = "rate"
     )]
     dt: Option<f64>,
     /// Sampling rate in Hz (dt = 1 / rate).
-    #[arg(long, value_name = "HZ", allow_negative_numbers = true)]
+    #[arg(long, value_name = "HZ", allow_hyphen_values = true)]
     rate: Option<f64>,
     /// rectangular (default), hann, hamming, blackman, flattop; amplitudes are corrected by the window's coherent gain.
     #[arg(long, default_value = "rectangular", value_name = "NAME")]
@@ -49,17 +52,20 @@ pub struct LowpassArgs {
     #[arg(
         long,
         value_name = "K",
-        allow_negative_numbers = true,
+        allow_hyphen_values = true,
         conflicts_with = "threshold",
         required_unless_present = "threshold"
     )]
     keep: Option<usize>,
     /// Keep the coefficients with |X_k| >= T (|X_k| as numpy.fft.rfft returns it: signal units × samples).
-    #[arg(long, value_name = "T", allow_negative_numbers = true)]
+    #[arg(long, value_name = "T", allow_hyphen_values = true)]
     threshold: Option<f64>,
     /// The signal column, by name or 0-based index.
     #[arg(long, value_name = "COL")]
     column: Option<String>,
+    /// The first row is a header even if a name looks like a number (without this, a first row of text is a header and one that mixes numbers and text is an error).
+    #[arg(long)]
+    header: bool,
     /// Write the result here (CSV index,original,rebuilt) instead of stdout.
     #[arg(long, value_name = "OUT.csv")]
     output: Option<PathBuf>,
@@ -88,6 +94,7 @@ pub(crate) fn signal<'a>(
 }
 
 pub fn spectrum(a: SpectrumArgs) -> Result<(), String> {
+    check_output(a.output.as_ref())?;
     let window: Window = a
         .window
         .parse()
@@ -103,7 +110,7 @@ pub fn spectrum(a: SpectrumArgs) -> Result<(), String> {
         }
         (None, None) => return Err("give the sampling as --dt DT (seconds) or --rate HZ".into()),
     };
-    let table = Columns::read(&a.input)?;
+    let table = Columns::read(&a.input, Header::from_flag(a.header))?;
     let (x, what) = signal(&table, a.column.as_deref())?;
     let s = options
         .with_window(window)
@@ -124,7 +131,8 @@ pub fn spectrum(a: SpectrumArgs) -> Result<(), String> {
 }
 
 pub fn lowpass(a: LowpassArgs) -> Result<(), String> {
-    let table = Columns::read(&a.input)?;
+    check_output(a.output.as_ref())?;
+    let table = Columns::read(&a.input, Header::from_flag(a.header))?;
     let (x, what) = signal(&table, a.column.as_deref())?;
     // The sample spacing does not change the rebuilt samples.
     let dft = RealDft::new(x, 1.0).map_err(|e| format!("{what}: {e}"))?;

@@ -14,7 +14,7 @@ pub struct WaveArgs {
         long,
         value_name = "C",
         default_value_t = 0.3,
-        allow_negative_numbers = true
+        allow_hyphen_values = true
     )]
     cfl: f64,
     /// End time T.
@@ -22,11 +22,16 @@ pub struct WaveArgs {
         long = "t-end",
         value_name = "T",
         default_value_t = 2.0,
-        allow_negative_numbers = true
+        allow_hyphen_values = true
     )]
     t_end: f64,
     /// Grids (cell counts, comma separated); default the questioner's 50,100,...,950.
-    #[arg(long, value_name = "N,N,...", value_delimiter = ',')]
+    #[arg(
+        long,
+        value_name = "N,N,...",
+        value_delimiter = ',',
+        allow_hyphen_values = true
+    )]
     grids: Vec<usize>,
     /// How u is started at (x + dx/2, dt/2): exact, taylor or naive (u(0) used as u(dt/2)).
     #[arg(long, value_name = "INIT", default_value = "taylor")]

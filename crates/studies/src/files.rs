@@ -171,6 +171,28 @@ fn replace_atomic(target: &Path, contents: &[u8], old: Option<&Metadata>) -> io:
     result
 }
 
+/// Checks, before any work is done, that `path` can name an output: not a
+/// folder (by its spelling or on disk), a block device or a socket.
+///
+/// # Errors
+/// As [`write_file`] for those cases.
+pub fn check_output(path: &Path) -> Result<()> {
+    if names_a_folder(path) {
+        return Err(err(path, "names a folder; the output must be a file"));
+    }
+    match fs::metadata(resolve_links(path)?) {
+        Ok(m) if m.is_dir() => Err(err(path, "is a folder; the output must be a file")),
+        Ok(m) if !m.is_file() && !is_device_or_fifo(&m) => Err(err(
+            path,
+            format!(
+                "is {}; the output must be a file, a character device or a FIFO",
+                kind_of(&m)
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Writes `contents` to `path` without destroying what it replaces (see the
 /// module docs for what happens to files, links, devices and FIFOs).
 ///

@@ -8,7 +8,7 @@
 //! Figures whose content depends on measured times carry `timing` in their
 //! name; every other figure is byte-identical from run to run.
 //!
-//! [`bench`] holds the canonical benchmark workloads of `BENCHMARKS.md`.
+//! [`mod@bench`] holds the canonical benchmark workloads of `BENCHMARKS.md`.
 
 pub mod bench;
 pub mod density;

@@ -116,7 +116,7 @@ pub struct Rebuild {
     pub cosine_sum: Vec<f64>,
     /// The exact inverse (`irfft`) at the samples.
     pub exact: Vec<f64>,
-    /// Their df = freq[1] - freq[0] (Hz).
+    /// Their df = `freq[1] - freq[0]` (Hz).
     pub df: f64,
     /// π · 2 · df: what their factors multiply the right 1/N by.
     pub factor: f64,
@@ -477,7 +477,7 @@ pub struct TimeGrid {
     pub t_arange: Vec<f64>,
     /// |rebuild - signal|: linspace samples, dt = T/N (their code).
     pub error_theirs: Vec<f64>,
-    /// |rebuild - signal|: linspace samples, dt = t[1] - t[0] = T/(N-1).
+    /// |rebuild - signal|: linspace samples, dt = `t[1] - t[0]` = T/(N-1).
     pub error_linspace_step: Vec<f64>,
     /// |rebuild - signal|: t = j T/N, dt = T/N.
     pub error_arange: Vec<f64>,

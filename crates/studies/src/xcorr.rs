@@ -35,7 +35,7 @@ fn fmt_delay(d: &Delay) -> String {
 }
 
 /// The first answer's example: five periods of a 1 Hz sine sampled at
-/// 1024 Hz plus N(0, 5) noise, y1 = y[sr:4sr] and y2 = y[:3sr], so y2 is y1
+/// 1024 Hz plus N(0, 5) noise, `y1 = y[sr:4sr]` and `y2 = y[:3sr]`, so y2 is y1
 /// one second later.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NoisySine {

@@ -46,7 +46,7 @@
 //! empty point set (or one with no finite point), a view of zero or negative
 //! area or non-finite bounds, zero bins, a non-positive sigma, radius or
 //! bandwidth, and k larger than the number of points are errors
-//! ([`NumlabError`](crate::NumlabError)) naming the parameter and its value.
+//! ([`NumlabError`]) naming the parameter and its value.
 
 mod blur;
 mod boxsum;

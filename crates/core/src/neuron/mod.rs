@@ -14,7 +14,7 @@
 //! - [`spikes`]: threshold crossings, rates and interval statistics.
 //! - [`network`]: Brian2's COBAHH benchmark (4000 HH neurons, conductance
 //!   synapses, exponential Euler), parallel and reproducible from a seed.
-//! - [`reference`]: the questioner's per-step scan of every spike, ported.
+//! - [`mod@reference`]: the questioner's per-step scan of every spike, ported.
 //!
 //! ```
 //! use numlab_core::neuron::{simulate, Config, Method};

@@ -3,7 +3,7 @@
 use crate::error::{check, Result};
 
 /// Times (ms) of the upward crossings of `threshold` (mV) by the sampled
-/// trace `v` (mV) at t_i = t0 + i·dt: where v[i-1] < threshold <= v[i], the
+/// trace `v` (mV) at t_i = t0 + i·dt: where `v[i-1] < threshold <= v[i]`, the
 /// crossing time is interpolated linearly within the step.
 pub fn upward_crossings(v: &[f64], t0: f64, dt: f64, threshold: f64) -> Vec<f64> {
     let mut out = Vec::new();

@@ -40,7 +40,7 @@
 //! sinusoid reads its amplitude whatever the window ([`Window`]). Phases are
 //! `arg X_k` in radians, the φ of `cos(2π f_k t + φ)` with t = 0 at the first
 //! sample. Exact for every N (odd, even, prime): tested for N = 1..1000 and
-//! several large N against the naive sums of [`reference`].
+//! several large N against the naive sums of [`mod@reference`].
 //!
 //! Rebuilding: summing `(|X_k|/N) cos(2π f_k t + φ_k)` over **all** N bins
 //! (both signs of f) gives the signal back; the one-sided factor 2 belongs

@@ -104,7 +104,7 @@ pub fn one_sided_amplitude(x: &[f64]) -> Vec<f64> {
 /// `Σ_i amp_i · df · exp(i(2π freq_i t + phase_i))` over every bin with
 /// `df = freq[1] - freq[0]`, real part. Their three factors multiply the
 /// right 1/N scaling by π · 2 · df. `t` in seconds; O(N × len(t)).
-/// Needs N >= 2 (df is freq[1] - freq[0]); N < 2 returns NaN.
+/// Needs N >= 2 (df is `freq[1] - freq[0]`); N < 2 returns NaN.
 pub fn questioner_rebuild(data: &[f64], t: &[f64], dt: f64) -> Vec<f64> {
     let n = data.len();
     if n < 2 {

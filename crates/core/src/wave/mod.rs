@@ -40,7 +40,7 @@
 //!   the grid (second order).
 //! - [`Init::Naive`]: u(x_j + dx/2, 0) used as u at dt/2: the questioner's
 //!   error in time (their code also put u at x_j instead of x_j + dx/2, which
-//!   the port in [`reference`] keeps). The start is then off by `(dt/2) u_t = -(dt/2) p_x`, an O(dt)
+//!   the port in [`mod@reference`] keeps). The start is then off by `(dt/2) u_t = -(dt/2) p_x`, an O(dt)
 //!   perturbation `(0, δu)` that the (non-dissipative) scheme carries forever,
 //!   split into a left- and a right-moving half:
 //!   `δp(x, t) = (δu(x - t) - δu(x + t))/2`, `δu(x, t) = (δu(x - t) + δu(x + t))/2`.

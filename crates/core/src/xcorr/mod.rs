@@ -13,7 +13,7 @@
 //!   the coefficient and a confidence, with a bounded search, sub-sample
 //!   refinement ([`Subsample`]), windows, a band-pass and GCC-PHAT weighting.
 //! - [`bandpass`], [`remove_mean`]: the preprocessing on its own.
-//! - [`reference`]: plain O(nm) loops, and the answers' `lag_finder` and
+//! - [`mod@reference`]: plain O(nm) loops, and the answers' `lag_finder` and
 //!   `detect_phase_shift` ported.
 //!
 //! # Conventions
@@ -73,7 +73,7 @@ mod packed;
 mod preprocess;
 pub mod reference;
 
-pub use delay::{Delay, DelayEstimator, Leader, Subsample, Weighting};
+pub use delay::{Correlogram, Delay, DelayEstimator, Leader, Subsample, Weighting};
 pub use preprocess::{bandpass, remove_mean};
 
 use crate::error::{check, NumlabError, Result};
