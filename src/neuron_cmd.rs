@@ -249,7 +249,7 @@ pub fn network(a: NetworkArgs) -> Result<(), String> {
             float(run.duration_ms),
             seconds,
             if seconds > 0.0 { run.duration_ms / 1000.0 / seconds } else { f64::INFINITY },
-            numlab_core::parallel::num_threads(),
+            numlab_core::threads::num_threads(),
             run.times_ms.len(),
             run.mean_rate_hz()
         );

@@ -1,68 +1,26 @@
-//! Output buffers for large results.
+//! Working memory: zeroed output buffers and a small bounded pool of
+//! scratch buffers.
 //!
-//! A large `vec![0.0; n]` comes straight from the kernel (glibc maps anything
-//! above 32 MiB afresh on every call), and the first write to each 4 KiB page
-//! then takes a page fault: 20,000 of them for 1e7 samples, which cost more
-//! system time than the smoothing itself. [`zeroed`] asks the kernel, on Linux,
-//! to back such buffers with transparent huge pages (`madvise(MADV_HUGEPAGE)`,
-//! honoured when `/sys/kernel/mm/transparent_hugepage/enabled` is `always` or
-//! `madvise`): one fault per 2 MiB. Elsewhere, or if the kernel declines, it is
-//! a plain `vec![0.0; n]`. Only the pages' backing changes, never the values.
+//! Outputs are plain `vec![0.0; n]` (no huge-page advice: with the kernel's
+//! `defrag=madvise`, huge pages made it compact memory at fault time and
+//! stall a 1e7-sample correlation at 372 ms). Large working buffers that are
+//! worth keeping between calls belong to an object the caller holds (for
+//! example [`crate::xcorr::Correlator`]); the pool below keeps at most
+//! 64 MiB in all once a call has returned.
 
-/// Buffers at least this large (bytes) are advised; smaller ones are usually
-/// recycled by the allocator and already resident.
-#[cfg(target_os = "linux")]
-const HUGE_MIN_BYTES: usize = 2 << 20;
-
-/// A zero-filled vector of `n` values, backed by huge pages where the system
-/// offers them (see the module docs).
+/// A zero-filled vector of `n` values.
 pub(crate) fn zeroed(n: usize) -> Vec<f64> {
-    let v = vec![0.0f64; n];
-    #[cfg(target_os = "linux")]
-    advise_huge(&v);
-    v
+    vec![0.0f64; n]
 }
 
 /// [`zeroed`] for complex values (spectra).
 pub(crate) fn zeroed_complex(n: usize) -> Vec<rustfft::num_complex::Complex64> {
-    let v = vec![rustfft::num_complex::Complex64::new(0.0, 0.0); n];
-    #[cfg(target_os = "linux")]
-    advise_huge(&v);
-    v
+    vec![rustfft::num_complex::Complex64::new(0.0, 0.0); n]
 }
 
 /// [`zeroed`] for `u32` (cell indices of the density binning).
 pub(crate) fn zeroed_u32(n: usize) -> Vec<u32> {
-    let v = vec![0u32; n];
-    #[cfg(target_os = "linux")]
-    advise_huge(&v);
-    v
-}
-
-/// `madvise(MADV_HUGEPAGE)` on the 2 MiB-aligned pages inside `v`.
-#[cfg(target_os = "linux")]
-fn advise_huge<T>(v: &[T]) {
-    const HUGE: usize = 2 << 20;
-    let bytes = std::mem::size_of_val(v);
-    if bytes < HUGE_MIN_BYTES {
-        return;
-    }
-    let start = v.as_ptr() as usize;
-    let first = start.next_multiple_of(HUGE);
-    let last = (start + bytes) / HUGE * HUGE;
-    if last > first {
-        // SAFETY: [first, last) lies inside the allocation of `v`, which this
-        // process owns; MADV_HUGEPAGE only changes how the kernel backs those
-        // pages (their contents are kept), so no Rust-visible state changes.
-        // A failure (e.g. THP disabled) leaves the buffer as it was: ignored.
-        unsafe {
-            libc::madvise(
-                first as *mut libc::c_void,
-                last - first,
-                libc::MADV_HUGEPAGE,
-            );
-        }
-    }
+    vec![0u32; n]
 }
 
 /// The pooled buffers under the names the density code uses (see
@@ -94,17 +52,21 @@ pub(crate) mod pool {
     }
 }
 
-/// Working buffers kept between calls, so that repeated large transforms and
-/// blurs do not pay for fresh pages (a page fault and a page clear per 4 KiB)
-/// every time: at most [`POOL_MAX_BYTES`] of reals and of u32 counts and
-/// [`POOL_MAX_COMPLEX_BYTES`] of complex values are kept, buffers under 4,096
-/// values are not kept at all, and [`release_pooled`] frees them. A buffer
-/// taken from the pool holds stale values: the caller overwrites every
-/// element it reads.
-pub(crate) const POOL_MAX_BYTES: usize = 512 << 20;
-/// The complex pool's limit: a correlation of two signals of 1e7 samples
-/// works in four complex buffers of 168 MB (two on each of two threads).
-pub(crate) const POOL_MAX_COMPLEX_BYTES: usize = 1 << 30;
+/// Working buffers kept between calls, so that repeated blurs and transforms
+/// do not pay for fresh pages (a page fault and a page clear per 4 KiB)
+/// every time: at most [`POOL_MAX_BYTES`] of reals, [`POOL_MAX_U32_BYTES`] of
+/// u32 counts and [`POOL_MAX_COMPLEX_BYTES`] of complex values are kept (64 MiB
+/// in all) (the largest buffers are dropped first),
+/// buffers under 4,096 values are not kept at all, and [`release_pooled`]
+/// frees them. A buffer taken with `take_f64` or `take_complex` holds stale
+/// values: each caller writes every element before it reads it (the u32
+/// buffers are zeroed when taken).
+pub(crate) const POOL_MAX_BYTES: usize = 32 << 20;
+/// The complex pool's limit: the working buffers of a correlation of two
+/// 1e5-sample signals fit; longer ones belong to a [`crate::xcorr::Correlator`].
+pub(crate) const POOL_MAX_COMPLEX_BYTES: usize = 16 << 20;
+/// The u32 pool's limit: the per-thread counts of a 1024 x 1024 histogram fit.
+pub(crate) const POOL_MAX_U32_BYTES: usize = 16 << 20;
 
 /// Each buffer remembers the thread that gave it back: a thread gets its
 /// own buffers first, which are likelier to still be in its core's cache
@@ -132,7 +94,7 @@ impl<T> Pool<T> {
 static POOL_F64: std::sync::Mutex<Pool<f64>> = std::sync::Mutex::new(Pool::new(POOL_MAX_BYTES));
 static POOL_C64: std::sync::Mutex<Pool<rustfft::num_complex::Complex64>> =
     std::sync::Mutex::new(Pool::new(POOL_MAX_COMPLEX_BYTES));
-static POOL_U32: std::sync::Mutex<Pool<u32>> = std::sync::Mutex::new(Pool::new(POOL_MAX_BYTES));
+static POOL_U32: std::sync::Mutex<Pool<u32>> = std::sync::Mutex::new(Pool::new(POOL_MAX_U32_BYTES));
 
 fn lock<T>(m: &std::sync::Mutex<Pool<T>>) -> std::sync::MutexGuard<'_, Pool<T>> {
     // The pool is only a cache: a poisoned one still holds valid buffers.
@@ -223,15 +185,6 @@ pub(crate) fn give_f64(v: Vec<f64>) {
 /// Gives a complex buffer back to the pool.
 pub(crate) fn give_complex(v: Vec<rustfft::num_complex::Complex64>) {
     give(&POOL_C64, v);
-}
-
-/// Gives back a complex buffer last written by thread `writer` (whose cache
-/// most likely still holds it), to be handed to that thread first.
-pub(crate) fn give_complex_written_by(
-    v: Vec<rustfft::num_complex::Complex64>,
-    writer: std::thread::ThreadId,
-) {
-    give_as(&POOL_C64, v, writer);
 }
 
 /// Frees every pooled buffer.

@@ -23,10 +23,10 @@ pub mod density;
 pub mod error;
 pub mod fastmath;
 pub mod neuron;
-pub mod parallel;
 pub mod signals;
 pub mod smoothing;
 pub mod spectrum;
+pub mod threads;
 pub mod wave;
 pub mod xcorr;
 

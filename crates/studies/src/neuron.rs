@@ -498,7 +498,7 @@ pub fn run() -> Result<StudyOutput> {
         b_sd,
         times.to_markdown(),
         human(net_s),
-        numlab_core::parallel::num_threads(),
+        numlab_core::threads::num_threads(),
         net_run.duration_ms / 1000.0 / net_s,
     );
     Ok(StudyOutput {

@@ -15,8 +15,8 @@ use crate::error::{check, NumlabError, Result};
 #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
 use crate::fastmath::Fused;
 use crate::fastmath::{MulAdd, Separate};
-use crate::parallel;
 use crate::smoothing::{source_index, Cutoff, EdgeMode, Kernel, Method, UniformPlan};
+use crate::threads;
 
 /// A separable Gaussian blur planned once: sigma in cells (the same in x and
 /// y), the kernel cut at `int(truncate·sigma + 0.5)` cells as in SciPy.
@@ -156,7 +156,7 @@ where
     // Row pass: height rows of w outputs (every value written: a pooled buffer).
     let mut rows = crate::alloc::pool::take_f64(height * w);
     let rows_per_chunk = (1usize << 16).div_ceil(width).max(1);
-    parallel::for_each_chunk(&mut rows, rows_per_chunk * w, |start, part| {
+    threads::for_each_chunk(&mut rows, rows_per_chunk * w, |start, part| {
         let mut buf = vec![0.0; width];
         for (k, out) in part.chunks_mut(w).enumerate() {
             load_row(start / w + k, &mut buf);
@@ -169,7 +169,7 @@ where
         let t = transpose(&rows, height, w);
         let mut tout = crate::alloc::zeroed(w * h);
         let cols_per_chunk = (1usize << 16).div_ceil(height).max(1);
-        parallel::for_each_chunk(&mut tout, cols_per_chunk * h, |start, part| {
+        threads::for_each_chunk(&mut tout, cols_per_chunk * h, |start, part| {
             for (k, o) in part.chunks_mut(h).enumerate() {
                 let c = start / h + k;
                 plan_y.correlate_valid(&t[c * height..(c + 1) * height], o, false);
@@ -180,7 +180,7 @@ where
         let weights = &plan_y.kernel().weights;
         let out_rows_per_chunk =
             ((1usize << 15).div_ceil(w * weights.len()).max(1)).next_multiple_of(ROWS_AT_ONCE);
-        parallel::for_each_chunk(&mut out, out_rows_per_chunk * w, |start, part| {
+        threads::for_each_chunk(&mut out, out_rows_per_chunk * w, |start, part| {
             vertical_dispatch(&rows, w, start / w, weights, part);
         });
     }
@@ -223,7 +223,7 @@ fn columns_first_parts(
     let weights = &plan.kernel().weights;
     let mut out = crate::alloc::zeroed(h * w);
     let out_rows_per_chunk = ((1usize << 15).div_ceil(w).max(1)).next_multiple_of(ROWS_AT_ONCE);
-    parallel::for_each_chunk(&mut out, out_rows_per_chunk * w, |start, part| {
+    threads::for_each_chunk(&mut out, out_rows_per_chunk * w, |start, part| {
         let mut band = vec![0.0; ROWS_AT_ONCE * width];
         let row0 = start / w;
         let n_rows = part.len() / w;

@@ -104,7 +104,7 @@ pub(crate) fn count_parts(
     let n = x.len();
     // A part counts at most 2^31 points, so u32 never overflows.
     let min_part = 1usize << 15;
-    let parts = crate::parallel::num_threads()
+    let parts = crate::threads::num_threads()
         .min(n.div_ceil(min_part))
         .max(n.div_ceil(1 << 31))
         .max(1);
@@ -114,7 +114,7 @@ pub(crate) fn count_parts(
         count_into(&x[lo..hi], &y[lo..hi], &ax, &ay, width, &mut h);
         h
     };
-    crate::parallel::map(parts, |p| count(p * per, ((p + 1) * per).min(n)))
+    crate::threads::map(parts, |p| count(p * per, ((p + 1) * per).min(n)))
 }
 
 /// Adds the points' counts into `h` (row-major, `width` columns), in blocks:

@@ -46,8 +46,8 @@ use crate::error::{check, NumlabError, Result};
 #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
 use crate::fastmath::Fused;
 use crate::fastmath::{exp1, exp_table, MulAdd, Separate};
-use crate::parallel;
 use crate::smoothing::{Kernel, Method, UniformPlan};
+use crate::threads;
 
 /// Where the spreading kernel is cut, in its standard deviations along x and
 /// y (the box keeps all but 8e-8 of each point's mass).
@@ -213,7 +213,7 @@ impl Kde {
         check::same_len("qx", qx, "qy", qy)?;
         let (p, norm) = self.precision();
         let mut out = crate::alloc::zeroed(qx.len());
-        parallel::for_each_chunk(&mut out, 64, |start, part| {
+        threads::for_each_chunk(&mut out, 64, |start, part| {
             for (i, o) in part.iter_mut().enumerate() {
                 let (cx, cy) = (qx[start + i], qy[start + i]);
                 *o = if cx.is_finite() && cy.is_finite() {
@@ -270,7 +270,7 @@ impl Kde {
         let (cx, cy) = (g.x_centers(), g.y_centers());
         let (p, norm) = self.precision();
         let mut out = crate::alloc::zeroed(width * height);
-        parallel::for_each_chunk(&mut out, 64, |start, part| {
+        threads::for_each_chunk(&mut out, 64, |start, part| {
             for (i, o) in part.iter_mut().enumerate() {
                 let k = start + i;
                 *o = exact_sum(&self.x, &self.y, cx[k % width], cy[k / width], p) * norm;
@@ -449,7 +449,7 @@ impl Kde {
         // Every value is written (all phases cover all columns): a pooled buffer.
         let mut rows = crate::alloc::pool::take_f64(gh * width);
         let rows_per_chunk = (1usize << 15).div_ceil(width).max(1);
-        parallel::for_each_chunk(&mut rows, rows_per_chunk * width, |start, part| {
+        threads::for_each_chunk(&mut rows, rows_per_chunk * width, |start, part| {
             let mut tmp = vec![0.0; width.div_ceil(d)];
             for (k, out) in part.chunks_mut(width).enumerate() {
                 let r = start / width + k;
@@ -476,7 +476,7 @@ impl Kde {
                 .div_ceil(width * wts.len())
                 .max(1)
                 .next_multiple_of(4);
-            parallel::for_each_chunk(&mut out, out_rows_per_chunk * width, |start, part| {
+            threads::for_each_chunk(&mut out, out_rows_per_chunk * width, |start, part| {
                 super::blur::vertical_dispatch(&rows, width, start / width, wts, part);
             });
             for (kk, row) in out.chunks(width).enumerate() {
@@ -581,7 +581,7 @@ fn spread(u: &[f64], v: &[f64], s1: [f64; 3], gw: usize, gh: usize) -> Vec<f64> 
     // A's "B/A" and the conditional precision along y.
     let shift = pb / pa;
     let pc_cond = pc - pb * pb / pa;
-    parallel::for_each_chunk(&mut out, band * gw, |start, part| {
+    threads::for_each_chunk(&mut out, band * gw, |start, part| {
         let row0 = start / gw;
         let rows = part.len() / gw;
         let mut t = Vec::new();
@@ -678,7 +678,7 @@ fn spread_box(u: &[f64], v: &[f64], s1: [f64; 3], gw: usize, gh: usize) -> Vec<f
         table: &table,
         gw,
     };
-    parallel::for_each_chunk(&mut out, band * gw, |start, part| {
+    threads::for_each_chunk(&mut out, band * gw, |start, part| {
         box_.band(&lists[(start / gw) / band], start / gw, part);
     });
     out

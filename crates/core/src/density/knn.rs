@@ -6,7 +6,7 @@ use kiddo::{ImmutableKdTree, SquaredEuclidean};
 
 use super::{check_size, Density, Grid, Points, View};
 use crate::error::{NumlabError, Result};
-use crate::parallel;
+use crate::threads;
 
 /// What is computed from the k nearest points of each cell centre.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
@@ -87,7 +87,7 @@ pub fn knn_density(
     let (cx, cy) = (xs.x_centers(), xs.y_centers());
     let mut values = crate::alloc::zeroed(width * height);
     let area_norm = k as f64 / (n as f64 * std::f64::consts::PI);
-    parallel::for_each_chunk(&mut values, width * 16, |start, part| {
+    threads::for_each_chunk(&mut values, width * 16, |start, part| {
         for (i, v) in part.iter_mut().enumerate() {
             let idx = start + i;
             let q = [cx[idx % width], cy[idx / width]];

@@ -344,12 +344,12 @@ impl Network {
         &self.targets[self.ptr[j]..self.ptr[j + 1]]
     }
 
-    /// Runs on [`crate::parallel::num_threads`] threads.
+    /// Runs on [`crate::threads::num_threads`] threads.
     ///
     /// # Errors
     /// dt too large (blow-up detected, reported on `dt`).
     pub fn run(&self) -> Result<NetworkRun> {
-        self.run_with_threads(crate::parallel::num_threads())
+        self.run_with_threads(crate::threads::num_threads())
     }
 
     /// Runs on `threads` threads (at least 1; the result does not depend on it).

@@ -16,7 +16,7 @@ use super::kernel::Kernel;
 #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
 use crate::fastmath::Fused;
 use crate::fastmath::{MulAdd, Separate};
-use crate::parallel;
+use crate::threads;
 
 /// Valid correlation: `out[i] = sum_j weights[j] * ext[i + j]`, for
 /// `ext.len() == out.len() + kernel.len() - 1`.
@@ -28,7 +28,7 @@ pub(crate) fn correlate_valid(ext: &[f64], kernel: &Kernel, out: &mut [f64]) {
     } else {
         1 << 14
     };
-    parallel::for_each_chunk(out, chunk, |start, part| {
+    threads::for_each_chunk(out, chunk, |start, part| {
         let ext_part = &ext[start..start + part.len() + kernel.len() - 1];
         dispatch(ext_part, kernel, part);
     });

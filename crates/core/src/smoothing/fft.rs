@@ -13,7 +13,7 @@ use realfft::num_complex::Complex;
 use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
 
 use super::kernel::Kernel;
-use crate::parallel;
+use crate::threads;
 
 /// A planned overlap-save filter for one kernel.
 #[derive(Clone)]
@@ -70,7 +70,7 @@ impl OverlapSave {
         // Blocks start at multiples of `step` whatever the chunk, so the
         // chunking never changes the result.
         let chunk = step * (65_536 / self.fft_len).clamp(1, 16);
-        parallel::for_each_chunk(out, chunk, |start, part| {
+        threads::for_each_chunk(out, chunk, |start, part| {
             let mut input = self.forward.make_input_vec();
             let mut spec = self.forward.make_output_vec();
             let mut scratch_f = self.forward.make_scratch_vec();

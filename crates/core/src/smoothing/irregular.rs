@@ -27,7 +27,7 @@
 //! result is always the same.
 
 use crate::fastmath::{exp_table, Fused, MulAdd, Separate};
-use crate::parallel;
+use crate::threads;
 
 /// Outputs per independent block (fixed, so results do not depend on threads).
 const BLOCK: usize = 2048;
@@ -97,7 +97,7 @@ fn nadaraya_watson_with(
 ) {
     let scale = -0.5 / (sigma * sigma);
     let skip = skip_nan && !crate::fastmath::all_finite(y);
-    parallel::for_each_chunk(out, BLOCK, |start, part| {
+    threads::for_each_chunk(out, BLOCK, |start, part| {
         let mut b = Block::new(x, y, cut, start, part.len(), skip);
         match (isa, skip) {
             #[cfg(target_arch = "x86_64")]

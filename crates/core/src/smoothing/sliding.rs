@@ -34,7 +34,7 @@
 //!   property of DCT-5", ICIP 2013.
 
 use super::kernel::Kernel;
-use crate::parallel;
+use crate::threads;
 
 /// Lane counts the sliding loop is compiled for (number of harmonics K).
 const LANE_CHOICES: [usize; 4] = [8, 16, 32, 64];
@@ -146,7 +146,7 @@ impl SlidingPlan {
     pub(crate) fn correlate_valid(&self, ext: &[f64], out: &mut [f64]) {
         debug_assert_eq!(ext.len() + 1, out.len() + self.window());
         let block = block_len(self.window());
-        parallel::for_each_chunk(out, block, |start, part| {
+        threads::for_each_chunk(out, block, |start, part| {
             let ext_part = &ext[start..start + part.len() + self.window() - 1];
             self.dispatch(ext_part, part);
         });

@@ -348,14 +348,14 @@ pub fn amplitude_spectrum(x: &[f64], dt: f64) -> Result<Spectrum> {
 /// so results do not depend on the thread count).
 fn polar(coeffs: &[Complex64], scale: f64, amplitude: &mut [f64], phase: &mut [f64]) {
     const CHUNK: usize = 1 << 15;
-    let threads = crate::parallel::num_threads();
+    let threads = crate::threads::num_threads();
     if threads <= 1 || coeffs.len() < 2 * CHUNK {
         polar::polar_into(coeffs, scale, amplitude, phase);
         return;
     }
     // Chunks much smaller than a thread's share: a helper that comes late
     // (asleep since the last parallel pass) still takes part of the work.
-    crate::parallel::for_each_chunk_pair(amplitude, phase, CHUNK, |start, a, p| {
+    crate::threads::for_each_chunk_pair(amplitude, phase, CHUNK, |start, a, p| {
         polar::polar_into(&coeffs[start..start + a.len()], scale, a, p);
     });
 }

@@ -3,16 +3,21 @@
 //!
 //! # Plan cache
 //!
-//! One process-wide cache holds a [`realfft::RealFftPlanner`] and a
-//! [`rustfft::FftPlanner`] behind a `Mutex`. Both planners keep one plan per
-//! length and direction (an `Arc`), so a length is planned once and every later
-//! call of that length reuses it. The lock is held only while the `Arc` is
-//! fetched (or built, the first time); the transform itself runs outside it,
-//! so threads transform concurrently. The copy of a real input that realfft
-//! overwrites lives in a per-thread buffer reused across calls (up to 2^24
-//! samples); outputs and scratch are allocated per call.
+//! One process-wide cache keeps the plans of recently used lengths (an `Arc`
+//! each), so a length is planned once and later calls of that length reuse
+//! it, as NumPy's and SciPy's FFTs reuse theirs. The cache is bounded: it
+//! holds at most [`PLAN_CACHE_BYTES`] of plans (a plan's twiddle tables take
+//! about 16 bytes per point), dropping the least recently used first, and a
+//! plan larger than that is built for its call and freed after it (a caller
+//! that transforms one long length again and again keeps its plan in an
+//! object, such as [`crate::xcorr::Correlator`]). The lock is held only while
+//! an `Arc` is fetched or inserted; plans are built and run outside it, so
+//! threads transform concurrently. The copy of a real input that realfft
+//! overwrites lives in a per-thread buffer reused across calls (up to
+//! [`KEEP_INPUT_MAX`] samples); outputs and scratch are allocated per call.
 
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
 use rustfft::num_complex::Complex64;
@@ -20,44 +25,141 @@ use rustfft::{Fft, FftPlanner};
 
 use crate::error::{check, Result};
 
-struct Planners {
-    real: RealFftPlanner<f64>,
-    complex: FftPlanner<f64>,
+/// The most the plan cache keeps.
+pub const PLAN_CACHE_BYTES: usize = 32 << 20;
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Kind {
+    R2c,
+    C2r,
+    Forward,
+    Inverse,
 }
 
-fn with_planners<T>(f: impl FnOnce(&mut Planners) -> T) -> T {
-    static PLANNERS: OnceLock<Mutex<Planners>> = OnceLock::new();
-    let m = PLANNERS.get_or_init(|| {
-        Mutex::new(Planners {
-            real: RealFftPlanner::new(),
-            complex: FftPlanner::new(),
-        })
-    });
-    // A panic while planning cannot leave a half-inserted plan in the
-    // planners' maps (they insert finished Arcs), so a poisoned cache is
-    // still a valid cache.
-    let mut guard = m.lock().unwrap_or_else(PoisonError::into_inner);
-    f(&mut guard)
+#[derive(Clone)]
+enum Plan {
+    R2c(Arc<dyn RealToComplex<f64>>),
+    C2r(Arc<dyn ComplexToReal<f64>>),
+    Complex(Arc<dyn Fft<f64>>),
 }
 
-/// The cached real-to-complex plan of length `n` (n >= 1).
-pub(crate) fn r2c_plan(n: usize) -> Arc<dyn RealToComplex<f64>> {
-    with_planners(|p| p.real.plan_fft_forward(n))
+struct Entry {
+    plan: Plan,
+    bytes: usize,
+    used: u64,
 }
 
-/// The cached complex-to-real plan of length `n` (n >= 1).
-pub(crate) fn c2r_plan(n: usize) -> Arc<dyn ComplexToReal<f64>> {
-    with_planners(|p| p.real.plan_fft_inverse(n))
+#[derive(Default)]
+struct PlanCache {
+    map: HashMap<(Kind, usize), Entry>,
+    bytes: usize,
+    clock: u64,
 }
 
-pub(crate) fn complex_plan(n: usize, inverse: bool) -> Arc<dyn Fft<f64>> {
-    with_planners(|p| {
-        if inverse {
-            p.complex.plan_fft_inverse(n)
-        } else {
-            p.complex.plan_fft_forward(n)
+static CACHE: Mutex<Option<PlanCache>> = Mutex::new(None);
+
+/// The memory a plan of `n` points holds, about: the twiddles of a complex
+/// transform of n (realfft: of n/2, plus its own n/4).
+fn plan_bytes(kind: Kind, n: usize) -> usize {
+    match kind {
+        Kind::R2c | Kind::C2r => 12 * n,
+        Kind::Forward | Kind::Inverse => 16 * n,
+    }
+}
+
+fn build(kind: Kind, n: usize) -> Plan {
+    match kind {
+        Kind::R2c => Plan::R2c(RealFftPlanner::new().plan_fft_forward(n)),
+        Kind::C2r => Plan::C2r(RealFftPlanner::new().plan_fft_inverse(n)),
+        Kind::Forward => Plan::Complex(FftPlanner::new().plan_fft_forward(n)),
+        Kind::Inverse => Plan::Complex(FftPlanner::new().plan_fft_inverse(n)),
+    }
+}
+
+/// The plan of `kind` and length `n`: from the cache, or built (and kept
+/// when it fits the cache's budget).
+fn plan(kind: Kind, n: usize) -> Plan {
+    let bytes = plan_bytes(kind, n);
+    {
+        // A panic cannot leave the cache half-updated (entries are inserted
+        // whole), so a poisoned cache is still a valid cache.
+        let mut guard = CACHE.lock().unwrap_or_else(PoisonError::into_inner);
+        let cache = guard.get_or_insert_with(PlanCache::default);
+        cache.clock += 1;
+        let now = cache.clock;
+        if let Some(e) = cache.map.get_mut(&(kind, n)) {
+            e.used = now;
+            return e.plan.clone();
         }
-    })
+    }
+    let plan = build(kind, n);
+    if bytes <= PLAN_CACHE_BYTES {
+        let mut guard = CACHE.lock().unwrap_or_else(PoisonError::into_inner);
+        let cache = guard.get_or_insert_with(PlanCache::default);
+        while cache.bytes + bytes > PLAN_CACHE_BYTES {
+            let Some(oldest) = cache
+                .map
+                .iter()
+                .min_by_key(|(_, e)| e.used)
+                .map(|(k, _)| *k)
+            else {
+                break;
+            };
+            if let Some(e) = cache.map.remove(&oldest) {
+                cache.bytes -= e.bytes;
+            }
+        }
+        let used = cache.clock;
+        if let Some(old) = cache.map.insert(
+            (kind, n),
+            Entry {
+                plan: plan.clone(),
+                bytes,
+                used,
+            },
+        ) {
+            cache.bytes -= old.bytes;
+        }
+        cache.bytes += bytes;
+    }
+    plan
+}
+
+/// The real-to-complex plan of length `n` (n >= 1).
+pub(crate) fn r2c_plan(n: usize) -> Arc<dyn RealToComplex<f64>> {
+    match plan(Kind::R2c, n) {
+        Plan::R2c(p) => p,
+        _ => RealFftPlanner::new().plan_fft_forward(n),
+    }
+}
+
+/// The complex-to-real plan of length `n` (n >= 1).
+pub(crate) fn c2r_plan(n: usize) -> Arc<dyn ComplexToReal<f64>> {
+    match plan(Kind::C2r, n) {
+        Plan::C2r(p) => p,
+        _ => RealFftPlanner::new().plan_fft_inverse(n),
+    }
+}
+
+/// The complex plan of length `n` (n >= 1), forward or inverse.
+pub(crate) fn complex_plan(n: usize, inverse: bool) -> Arc<dyn Fft<f64>> {
+    let kind = if inverse {
+        Kind::Inverse
+    } else {
+        Kind::Forward
+    };
+    match plan(kind, n) {
+        Plan::Complex(p) => p,
+        _ => build_complex(n, inverse),
+    }
+}
+
+fn build_complex(n: usize, inverse: bool) -> Arc<dyn Fft<f64>> {
+    if inverse {
+        FftPlanner::new().plan_fft_inverse(n)
+    } else {
+        FftPlanner::new().plan_fft_forward(n)
+    }
 }
 
 /// `numpy.fft.rfft(x)`: the DFT `X_k = Σ_n x_n e^{-2πi kn/N}` for
@@ -83,8 +185,9 @@ pub fn rfft(x: &[f64]) -> Result<Vec<Complex64>> {
 
 /// Inputs up to this many samples are copied into a buffer kept per thread
 /// (realfft overwrites its input); longer ones get a buffer of their own, so
-/// at most 128 MiB stays allocated per thread.
-const KEEP_INPUT_MAX: usize = 1 << 24;
+/// at most 16 MiB (8 MiB of input, 8 MiB of coefficients) stays allocated
+/// per thread that transforms.
+pub const KEEP_INPUT_MAX: usize = 1 << 20;
 
 thread_local! {
     static INPUT: std::cell::RefCell<Vec<f64>> = const { std::cell::RefCell::new(Vec::new()) };

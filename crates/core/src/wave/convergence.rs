@@ -208,37 +208,16 @@ impl ConvergenceStudy {
     /// # Errors
     /// None in practice (inputs were checked by `new`).
     pub fn run(&self) -> Result<ConvergenceTable> {
-        let threads = crate::parallel::num_threads().min(self.grids.len()).max(1);
-        // Largest grids first, dealt round-robin: balanced and deterministic
-        // (each level is computed the same way whichever thread runs it).
+        // Largest grids first, so the long levels start early; each level is
+        // computed the same way whichever thread runs it.
         let mut order: Vec<usize> = (0..self.grids.len()).collect();
         order.sort_by_key(|&i| std::cmp::Reverse(self.grids[i]));
+        let done = crate::threads::map(order.len(), |k| {
+            (order[k], self.level(self.grids[order[k]]))
+        });
         let mut results: Vec<Option<Result<Level>>> = vec![None; self.grids.len()];
-        if threads == 1 {
-            for &i in &order {
-                results[i] = Some(self.level(self.grids[i]));
-            }
-        } else {
-            let parts: Vec<Vec<(usize, Result<Level>)>> = std::thread::scope(|scope| {
-                let handles: Vec<_> = (0..threads)
-                    .map(|t| {
-                        let mine: Vec<usize> =
-                            order.iter().copied().skip(t).step_by(threads).collect();
-                        scope.spawn(move || {
-                            mine.into_iter()
-                                .map(|i| (i, self.level(self.grids[i])))
-                                .collect::<Vec<_>>()
-                        })
-                    })
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().unwrap_or_default())
-                    .collect()
-            });
-            for (i, r) in parts.into_iter().flatten() {
-                results[i] = Some(r);
-            }
+        for (i, r) in done {
+            results[i] = Some(r);
         }
         let mut levels = Vec::with_capacity(self.grids.len());
         for r in results {

@@ -365,7 +365,6 @@ pub(crate) fn advance(p: &mut [f64], u: &mut [f64], c: f64, steps: u64) {
     let blocks = steps.div_ceil(BLOCK_STEPS as u64).next_multiple_of(2);
     let block_steps = steps.div_ceil(blocks).max(1);
     let (mut src_is_pu, mut left) = (true, steps);
-    let threads = crate::parallel::num_threads().max(1);
     while left > 0 {
         let k = (left.min(block_steps)) as usize;
         let (src_p, src_u, dst_p, dst_u): (&[f64], &[f64], &mut [f64], &mut [f64]) = if src_is_pu {
@@ -373,28 +372,12 @@ pub(crate) fn advance(p: &mut [f64], u: &mut [f64], c: f64, steps: u64) {
         } else {
             (&q[..], &v[..], &mut *p, &mut *u)
         };
-        let n_tiles = n.div_ceil(TILE);
-        let per_thread = n_tiles.div_ceil(threads) * TILE;
-        std::thread::scope(|scope| {
-            for (t, (op, ou)) in dst_p
-                .chunks_mut(per_thread)
-                .zip(dst_u.chunks_mut(per_thread))
-                .enumerate()
-            {
-                let mut run = move || {
-                    let mut sp = Vec::with_capacity(TILE + 2 * BLOCK_STEPS + 2);
-                    let mut su = Vec::with_capacity(TILE + 2 * BLOCK_STEPS + 2);
-                    for (i, (tp, tu)) in op.chunks_mut(TILE).zip(ou.chunks_mut(TILE)).enumerate() {
-                        let start = t * per_thread + i * TILE;
-                        advance_tile_dispatch(src_p, src_u, c, k, start, tp, tu, &mut sp, &mut su);
-                    }
-                };
-                if threads == 1 {
-                    run();
-                } else {
-                    scope.spawn(run);
-                }
-            }
+        // One task per tile: a tile's values depend only on the source
+        // fields, never on which thread computes it.
+        crate::threads::for_each_chunk_pair(dst_p, dst_u, TILE, |start, tp, tu| {
+            let mut sp = Vec::with_capacity(TILE + 2 * BLOCK_STEPS + 2);
+            let mut su = Vec::with_capacity(TILE + 2 * BLOCK_STEPS + 2);
+            advance_tile_dispatch(src_p, src_u, c, k, start, tp, tu, &mut sp, &mut su);
         });
         src_is_pu = !src_is_pu;
         left -= k as u64;

@@ -1,6 +1,6 @@
 //! The direct route: one dot product per lag, lags shared among the threads.
 
-use crate::parallel;
+use crate::threads;
 
 /// `Σ_n x[n + lag] y[n]` over the n where both indices are in range.
 #[inline]
@@ -47,7 +47,7 @@ pub(crate) fn lags_into(x: &[f64], y: &[f64], first_lag: i64, out: &mut [f64]) {
     // Chunks of lags sized so that each holds about 2^20 multiply-adds.
     let overlap = x.len().min(y.len()).max(1);
     let chunk = (1usize << 20).div_ceil(overlap).clamp(16, 1 << 14);
-    parallel::for_each_chunk(out, chunk, |start, part| {
+    threads::for_each_chunk(out, chunk, |start, part| {
         for (i, v) in part.iter_mut().enumerate() {
             *v = at_lag(x, y, first_lag + (start + i) as i64);
         }

@@ -14,8 +14,8 @@
 use rustfft::num_complex::Complex64;
 
 use crate::alloc;
-use crate::parallel;
 use crate::spectrum::transform::{c2r_plan, r2c_plan};
+use crate::threads;
 
 /// The smallest multiple of 4 that is `>= n` and has no prime factor above 5.
 pub(crate) fn smallest_fast_len(n: usize) -> usize {
@@ -110,7 +110,7 @@ pub(crate) fn spectra_pair(
     y_offset: usize,
     len: usize,
 ) -> Spectra {
-    let ((x_buf, x_spec), (y_buf, y_spec)) = parallel::join(
+    let ((x_buf, x_spec), (y_buf, y_spec)) = threads::join(
         || padded_spectrum(x, x_offset, len),
         || padded_spectrum(y, y_offset, len),
     );
@@ -171,7 +171,7 @@ impl Spectra {
             // k < H/2 reads S_k (written back at k, never read again) and
             // S_{H-k} with H - k > H/2 (never written): the split is in place,
             // odd half into x, even half into y.
-            parallel::for_each_chunk_pair(x_lo, y_lo, SPLIT_CHUNK, |start, xs, ys| {
+            threads::for_each_chunk_pair(x_lo, y_lo, SPLIT_CHUNK, |start, xs, ys| {
                 for (i, (xv, yv)) in xs.iter_mut().zip(ys.iter_mut()).enumerate() {
                     let k = start + i;
                     let sk = *xv * yv.conj() * scale;
@@ -192,7 +192,7 @@ impl Spectra {
         }
         {
             let (even, odd) = halves.split_at_mut(h);
-            parallel::join(
+            threads::join(
                 || inverse_half(&mut sy[..q], even),
                 || inverse_half(&mut sx[..q], odd),
             );
@@ -207,7 +207,7 @@ impl Spectra {
             out
         } else {
             let mut out = alloc::zeroed(keep);
-            parallel::for_each_chunk(&mut out, PASS_CHUNK, |start, part| {
+            threads::for_each_chunk(&mut out, PASS_CHUNK, |start, part| {
                 // PASS_CHUNK is even, so every chunk starts on an even sample.
                 for (i, v) in part.iter_mut().enumerate() {
                     let j = start + i;
@@ -229,6 +229,9 @@ fn inverse_half(spectrum: &mut [Complex64], out: &mut [f64]) {
     let _ = plan.process_with_scratch(spectrum, out, &mut scratch);
 }
 
+/// The most the twiddle-table cache keeps.
+const TWIDDLE_CACHE_BYTES: usize = 8 << 20;
+
 /// `e^{2πik/len}` as the product of two exactly computed table entries
 /// (k = 64 q + r), so no error accumulates along k.
 pub(crate) struct Twiddles {
@@ -238,24 +241,32 @@ pub(crate) struct Twiddles {
 
 impl Twiddles {
     /// The table of `len`, built once per length (like the FFT plans) and
-    /// shared.
+    /// shared. The cache keeps at most [`TWIDDLE_CACHE_BYTES`] of tables
+    /// (about 1/8 byte per point: 1.25 MB for 1e7 points); when a new table
+    /// would not fit, the older ones are dropped.
     pub(crate) fn cached(len: usize) -> std::sync::Arc<Twiddles> {
         use std::collections::HashMap;
-        use std::sync::{Arc, Mutex, OnceLock, PoisonError};
-        static CACHE: OnceLock<Mutex<HashMap<usize, Arc<Twiddles>>>> = OnceLock::new();
-        let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
-        if let Some(t) = cache
+        use std::sync::{Arc, Mutex, PoisonError};
+        static CACHE: Mutex<Option<HashMap<usize, Arc<Twiddles>>>> = Mutex::new(None);
+        let bytes = |t: &Twiddles| std::mem::size_of_val(t) + 16 * t.coarse.len();
+        if let Some(t) = CACHE
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .get(&len)
+            .as_ref()
+            .and_then(|c| c.get(&len))
         {
             return Arc::clone(t);
         }
         let t = Arc::new(Twiddles::new(len));
-        cache
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(len, Arc::clone(&t));
+        if bytes(&t) <= TWIDDLE_CACHE_BYTES {
+            let mut guard = CACHE.lock().unwrap_or_else(PoisonError::into_inner);
+            let cache = guard.get_or_insert_with(HashMap::new);
+            let held: usize = cache.values().map(|t| bytes(t)).sum();
+            if held + bytes(&t) > TWIDDLE_CACHE_BYTES {
+                cache.clear();
+            }
+            cache.insert(len, Arc::clone(&t));
+        }
         t
     }
 

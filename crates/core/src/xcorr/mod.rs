@@ -127,7 +127,7 @@ pub fn argmax(x: &[f64]) -> Option<usize> {
     }
     let chunks = x.len().div_ceil(CHUNK);
     let mut found = vec![0.0; 2 * chunks];
-    crate::parallel::for_each_chunk(&mut found, 2, |start, slot| {
+    crate::threads::for_each_chunk(&mut found, 2, |start, slot| {
         let c = start / 2;
         let part = &x[c * CHUNK..((c + 1) * CHUNK).min(x.len())];
         let (i, v) = first_max(part);
@@ -151,15 +151,10 @@ pub fn argmax(x: &[f64]) -> Option<usize> {
     Some(best.map_or(0, |(i, _)| i))
 }
 
-/// Frees the working buffers that the FFT route keeps between calls.
-///
-/// Transforms of long signals need several buffers of the padded length
-/// (four of 168 MB for two signals of 1e7 samples). Allocating them afresh
-/// costs a page fault and a page clear per 4 KiB on every call, about a
-/// third of the time of a long correlation, so numlab-core keeps them for
-/// the next call: up to 1 GiB of complex buffers and 512 MiB of real ones
-/// (the density blurs share the pool). Call this when a program is done with
-/// long signals and wants the memory back.
+/// Frees the small working buffers that numlab-core keeps between calls
+/// (at most 64 MiB in all: the blurs' and the short transforms' scratch).
+/// The buffers of long correlations are never kept behind the caller's
+/// back: a [`Correlator`] holds them, and dropping it frees them.
 pub fn release_buffers() {
     crate::alloc::release_pooled();
 }
@@ -332,8 +327,10 @@ pub fn correlate(a: &[f64], b: &[f64], mode: Mode) -> Result<Vec<f64>> {
 /// # Errors
 /// Empty `a` or `b`; NaN or infinite values.
 pub fn correlate_with(a: &[f64], b: &[f64], mode: Mode, method: Method) -> Result<Vec<f64>> {
-    let energies = checked_energies(a, b)?;
-    Ok(correlate_checked(a, b, mode, method, Some(energies), false).0)
+    crate::threads::on_worker(|| {
+        let energies = checked_energies(a, b)?;
+        Ok(correlate_checked(a, b, mode, method, Some(energies), false, None).0)
+    })
 }
 
 /// Σa² and Σb² of two non-empty signals of finite values (else the error
@@ -379,17 +376,20 @@ pub fn correlate_argmax(
     mode: Mode,
     method: Method,
 ) -> Result<(Vec<f64>, usize)> {
-    let energies = checked_energies(a, b)?;
-    let (c, peak) = correlate_checked(a, b, mode, method, Some(energies), true);
-    Ok((c, peak.unwrap_or(0)))
+    crate::threads::on_worker(|| {
+        let energies = checked_energies(a, b)?;
+        let (c, peak) = correlate_checked(a, b, mode, method, Some(energies), true, None);
+        Ok((c, peak.unwrap_or(0)))
+    })
 }
 
 pub(crate) fn correlate_unchecked(a: &[f64], b: &[f64], mode: Mode, method: Method) -> Vec<f64> {
-    correlate_checked(a, b, mode, method, None, false).0
+    correlate_checked(a, b, mode, method, None, false, None).0
 }
 
 /// `energies`: Σa² and Σb², when the caller has them; with `peak`, also the
-/// output's [`argmax`].
+/// output's [`argmax`]. `work`: the FFT route's plans and buffers when the
+/// caller keeps them (a [`Correlator`]); else they are made for this call.
 fn correlate_checked(
     a: &[f64],
     b: &[f64],
@@ -397,6 +397,7 @@ fn correlate_checked(
     method: Method,
     energies: Option<(f64, f64)>,
     peak: bool,
+    work: Option<&mut packed::Work>,
 ) -> (Vec<f64>, Option<usize>) {
     let (n, m) = (a.len(), b.len());
     let count = mode.output_len(n, m);
@@ -412,22 +413,117 @@ fn correlate_checked(
             // a placed after m - 1 zeros: the circular correlation's index k
             // is then the full correlation's index k (lag k - (m - 1)), so
             // nothing needs rotating afterwards.
-            let full_len = n + m - 1;
-            let len = fft::fast_len(full_len);
-            let start = (first + (m as i64 - 1)) as usize;
-            packed::correlation(
-                a,
-                m - 1,
-                b,
-                0,
-                len,
-                1.0 / len as f64,
-                start,
-                count,
-                energies,
+            let len = fft::fast_len(n + m - 1);
+            let route = packed::Route {
+                x_offset: m - 1,
+                y_offset: 0,
+                scale: 1.0 / len as f64,
+                start: (first + (m as i64 - 1)) as usize,
+                keep: count,
                 peak,
-            )
+            };
+            match work {
+                Some(w) if w.len() == len => packed::correlation(w, a, b, &route, energies),
+                _ => packed::correlation(&mut packed::Work::new(len), a, b, &route, energies),
+            }
         }
+    }
+}
+
+/// Repeated correlations of signals of the same two lengths, in one mode:
+/// the FFT route's plans and working buffers are made once and kept until
+/// the `Correlator` is dropped (as realfft's plans keep their scratch), so
+/// later calls touch no fresh memory but their output. The free functions
+/// ([`correlate_with`], [`correlate_argmax`]) make and free them on every
+/// call; use a `Correlator` for many delays of one length.
+///
+/// ```
+/// use numlab_core::xcorr::{correlate_argmax, Correlator, Method, Mode};
+/// let a: Vec<f64> = (0..1000).map(|i| ((i * i) % 7) as f64).collect();
+/// let b: Vec<f64> = a[3..].to_vec();
+/// let mut c = Correlator::new(a.len(), b.len(), Mode::Full, Method::Fft)?;
+/// let (values, peak) = c.correlate_argmax(&a, &b)?;
+/// assert_eq!((values, peak), correlate_argmax(&a, &b, Mode::Full, Method::Fft)?);
+/// # Ok::<(), numlab_core::NumlabError>(())
+/// ```
+pub struct Correlator {
+    len_a: usize,
+    len_b: usize,
+    mode: Mode,
+    method: Method,
+    work: Option<packed::Work>,
+}
+
+impl Correlator {
+    /// Plans the correlation of signals of lengths `len_a` and `len_b`.
+    ///
+    /// # Errors
+    /// A length of zero.
+    pub fn new(len_a: usize, len_b: usize, mode: Mode, method: Method) -> Result<Self> {
+        for (name, len) in [("a", len_a), ("b", len_b)] {
+            if len == 0 {
+                return Err(NumlabError::TooShort { name, len, min: 1 });
+            }
+        }
+        let count = mode.output_len(len_a, len_b);
+        let method = method.resolve(len_a, len_b, count);
+        let work =
+            (method != Method::Direct).then(|| packed::Work::new(fft::fast_len(len_a + len_b - 1)));
+        Ok(Correlator {
+            len_a,
+            len_b,
+            mode,
+            method,
+            work,
+        })
+    }
+
+    /// The energies of `a` and `b` when they have the planned lengths and
+    /// finite values.
+    fn checked(len_a: usize, len_b: usize, a: &[f64], b: &[f64]) -> Result<(f64, f64)> {
+        if a.len() != len_a || b.len() != len_b {
+            let (name, len, planned) = if a.len() != len_a {
+                ("a", a.len(), len_a)
+            } else {
+                ("b", b.len(), len_b)
+            };
+            return Err(NumlabError::LengthMismatch {
+                a_name: name,
+                a_len: len,
+                b_name: "the length the Correlator was planned for",
+                b_len: planned,
+            });
+        }
+        checked_energies(a, b)
+    }
+
+    /// [`correlate_with`] of `a` and `b` in the planned mode and method.
+    ///
+    /// # Errors
+    /// Lengths other than planned; NaN or infinite values.
+    pub fn correlate(&mut self, a: &[f64], b: &[f64]) -> Result<Vec<f64>> {
+        let (mode, method) = (self.mode, self.method);
+        let (len_a, len_b) = (self.len_a, self.len_b);
+        let work = self.work.as_mut();
+        crate::threads::on_worker(|| {
+            let energies = Self::checked(len_a, len_b, a, b)?;
+            Ok(correlate_checked(a, b, mode, method, Some(energies), false, work).0)
+        })
+    }
+
+    /// [`correlate_argmax`] of `a` and `b` in the planned mode and method.
+    ///
+    /// # Errors
+    /// Lengths other than planned; NaN or infinite values.
+    pub fn correlate_argmax(&mut self, a: &[f64], b: &[f64]) -> Result<(Vec<f64>, usize)> {
+        let (mode, method) = (self.mode, self.method);
+        let (len_a, len_b) = (self.len_a, self.len_b);
+        let work = self.work.as_mut();
+        crate::threads::on_worker(|| {
+            let energies = Self::checked(len_a, len_b, a, b)?;
+            let (c, peak) = correlate_checked(a, b, mode, method, Some(energies), true, work);
+            Ok((c, peak.unwrap_or(0)))
+        })
     }
 }
 

@@ -46,12 +46,14 @@
 
 use std::mem::MaybeUninit;
 
+use std::sync::Arc;
+
 use rustfft::num_complex::Complex64;
+use rustfft::Fft;
 
 use super::fft::Twiddles;
-use crate::alloc;
-use crate::parallel;
 use crate::spectrum::transform::complex_plan;
+use crate::threads;
 
 /// Values per block of the elementwise kernels: the twiddle tables' fine
 /// step, so one coarse entry serves a whole block.
@@ -68,60 +70,133 @@ struct Sources<'a> {
     beta: f64,
 }
 
+/// Where the two signals sit in the padded length and which samples of the
+/// circular correlation are wanted.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Route {
+    /// `x` starts here in `len` zeros.
+    pub(crate) x_offset: usize,
+    /// `y` starts here in `len` zeros.
+    pub(crate) y_offset: usize,
+    /// The output is multiplied by this.
+    pub(crate) scale: f64,
+    /// The first sample returned.
+    pub(crate) start: usize,
+    /// How many samples are returned.
+    pub(crate) keep: usize,
+    /// Also find the index of the first largest sample returned.
+    pub(crate) peak: bool,
+}
+
+/// One parity's buffers: the fold and its transforms (H values), and the
+/// transforms' scratch.
+struct Half {
+    buf: Vec<Complex64>,
+    scratch: Vec<Complex64>,
+}
+
+/// The plans, twiddle tables and working buffers of the route for one padded
+/// length, kept between calls by their owner (a [`super::Correlator`]) or
+/// made for one call. A buffer is always written in full before it is read
+/// (the fold writes every value), so nothing of an earlier call can leak
+/// into a later one.
+pub(crate) struct Work {
+    len: usize,
+    forward: Arc<dyn Fft<f64>>,
+    inverse: Arc<dyn Fft<f64>>,
+    tw_n: Arc<Twiddles>,
+    tw_h: Arc<Twiddles>,
+    halves: [Half; 2],
+}
+
+impl Work {
+    /// The work of padded length `len` (a multiple of 4, at least 4).
+    pub(crate) fn new(len: usize) -> Self {
+        debug_assert!(len >= 4 && len.is_multiple_of(4));
+        let (h, q) = (len / 2, len / 4);
+        let forward = complex_plan(h, false);
+        let inverse = complex_plan(q, true);
+        let scratch = forward
+            .get_inplace_scratch_len()
+            .max(inverse.get_inplace_scratch_len());
+        let zero = Complex64::new(0.0, 0.0);
+        let half = || Half {
+            buf: vec![zero; h],
+            scratch: vec![zero; scratch],
+        };
+        Work {
+            len,
+            forward,
+            inverse,
+            tw_n: Twiddles::cached(len),
+            tw_h: Twiddles::cached(h),
+            halves: [half(), half()],
+        }
+    }
+
+    /// The padded length.
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+}
+
 /// The circular correlation `c[j] = scale · len · Σ_n xp[n + j] yp[n]`
-/// (indices mod `len`, `xp` being `x` placed at `x_offset` in `len` zeros,
-/// `yp` likewise), samples `start..start + keep`. Needs `len` a multiple of
-/// 4 and both signals inside `len`.
+/// (indices mod `len`, `xp` being `x` placed at `route.x_offset` in `len`
+/// zeros, `yp` likewise), samples `route.start..route.start + route.keep`,
+/// with `len = work.len()`. Needs both signals inside `len`.
 ///
 /// `energies`: Σx² and Σy² if the caller has them (see [`energies`]). With
-/// `peak`, also the index (into the samples returned) of the first largest
-/// value, as [`super::argmax`] would give it.
-#[allow(clippy::too_many_arguments)]
+/// `route.peak`, also the index (into the samples returned) of the first
+/// largest value, as [`super::argmax`] would give it.
 pub(crate) fn correlation(
+    work: &mut Work,
     x: &[f64],
-    x_offset: usize,
     y: &[f64],
-    y_offset: usize,
-    len: usize,
-    scale: f64,
-    start: usize,
-    keep: usize,
+    route: &Route,
     energies: Option<(f64, f64)>,
-    peak: bool,
 ) -> (Vec<f64>, Option<usize>) {
-    debug_assert!(len >= 4 && len.is_multiple_of(4));
-    debug_assert!(x_offset + x.len() <= len && y_offset + y.len() <= len);
-    debug_assert!(start + keep <= len);
+    let len = work.len;
+    debug_assert!(route.x_offset + x.len() <= len && route.y_offset + y.len() <= len);
+    debug_assert!(route.start + route.keep <= len);
     let (ex, ey) = energies.unwrap_or_else(|| self::energies(x, y));
     let src = Sources {
         x,
-        x_offset,
+        x_offset: route.x_offset,
         y,
-        y_offset,
+        y_offset: route.y_offset,
         alpha: balancing_factor(x, ex),
         beta: balancing_factor(y, ey),
     };
     // 1/(4αβ) undoes the balancing; divided in turn so that it overflows
     // only when the correlation itself would.
-    let f = scale / 4.0 / src.alpha / src.beta;
-    let tw_n = Twiddles::cached(len);
-    let tw_h = Twiddles::cached(len / 2);
-    let (even, odd) = parallel::join(
-        || half(&src, len, 0, f, &tw_n, &tw_h),
-        || half(&src, len, 1, f, &tw_n, &tw_h),
+    let f = route.scale / 4.0 / src.alpha / src.beta;
+    let Work {
+        forward,
+        inverse,
+        tw_n,
+        tw_h,
+        halves: [even, odd],
+        ..
+    } = work;
+    let plans = Plans {
+        forward: &**forward,
+        inverse: &**inverse,
+        tw_n,
+        tw_h,
+    };
+    threads::join(
+        || half(&src, len, 0, f, &plans, even),
+        || half(&src, len, 1, f, &plans, odd),
     );
-    let out = combine(
-        &even.0[..len / 4],
-        &odd.0[..len / 4],
+    combine(
+        &even.buf[..len / 4],
+        &odd.buf[..len / 4],
         len,
-        start,
-        keep,
-        &tw_h,
-        peak,
-    );
-    alloc::give_complex_written_by(even.0, even.1);
-    alloc::give_complex_written_by(odd.0, odd.1);
-    out
+        route.start,
+        route.keep,
+        tw_h,
+        route.peak,
+    )
 }
 
 /// Σx² and Σy², on two threads for long signals. Finite exactly when
@@ -131,7 +206,7 @@ pub(crate) fn energies(x: &[f64], y: &[f64]) -> (f64, f64) {
     if x.len() + y.len() < 1 << 15 {
         (sum_of_squares(x), sum_of_squares(y))
     } else {
-        parallel::join(|| sum_of_squares(x), || sum_of_squares(y))
+        threads::join(|| sum_of_squares(x), || sum_of_squares(y))
     }
 }
 
@@ -174,33 +249,31 @@ fn balancing_factor(v: &[f64], energy: f64) -> f64 {
     2f64.powi(e)
 }
 
-/// One parity's share: fold, forward transform of H, pair up, inverse
-/// transform of Q. Returns the buffer (length H) whose first Q values are
-/// E (parity 0) or O (parity 1), and the thread that wrote it (to have the
-/// buffer back in that thread's cache next time).
-fn half(
-    src: &Sources<'_>,
-    len: usize,
-    parity: usize,
-    f: f64,
-    tw_n: &Twiddles,
-    tw_h: &Twiddles,
-) -> (Vec<Complex64>, std::thread::ThreadId) {
-    let (h, q) = (len / 2, len / 4);
-    let forward = complex_plan(h, false);
-    let inverse = complex_plan(q, true);
+/// The plans and tables both halves read.
+struct Plans<'a> {
+    forward: &'a dyn Fft<f64>,
+    inverse: &'a dyn Fft<f64>,
+    tw_n: &'a Twiddles,
+    tw_h: &'a Twiddles,
+}
+
+/// One parity's share, from the fold to E (parity 0) or O (parity 1) in
+/// the first Q values of `work.buf`.
+fn half(src: &Sources<'_>, len: usize, parity: usize, f: f64, plans: &Plans<'_>, work: &mut Half) {
     let (fs, is) = (
-        forward.get_inplace_scratch_len(),
-        inverse.get_inplace_scratch_len(),
+        plans.forward.get_inplace_scratch_len(),
+        plans.inverse.get_inplace_scratch_len(),
     );
-    let mut buf = alloc::take_complex(h);
-    let mut scratch = alloc::take_complex(fs.max(is));
-    fold(src, parity, &mut buf, tw_n);
-    forward.process_with_scratch(&mut buf, &mut scratch[..fs]);
-    pair_up(&mut buf, parity, f, tw_h, tw_n);
-    inverse.process_with_scratch(&mut buf[..q], &mut scratch[..is]);
-    alloc::give_complex(scratch);
-    (buf, std::thread::current().id())
+    let q = len / 4;
+    let buf = &mut work.buf;
+    fold(src, parity, buf, plans.tw_n);
+    plans
+        .forward
+        .process_with_scratch(buf, &mut work.scratch[..fs]);
+    pair_up(buf, parity, f, plans.tw_h, plans.tw_n);
+    plans
+        .inverse
+        .process_with_scratch(&mut buf[..q], &mut work.scratch[..is]);
 }
 
 /// The first index and the value of the largest value seen (index
@@ -259,7 +332,7 @@ fn combine(
         let (lo, hi) = out.spare_capacity_mut()[..len].split_at_mut(h);
         let (lo_a, lo_b) = lo.split_at_mut(2 * split);
         let (hi_a, hi_b) = hi.split_at_mut(2 * split);
-        parallel::join(
+        threads::join(
             || butterfly(even, odd, 0, h, lo_a, hi_a, tw_h, window),
             || butterfly(even, odd, split, h, lo_b, hi_b, tw_h, window),
         )
@@ -582,32 +655,21 @@ mod tests {
             };
             let bound = 1e-14 * len as f64 * norm(&x, sx) * norm(&y, sy);
             for (start, keep) in [(0, len), (1, len - 3), (len / 2 - 1, 3)] {
-                let (got, peak) = correlation(
-                    &x,
-                    xo,
-                    &y,
-                    yo,
-                    len,
-                    1.0 / len as f64,
+                let mut route = Route {
+                    x_offset: xo,
+                    y_offset: yo,
+                    scale: 1.0 / len as f64,
                     start,
                     keep,
-                    None,
-                    true,
-                );
+                    peak: true,
+                };
+                let mut work = Work::new(len);
+                let (got, peak) = correlation(&mut work, &x, &y, &route, None);
                 assert_eq!(got.len(), keep);
                 assert_eq!(peak, super::super::argmax(&got), "len {len} start {start}");
-                let (plain, none) = correlation(
-                    &x,
-                    xo,
-                    &y,
-                    yo,
-                    len,
-                    1.0 / len as f64,
-                    start,
-                    keep,
-                    None,
-                    false,
-                );
+                route.peak = false;
+                // The same work again: nothing of the first call leaks in.
+                let (plain, none) = correlation(&mut work, &x, &y, &route, None);
                 assert_eq!((plain, none), (got.clone(), None));
                 for (i, v) in got.iter().enumerate() {
                     let w = want[start + i];
@@ -650,7 +712,15 @@ mod tests {
 
     #[test]
     fn zeros_give_zeros() {
-        let got = correlation(&[0.0; 5], 3, &[0.0; 4], 0, 8, 0.125, 0, 8, None, true);
+        let route = Route {
+            x_offset: 3,
+            y_offset: 0,
+            scale: 0.125,
+            start: 0,
+            keep: 8,
+            peak: true,
+        };
+        let got = correlation(&mut Work::new(8), &[0.0; 5], &[0.0; 4], &route, None);
         assert_eq!(got, (vec![0.0; 8], Some(0)));
     }
 }
