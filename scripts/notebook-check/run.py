@@ -12,6 +12,13 @@ Execution stops at the first failing cell, since later cells depend on it.
 
 `jupyter nbconvert --execute` exits 0 when an evcxr cell panics or returns an
 error, so this runner reads the outputs of each cell itself.
+
+A notebook also fails when its kernel built a crate at another version than
+the workspace's Cargo.lock holds: after each cell the scratch crate's Cargo.lock
+($EVCXR_TMPDIR/Cargo.lock, rewritten by every cargo run of evcxr) is compared
+with the workspace's. scripts/check-notebooks binds the kernel to the locked
+versions (a vendored copy of them replaces crates.io); this comparison proves
+that the binding held.
 """
 
 from __future__ import annotations
@@ -19,11 +26,13 @@ from __future__ import annotations
 import argparse
 import atexit
 import asyncio
+import contextlib
+import json
 import os
 import queue
 import re
-import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -45,6 +54,20 @@ def first_line(text: str) -> str:
     return ""
 
 
+CARGO_STATUS = re.compile(r"(Locking|Adding|Updating|Downgrading|Removing|Blocking|Downloading|Downloaded|Compiling|Checking)\s")
+
+
+def error_line(text: str) -> str:
+    """First line of an error's text; when that is one of cargo's status lines
+    (evcxr passes cargo's whole output on), cargo's first `error` line."""
+    lines = [line.strip() for line in ANSI.sub("", text).splitlines() if line.strip()]
+    if lines and CARGO_STATUS.match(lines[0]):
+        for line in lines:
+            if line.startswith("error"):
+                return line[:300]
+    return lines[0][:300] if lines else ""
+
+
 def text_of(value) -> str:
     return "".join(value) if isinstance(value, list) else str(value or "")
 
@@ -60,7 +83,7 @@ def cell_failure(cell) -> str | None:
     for output in outputs:
         if output.get("output_type") == "error":
             ename = first_line(text_of(output.get("ename")))
-            evalue = first_line(text_of(output.get("evalue")))
+            evalue = error_line(text_of(output.get("evalue")))
             traceback = first_line("\n".join(output.get("traceback") or []))
             if evalue and ename and ename != "Error":
                 return f"{ename}: {evalue}"
@@ -83,6 +106,133 @@ def cell_failure(cell) -> str | None:
             if text.lstrip().startswith("Err("):
                 return "the cell's value is an error: " + first_line(text)
     return None
+
+
+def read_lock(path: Path) -> list[dict]:
+    """The [[package]] entries of a Cargo.lock: name, version, source, checksum."""
+    packages: list[dict] = []
+    current = None
+    for line in path.read_text().splitlines():
+        line = line.strip()
+        if line == "[[package]]":
+            current = {}
+            packages.append(current)
+        elif line.startswith("["):
+            current = None
+        elif current is not None:
+            m = re.fullmatch(r'(name|version|source|checksum) = "(.*)"', line)
+            if m:
+                current[m[1]] = m[2]
+    return packages
+
+
+def lock_drift(built: list[dict], locked: list[dict]) -> list[str]:
+    """Packages of `built` (a scratch crate's Cargo.lock) that `locked` (the
+    workspace's) does not hold at the same version, source and checksum.
+
+    Packages without a source that the workspace does not know either (the
+    scratch crate itself, a reader's own local crate) are not crates of the lock
+    and are left out.
+    """
+    want = {(p.get("name"), p.get("version"), p.get("source")): p.get("checksum") for p in locked}
+    versions: dict[str, list[str]] = {}
+    for p in locked:
+        versions.setdefault(p.get("name"), []).append(p.get("version"))
+    drift = []
+    for p in built:
+        name, version, source = p.get("name"), p.get("version"), p.get("source")
+        if source is None and name not in versions:
+            continue
+        if (name, version, source) not in want:
+            if name not in versions:
+                drift.append(f"{name} {version} (not in Cargo.lock)")
+            elif version in versions[name]:
+                drift.append(f"{name} {version} from {source or 'a path'} (Cargo.lock: another source)")
+            else:
+                drift.append(f"{name} {version} (Cargo.lock: {', '.join(versions[name])})")
+        elif p.get("checksum") and want[(name, version, source)] not in (None, p["checksum"]):
+            drift.append(f"{name} {version} (checksum differs from Cargo.lock)")
+    return drift
+
+
+def drift_reason(drift: list[str]) -> str:
+    shown = ", ".join(drift[:3])
+    more = f" and {len(drift) - 3} more" if len(drift) > 3 else ""
+    return f"not the versions of Cargo.lock: {shown}{more}"
+
+
+# The newer versions of the self-test's registry: each locked version's patch
+# number plus this.
+NEWER_PATCH = 1000
+EMPTY_LIB = "numlab-newer-than-lock.rs"
+
+
+def newer_manifest(text: str) -> str | None:
+    """A vendored crate's Cargo.toml at a newer version whose library is an empty
+    file (building against it fails fast), or None for a pre-release."""
+    lines = text.splitlines()
+    section = None
+    version_at = lib_at = lib_path_at = None
+    for i, line in enumerate(lines):
+        header = re.fullmatch(r"\s*\[+([^\]]+)\]+\s*", line)
+        if header:
+            section = header[1].strip()
+            if section == "lib":
+                lib_at = i
+            continue
+        if section == "package" and version_at is None and re.match(r"version\s*=", line):
+            version_at = i
+        if section == "lib" and re.match(r"path\s*=", line):
+            lib_path_at = i
+    if version_at is None:
+        return None
+    m = re.fullmatch(r'version\s*=\s*"(\d+)\.(\d+)\.(\d+)(\+[^"]*)?"\s*', lines[version_at])
+    if not m:
+        return None  # a pre-release: left out
+    lines[version_at] = f'version = "{m[1]}.{m[2]}.{int(m[3]) + NEWER_PATCH}{m[4] or ""}"'
+    if lib_path_at is not None:
+        lines[lib_path_at] = f'path = "{EMPTY_LIB}"'
+    elif lib_at is not None:
+        lines.insert(lib_at + 1, f'path = "{EMPTY_LIB}"')
+    else:
+        lines += ["", "[lib]", f'path = "{EMPTY_LIB}"']
+    return "\n".join(lines) + "\n"
+
+
+def make_newer_registry(locked_crates: Path, cargo_home: Path) -> int:
+    """Make `cargo_home` a CARGO_HOME whose crates.io offers every crate of
+    `locked_crates` (the vendored Cargo.lock) at its locked version and at a
+    newer one, like an index refreshed after Cargo.lock was written. The newer
+    versions are the same files with a bumped version and an empty library.
+    Returns how many newer versions it offers."""
+    registry = cargo_home / "registry-newer-than-lock"
+    registry.mkdir(parents=True)
+    newer = 0
+    for crate in sorted(locked_crates.iterdir()):
+        manifest = crate / "Cargo.toml"
+        if crate.name.startswith(".") or not manifest.is_file():
+            continue
+        (registry / crate.name).symlink_to(crate.resolve(), target_is_directory=True)
+        text = newer_manifest(manifest.read_text())
+        if text is None:
+            continue
+        copy = registry / f"{crate.name}-newer"
+        copy.mkdir()
+        for entry in crate.iterdir():
+            if entry.name not in ("Cargo.toml", ".cargo-checksum.json"):
+                (copy / entry.name).symlink_to(entry.resolve())
+        (copy / "Cargo.toml").write_text(text)
+        (copy / EMPTY_LIB).write_text("")
+        (copy / ".cargo-checksum.json").write_text(json.dumps({"files": {}, "package": None}))
+        newer += 1
+    (cargo_home / "config.toml").write_text(
+        "[source.crates-io]\n"
+        'replace-with = "newer-than-lock"\n\n'
+        "[source.newer-than-lock]\n"
+        f"directory = {json.dumps(str(registry))}\n\n"
+        "[net]\noffline = true\n"
+    )
+    return newer
 
 
 class Result:
@@ -128,9 +278,12 @@ async def drain_late_output(client: NotebookClient, cell, index: int, quiet: flo
             client.process_message(msg, cell, index)
 
 
-async def execute(client: NotebookClient, nb, timeout: int, late_wait: float, kernel_log, result: Result):
+async def execute(client: NotebookClient, nb, args, env: dict, kernel_log, result: Result):
+    timeout = args.timeout
+    locked = read_lock(Path(args.lock)) if args.lock else None
+    built_lock = Path(env["EVCXR_TMPDIR"]) / "Cargo.lock"
     client.reset_execution_trackers()
-    async with client.async_setup_kernel(stdout=kernel_log, stderr=kernel_log):
+    async with client.async_setup_kernel(stdout=kernel_log, stderr=kernel_log, env=env):
         msg_id = await ensure_async(client.kc.kernel_info())
         info = await client.async_wait_for_reply(msg_id)
         if info is not None and "language_info" in info["content"]:
@@ -146,8 +299,16 @@ async def execute(client: NotebookClient, nb, timeout: int, late_wait: float, ke
             except CellTimeoutError:
                 result.reason = f"cell {index + 1}: timed out after {timeout} s"
                 return
-            await drain_late_output(client, cell, index, late_wait)
+            await drain_late_output(client, cell, index, args.late_output_wait)
             why = cell_failure(cell)
+            if locked is not None and built_lock.is_file():
+                # Drift first: it is the cause when a cell failed over a crate
+                # that cargo could not download.
+                drift = lock_drift(read_lock(built_lock), locked)
+                if drift:
+                    why = drift_reason(drift)
+                    more = [f"... and {len(drift) - 12} more"] if len(drift) > 12 else []
+                    result.details = [f"the kernel's Cargo.lock: {built_lock}"] + drift[:12] + more
             if why:
                 result.reason = f"cell {index + 1}: {why}"
                 return
@@ -155,7 +316,34 @@ async def execute(client: NotebookClient, nb, timeout: int, late_wait: float, ke
         result.passed = True
 
 
-def run_notebook(path: Path, args) -> Result:
+@contextlib.contextmanager
+def kernel_env(args, exp: dict | None):
+    """The kernel's environment: ours, or for a self-test fixture that asks for
+    it (numlab_check.registry = "newer-than-lock") one whose cargo sees a
+    registry with newer versions than Cargo.lock, and (lock_binding = false) a
+    scratch crate outside the cache folder, where the binding does not reach."""
+    env = dict(os.environ)
+    exp = exp or {}
+    with contextlib.ExitStack() as stack:
+        if exp.get("registry") == "newer-than-lock":
+            if not args.locked_crates:
+                raise SystemExit("a fixture with numlab_check.registry needs --locked-crates")
+            home = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="numlab-newer-registry-")))
+            if not make_newer_registry(Path(args.locked_crates), home):
+                raise SystemExit(f"{args.locked_crates}: no crates to offer newer versions of")
+            env["CARGO_HOME"] = str(home)
+        elif "registry" in exp:
+            raise SystemExit(f"unknown numlab_check.registry {exp['registry']!r}")
+        if exp.get("lock_binding", True) is False:
+            scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="numlab-unbound-kernel-")))
+            cache = Path(args.locked_crates).resolve().parent
+            if cache in scratch.resolve().parents:
+                raise SystemExit(f"the temporary folder {scratch} is inside {cache}; set TMPDIR elsewhere")
+            env["EVCXR_TMPDIR"] = str(scratch)
+        yield env
+
+
+def run_notebook(path: Path, args, exp: dict | None = None) -> Result:
     result = Result(path)
     nb_dir = path.resolve().parent
     start = time.monotonic()
@@ -165,21 +353,15 @@ def run_notebook(path: Path, args) -> Result:
         result.reason = f"cannot read notebook: {first_line(str(err))}"
         return result
 
-    if args.seed_lock and os.environ.get("EVCXR_TMPDIR"):
-        # evcxr's scratch crate is a package of its own; starting it from the
-        # workspace's Cargo.lock makes `:dep` resolve to the versions the
-        # workspace locks (and offline resolution never has to guess).
-        tmpdir = Path(os.environ["EVCXR_TMPDIR"])
-        tmpdir.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(args.seed_lock, tmpdir / "Cargo.lock")
-
     log_path = Path(args.log_dir) / (path.stem + ".kernel.log")
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(log_path, "wb") as kernel_log:
+    with kernel_env(args, exp) as env, open(log_path, "wb") as kernel_log:
+        # The previous notebook's resolution is not this one's.
+        (Path(env["EVCXR_TMPDIR"]) / "Cargo.lock").unlink(missing_ok=True)
         client = make_client(nb, nb_dir, args)
         crashed = False
         try:
-            asyncio.run(execute(client, nb, args.timeout, args.late_output_wait, kernel_log, result))
+            asyncio.run(execute(client, nb, args, env, kernel_log, result))
         except DeadKernelError as err:
             where = f"cell {result.cell}: " if result.cell else ""
             result.reason = f"{where}kernel died: {first_line(str(err))}"
@@ -197,7 +379,7 @@ def run_notebook(path: Path, args) -> Result:
     if crashed:
         log = log_path.read_text(errors="replace").split("Stack backtrace:")[0]
         tail = [t for t in log.splitlines() if t.strip()][-12:]
-        result.details = [f"kernel log {log_path}:"] + ["  " + ANSI.sub("", t) for t in tail]
+        result.details += [f"kernel log {log_path}:"] + ["  " + ANSI.sub("", t) for t in tail]
 
     if args.output_dir:
         out = Path(args.output_dir)
@@ -246,7 +428,7 @@ def self_test(args) -> int:
     width = max(len(p.name) for p in paths)
     for path in paths:
         exp = expectation(path)
-        r = run_notebook(path, args)
+        r = run_notebook(path, args, exp)
         verdict = "passed" if r.passed else f"failed: {r.reason}"
         problems = []
         if exp["expect"] == "pass" and not r.passed:
@@ -284,7 +466,11 @@ def main() -> int:
         "--late-output-wait", type=float, default=0.3,
         help="seconds of quiet after each cell before it is judged (evcxr sends stderr late)",
     )
-    parser.add_argument("--seed-lock", help="Cargo.lock copied into $EVCXR_TMPDIR before each notebook")
+    parser.add_argument("--lock", help="the workspace's Cargo.lock: the versions the kernel must build")
+    parser.add_argument(
+        "--locked-crates",
+        help="the vendored crates of --lock (for the self-test's registry newer than the lock)",
+    )
     parser.add_argument("--self-test", action="store_true")
     args = parser.parse_args()
     return self_test(args) if args.self_test else check(args)
