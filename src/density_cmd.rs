@@ -27,7 +27,9 @@ pub struct DensityArgs {
     /// Column of y (name or 0-based index); default the second.
     #[arg(long = "y", value_name = "COL")]
     y_col: Option<String>,
-    /// Grid size in cells, W x H (columns x rows), e.g. 256x256.
+    /// Grid size in cells, W x H (columns x rows), e.g. 256x256: at most
+    /// 33554432 cells (2^25, e.g. 8192x4096), the padding for a blur's reach
+    /// included; for a PNG at most 67108864 pixels.
     #[arg(
         long,
         value_name = "WxH",
@@ -44,7 +46,8 @@ pub struct DensityArgs {
     /// kde (Gaussian KDE, per unit area).
     #[arg(long, value_name = "METHOD", default_value = "gauss")]
     method: String,
-    /// Gaussian sigma in pixels (cells), for gauss and box.
+    /// Gaussian sigma in pixels (cells), for gauss and box; its reach (4 sigma,
+    /// or passes x the box radius) pads the grid and counts toward the cell limit.
     #[arg(
         long,
         value_name = "PX",
@@ -52,7 +55,7 @@ pub struct DensityArgs {
         allow_hyphen_values = true
     )]
     sigma: f64,
-    /// Box-sum passes, for box.
+    /// Box-sum passes, for box: at most 64.
     #[arg(
         long,
         value_name = "P",
@@ -60,7 +63,8 @@ pub struct DensityArgs {
         allow_hyphen_values = true
     )]
     passes: usize,
-    /// Neighbours, for knn.
+    /// Neighbours, for knn: at most the number of points, and k x cells at
+    /// most 134217728 (2^27 neighbour visits, about 20 s).
     #[arg(
         long,
         value_name = "K",
@@ -69,7 +73,10 @@ pub struct DensityArgs {
     )]
     k: usize,
     /// KDE bandwidth: scott, silverman (the same in 2-D), or a factor
-    /// (kernel covariance = factor² × the points' covariance, as SciPy's bw_method).
+    /// (kernel covariance = factor² × the points' covariance, as SciPy's bw_method),
+    /// small or large enough that this covariance stays representable. A KDE
+    /// may take at most 2^32 kernel evaluations (about 20 s): the exact sum,
+    /// used when the bandwidth dwarfs the view, costs points x cells.
     #[arg(
         long,
         value_name = "RULE|VALUE",
@@ -88,26 +95,18 @@ pub struct DensityArgs {
 
 /// The library's error, led by the flag that set the parameter it names.
 fn flag_error(e: NumlabError) -> String {
-    let flag = match &e {
-        NumlabError::InvalidParameter { name, .. } | NumlabError::TooShort { name, .. } => {
-            match *name {
-                "sigma" | "truncate" => Some("--sigma"),
-                "bandwidth" => Some("--bandwidth"),
-                "k" => Some("--k"),
-                "passes" => Some("--passes"),
-                "width" | "height" => Some("--size"),
-                n if n.starts_with("view") => Some("--view"),
-                _ => None,
-            }
-        }
-        NumlabError::TooLarge { name, .. } => match *name {
-            "k" => Some("--k"),
-            _ => Some("--size"),
-        },
+    let flag = match (&e, e.parameter()) {
+        (NumlabError::TooShort { .. }, _) => None,
+        (_, Some("sigma" | "truncate" | "radius")) => Some("--sigma"),
+        (_, Some("bandwidth")) => Some("--bandwidth"),
+        (_, Some("k")) => Some("--k"),
+        (_, Some("passes")) => Some("--passes"),
+        (_, Some("width" | "height" | "cells")) => Some("--size"),
+        (_, Some(n)) if n.starts_with("view") => Some("--view"),
         _ => None,
     };
     match flag {
-        Some(f) => format!("{f}: {e}"),
+        Some(f) => e.for_option(f),
         None => e.to_string(),
     }
 }
@@ -211,6 +210,8 @@ fn png_grid(d: &Density, x: &[f64], y: &[f64], overlay: bool) -> Result<Vec<u8>,
 pub fn run(a: DensityArgs) -> Result<(), String> {
     check_output(a.output.as_ref())?;
     let (w, h) = parse_size(&a.size)?;
+    // The sizes are refused before the points are read.
+    numlab_core::density::check_size(w, h).map_err(flag_error)?;
     let view = a.view.as_deref().map(parse_view).transpose()?;
     let out_kind = match &a.output {
         None => "csv",
@@ -233,6 +234,13 @@ pub fn run(a: DensityArgs) -> Result<(), String> {
     };
     if a.overlay && out_kind != "png" {
         return Err("--overlay draws the points on a PNG: use --output OUT.png".into());
+    }
+    let max_pixels = numlab_studies::numlab_plot::MAX_PIXELS;
+    if out_kind == "png" && (w as u64).saturating_mul(h as u64) > max_pixels {
+        return Err(format!(
+            "--size {}: at most {max_pixels} pixels for a PNG (one pixel per cell; use .npy or .csv for larger grids)",
+            a.size
+        ));
     }
     let table = Columns::read(&a.input, Header::from_flag(a.header))?;
     if table.values.len() < 2 && (a.x_col.is_none() || a.y_col.is_none()) {
@@ -260,7 +268,22 @@ pub fn run(a: DensityArgs) -> Result<(), String> {
                     expected: "must be finite and > 0",
                 }));
             }
-            box_density(x, y, view, w, h, box_radius(a.sigma, a.passes), a.passes)
+            let radius = box_radius(a.sigma, a.passes);
+            // Named by --sigma as given (the radius is derived from it).
+            let pad = radius.saturating_mul(a.passes);
+            if a.passes <= numlab_core::density::MAX_BOX_PASSES {
+                numlab_core::density::check_padded(
+                    w,
+                    h,
+                    pad,
+                    "sigma",
+                    a.sigma,
+                    pad as f64 / a.sigma,
+                    "px of sigma",
+                )
+                .map_err(flag_error)?;
+            }
+            box_density(x, y, view, w, h, radius, a.passes)
         }
         "knn" => knn_density(x, y, view, w, h, a.k, KnnFunction::Density),
         "kde" => {

@@ -15,7 +15,9 @@ pub struct LagArgs {
     a: String,
     /// Recording b, sampled at the same rate.
     b: String,
-    /// Sampling rate of both recordings, Hz.
+    /// Sampling rate of both recordings, Hz: the sample period 1/rate and the
+    /// longest delay (samples - 1)/rate s must be normal, finite numbers.
+    /// Amplitudes of any size (1e-300 to 1e300) give the same delay.
     #[arg(long, value_name = "HZ", allow_hyphen_values = true)]
     rate: f64,
     /// The first row is a header even if a name looks like a number (without this, a first row of text is a header and one that mixes numbers and text is an error).
@@ -50,13 +52,15 @@ pub struct LagArgs {
 
 fn flag(e: NumlabError) -> String {
     let name = match &e {
-        NumlabError::InvalidParameter { name, .. } => Some(*name),
+        NumlabError::InvalidParameter { name, .. } | NumlabError::OutOfRange { name, .. } => {
+            Some(*name)
+        }
         _ => None,
     };
     match name {
-        Some("rate") => format!("--rate: {e}"),
-        Some("max_lag") => format!("--max-lag: {e}"),
-        Some("low") | Some("high") => format!("--band: {e}"),
+        Some("rate") => e.for_option("--rate"),
+        Some("max_lag") => e.for_option("--max-lag"),
+        Some("low") | Some("high") => e.for_option("--band"),
         _ => e.to_string(),
     }
 }

@@ -348,7 +348,12 @@ fn smooth(a: SmoothArgs) -> Result<(), String> {
                 .map_err(|e: numlab_core::NumlabError| e.to_string())?;
             s = s.with_mode(mode);
         }
-        s.smooth_xy(&x, y).map_err(|e| e.to_string())?.values
+        s.smooth_xy(&x, y)
+            .map_err(|e| match e.parameter() {
+                Some("truncate") => e.for_option("--truncate"),
+                _ => e.to_string(),
+            })?
+            .values
     };
     let text = csv_text(&["x", "y", "smoothed"], &[&x, y, &smoothed]);
     emit(a.output.as_ref(), text.as_bytes())

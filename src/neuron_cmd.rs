@@ -12,7 +12,9 @@ use crate::table::{csv_text, float};
 /// Arguments of `numlab neuron`.
 #[derive(Args)]
 pub struct NeuronArgs {
-    /// Applied current I_app (uA/cm^2), on from t = 0.
+    /// Applied current I_app (uA/cm^2), on from t = 0. Within [-283.7, 316.3]
+    /// (g_L x (±1000 mV - E_L)) V provably stays in the model's ±1000 mV; a
+    /// current outside it that drives V beyond is refused by name.
     #[arg(
         long,
         value_name = "UA_PER_CM2",
@@ -20,7 +22,7 @@ pub struct NeuronArgs {
         allow_hyphen_values = true
     )]
     current: f64,
-    /// Excitatory Poisson sources N_e.
+    /// Excitatory Poisson sources N_e, at most 10000000.
     #[arg(
         long,
         value_name = "N",
@@ -28,7 +30,7 @@ pub struct NeuronArgs {
         allow_hyphen_values = true
     )]
     excitatory: i64,
-    /// Inhibitory Poisson sources N_i (each pulse weighs -4 x --weight, the questioner's K).
+    /// Inhibitory Poisson sources N_i (each pulse weighs -4 x --weight, the questioner's K), at most 10000000.
     #[arg(
         long,
         value_name = "N",
@@ -52,7 +54,8 @@ pub struct NeuronArgs {
         allow_hyphen_values = true
     )]
     p: f64,
-    /// Voltage jump of one excitatory pulse (mV; the questioner's G_ex).
+    /// Voltage jump of one excitatory pulse (mV; the questioner's G_ex); |W| <= 250 mV,
+    /// so that an inhibitory pulse (-4 x W) stays within the model's ±1000 mV.
     #[arg(
         long,
         value_name = "MV",
@@ -60,7 +63,8 @@ pub struct NeuronArgs {
         allow_hyphen_values = true
     )]
     weight: f64,
-    /// Duration (ms).
+    /// Duration (ms): at most 5e9 steps of --dt; with --output at most 4e6
+    /// recorded steps (40000 ms at dt 0.01).
     #[arg(
         long,
         value_name = "MS",
@@ -106,7 +110,10 @@ pub struct NeuronArgs {
 /// Arguments of `numlab network`.
 #[derive(Args)]
 pub struct NetworkArgs {
-    /// Biological time to simulate (ms).
+    /// Biological time to simulate (ms): at most 2500000 (1e11 neuron updates
+    /// of 4000 neurons at dt 0.1 ms, about 20 minutes); with --output the run
+    /// stops once it has recorded 20000000 spikes. Without --output only the
+    /// spike count is kept.
     #[arg(
         long,
         value_name = "MS",
@@ -132,25 +139,29 @@ pub struct NetworkArgs {
 
 /// The library's error, led by the flag that set the parameter it names.
 fn flag_error(e: numlab_core::NumlabError) -> String {
-    let flag = match &e {
-        numlab_core::NumlabError::InvalidParameter { name, .. } => match *name {
-            "dt" => Some("--dt"),
-            "duration" => Some("--duration"),
-            "current" => Some("--current"),
-            "excitatory" => Some("--excitatory"),
-            "inhibitory" => Some("--inhibitory"),
-            "rate" => Some("--rate"),
-            "p" => Some("--p"),
-            "weight" => Some("--weight"),
-            "threshold" => Some("--threshold"),
-            _ => None,
-        },
-        numlab_core::NumlabError::UnknownName { name: "method", .. } => Some("--method"),
+    let flag = match e.parameter() {
+        Some("dt") => Some("--dt"),
+        Some("duration") => Some("--duration"),
+        Some("current") => Some("--current"),
+        Some("excitatory") => Some("--excitatory"),
+        Some("inhibitory") => Some("--inhibitory"),
+        Some("rate") => Some("--rate"),
+        Some("p") => Some("--p"),
+        Some("weight") => Some("--weight"),
+        Some("threshold") => Some("--threshold"),
+        Some("method") => Some("--method"),
         _ => None,
     };
-    match flag {
-        Some(f) => format!("{f}: {e}"),
-        None => e.to_string(),
+    // Only the user's own options are named (not, say, the membrane's "g_na").
+    match (flag, &e) {
+        (
+            Some(f),
+            numlab_core::NumlabError::InvalidParameter { .. }
+            | numlab_core::NumlabError::UnknownName { .. }
+            | numlab_core::NumlabError::AboveLimit { .. }
+            | numlab_core::NumlabError::OutOfRange { .. },
+        ) => e.for_option(f),
+        _ => e.to_string(),
     }
 }
 
@@ -209,21 +220,20 @@ pub fn neuron(a: NeuronArgs) -> Result<(), String> {
 /// Runs the COBAHH network.
 pub fn network(a: NetworkArgs) -> Result<(), String> {
     check_output(a.output.as_ref())?;
+    let duration_flag = |e: numlab_core::NumlabError| match e.parameter() {
+        Some("duration") => e.for_option("--duration"),
+        _ => e.to_string(),
+    };
     let net = Network::new(NetworkConfig {
         duration: a.duration,
         seed: a.seed,
+        // Without --output only the count is needed (for the mean rate).
+        record: a.output.is_some(),
         ..NetworkConfig::default()
     })
-    .map_err(|e| match e {
-        numlab_core::NumlabError::InvalidParameter {
-            name: "duration", ..
-        } => {
-            format!("--duration: {e}")
-        }
-        e => e.to_string(),
-    })?;
+    .map_err(duration_flag)?;
     let start = std::time::Instant::now();
-    let run = net.run().map_err(|e| e.to_string())?;
+    let run = net.run().map_err(duration_flag)?;
     let seconds = start.elapsed().as_secs_f64();
     if let Some(path) = &a.output {
         let neurons: Vec<f64> = run.neurons.iter().map(|&j| j as f64).collect();
@@ -233,7 +243,7 @@ pub fn network(a: NetworkArgs) -> Result<(), String> {
     if a.json {
         let v = serde_json::json!({
             "mean_rate_hz": run.mean_rate_hz(),
-            "spikes": run.times_ms.len(),
+            "spikes": run.spike_count,
             "neurons": run.n_neurons,
             "synapses": net.synapses(),
             "duration_ms": run.duration_ms,
@@ -250,7 +260,7 @@ pub fn network(a: NetworkArgs) -> Result<(), String> {
             seconds,
             if seconds > 0.0 { run.duration_ms / 1000.0 / seconds } else { f64::INFINITY },
             numlab_core::threads::num_threads(),
-            run.times_ms.len(),
+            run.spike_count,
             run.mean_rate_hz()
         );
     }

@@ -18,7 +18,9 @@ pub struct SpectrumArgs {
     /// The first row is a header even if a name looks like a number (without this, a first row of text is a header and one that mixes numbers and text is an error).
     #[arg(long)]
     header: bool,
-    /// Sample spacing in seconds.
+    /// Sample spacing in seconds: 1/dt and the frequency step 1/(N dt) must be
+    /// normal, finite numbers (dt at least 5.6e-309 s, and e.g. at most 4.4e304 s
+    /// for 1000 samples).
     #[arg(
         long,
         value_name = "DT",
@@ -27,7 +29,7 @@ pub struct SpectrumArgs {
         conflicts_with = "rate"
     )]
     dt: Option<f64>,
-    /// Sampling rate in Hz (dt = 1 / rate).
+    /// Sampling rate in Hz (dt = 1 / rate), with the same bounds as --dt.
     #[arg(long, value_name = "HZ", allow_hyphen_values = true)]
     rate: Option<f64>,
     /// rectangular (default), hann, hamming, blackman, flattop; amplitudes are corrected by the window's coherent gain.
@@ -104,9 +106,9 @@ pub fn spectrum(a: SpectrumArgs) -> Result<(), String> {
         .parse()
         .map_err(|e: numlab_core::NumlabError| format!("--sides: {e}"))?;
     let options = match (a.dt, a.rate) {
-        (Some(dt), _) => SpectrumOptions::new(dt).map_err(|e| format!("--dt: {e}"))?,
+        (Some(dt), _) => SpectrumOptions::new(dt).map_err(|e| e.for_option("--dt"))?,
         (None, Some(rate)) => {
-            SpectrumOptions::from_rate(rate).map_err(|e| format!("--rate: {e}"))?
+            SpectrumOptions::from_rate(rate).map_err(|e| e.for_option("--rate"))?
         }
         (None, None) => return Err("give the sampling as --dt DT (seconds) or --rate HZ".into()),
     };
@@ -116,7 +118,11 @@ pub fn spectrum(a: SpectrumArgs) -> Result<(), String> {
         .with_window(window)
         .with_sides(sides)
         .compute(x)
-        .map_err(|e| format!("{what}: {e}"))?;
+        .map_err(|e| match e.parameter() {
+            Some("dt") => e.for_option("--dt"),
+            Some("rate") => e.for_option("--rate"),
+            _ => format!("{what}: {e}"),
+        })?;
     let text = if a.json {
         let mut t = serde_json::to_string(&s).map_err(|e| e.to_string())?;
         t.push('\n');

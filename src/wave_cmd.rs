@@ -9,7 +9,8 @@ use numlab_core::wave::{ConvergenceStudy, Init, Problem};
 #[derive(Args)]
 pub struct WaveArgs {
     /// CFL number c = dt/dx, in (0, 1]; the end time is hit exactly with
-    /// K = ceil(T/(c dx)) steps of dt = T/K.
+    /// K = ceil(T/(c dx)) steps of dt = T/K. Each grid may take at most 1e12
+    /// cell updates (n K): a CFL too small for that is refused by name.
     #[arg(
         long,
         value_name = "C",
@@ -17,7 +18,8 @@ pub struct WaveArgs {
         allow_hyphen_values = true
     )]
     cfl: f64,
-    /// End time T.
+    /// End time T. Each grid may take at most 1e12 cell updates (n cells x K
+    /// steps), which bounds T: e.g. T <= 1.2e8 on 50 cells at CFL 0.3.
     #[arg(
         long = "t-end",
         value_name = "T",
@@ -26,6 +28,7 @@ pub struct WaveArgs {
     )]
     t_end: f64,
     /// Grids (cell counts, comma separated); default the questioner's 50,100,...,950.
+    /// Each at most 16777216 cells (2^24, about 400 MB); all are checked before any runs.
     #[arg(
         long,
         value_name = "N,N,...",
@@ -48,18 +51,16 @@ pub struct WaveArgs {
 
 /// The library's error, led by the flag that set the parameter it names.
 fn flag_error(e: numlab_core::NumlabError) -> String {
-    let flag = match &e {
-        numlab_core::NumlabError::InvalidParameter { name, .. } => match *name {
-            "cfl" => Some("--cfl"),
-            "t_end" => Some("--t-end"),
-            "n" => Some("--grids"),
-            _ => None,
-        },
-        numlab_core::NumlabError::TooShort { name: "grids", .. } => Some("--grids"),
+    let flag = match (&e, e.parameter()) {
+        (numlab_core::NumlabError::TooShort { .. }, Some("grids")) => Some("--grids"),
+        (numlab_core::NumlabError::TooShort { .. }, _) => None,
+        (_, Some("cfl")) => Some("--cfl"),
+        (_, Some("t_end")) => Some("--t-end"),
+        (_, Some("n")) => Some("--grids"),
         _ => None,
     };
     match flag {
-        Some(f) => format!("{f}: {e}"),
+        Some(f) => e.for_option(f),
         None => e.to_string(),
     }
 }

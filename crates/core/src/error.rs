@@ -2,7 +2,10 @@
 //!
 //! Every fallible function of the crate returns [`Result<T>`]. Variants carry
 //! the name of the offending parameter and its value, so a message reads on its
-//! own: `invalid sigma = -1: must be finite and > 0`.
+//! own: `invalid sigma = -1: must be finite and > 0`. Sizes, counts and costs
+//! beyond a documented limit are [`NumlabError::AboveLimit`] (`excitatory =
+//! 1000000000000000000: at most 10000000 sources (...)`), refused before any
+//! work; [`NumlabError::for_option`] puts the command-line option in front.
 
 /// Errors returned by numlab-core. Marked `#[non_exhaustive]`: later studies add
 /// variants, so match with a wildcard arm.
@@ -98,12 +101,84 @@ pub enum NumlabError {
     /// A combination of options that cannot work together.
     #[error("{0}")]
     Unsupported(String),
+    /// A size, count or cost above a documented limit. Refused before
+    /// anything is allocated or computed, or, for what only a run can tell
+    /// (spikes recorded, a current that drives the model out of range), as
+    /// soon as the limit is crossed.
+    #[error("{name} = {value}: at most {limit} ({why})")]
+    AboveLimit {
+        /// The parameter, e.g. `"excitatory"`.
+        name: &'static str,
+        /// The value given, as written, e.g. `"1000000000000000000"`.
+        value: String,
+        /// The limit with its unit, e.g. `"10000000 sources"`.
+        limit: String,
+        /// What the limit protects or why the value crosses it.
+        why: String,
+    },
+    /// A parameter whose value the computation cannot take, with the numbers
+    /// that say why: a value below what a work limit allows, or the input
+    /// that drove a run out of the range where its model holds.
+    #[error("{name} = {value}: {why}")]
+    OutOfRange {
+        /// The parameter to blame, e.g. `"cfl"` or `"excitatory"`.
+        name: &'static str,
+        /// Its value, as written.
+        value: String,
+        /// What it crosses, with the numbers.
+        why: String,
+    },
 }
 
 /// `Result` with [`NumlabError`].
 pub type Result<T> = std::result::Result<T, NumlabError>;
 
 impl NumlabError {
+    /// The parameter the error names, if it names one.
+    pub fn parameter(&self) -> Option<&'static str> {
+        match self {
+            NumlabError::TooShort { name, .. }
+            | NumlabError::NonFinite { name, .. }
+            | NumlabError::Unsorted { name, .. }
+            | NumlabError::InvalidParameter { name, .. }
+            | NumlabError::UnknownName { name, .. }
+            | NumlabError::TooLarge { name, .. }
+            | NumlabError::Constant { name, .. }
+            | NumlabError::AboveLimit { name, .. }
+            | NumlabError::OutOfRange { name, .. } => Some(name),
+            NumlabError::LengthMismatch { a_name, .. } => Some(a_name),
+            NumlabError::Unsupported(_) => None,
+        }
+    }
+
+    /// The message led by the command-line option that set the parameter,
+    /// on one line: `--excitatory 1000000000000000000: at most 10000000
+    /// sources (...)` for a limit, `--dt: invalid dt = 0: ...` otherwise.
+    pub fn for_option(&self, option: &str) -> String {
+        match self {
+            NumlabError::AboveLimit {
+                value, limit, why, ..
+            } => format!("{option} {value}: at most {limit} ({why})"),
+            NumlabError::OutOfRange { value, why, .. } => format!("{option} {value}: {why}"),
+            e => format!("{option}: {e}"),
+        }
+    }
+
+    /// Shorthand for [`NumlabError::AboveLimit`].
+    pub(crate) fn above(
+        name: &'static str,
+        value: impl std::fmt::Display,
+        limit: impl std::fmt::Display,
+        why: impl Into<String>,
+    ) -> Self {
+        NumlabError::AboveLimit {
+            name,
+            value: value.to_string(),
+            limit: limit.to_string(),
+            why: why.into(),
+        }
+    }
+
     /// Shorthand for [`NumlabError::InvalidParameter`].
     pub(crate) fn invalid(name: &'static str, value: f64, expected: &'static str) -> Self {
         NumlabError::InvalidParameter {
@@ -111,6 +186,30 @@ impl NumlabError {
             value,
             expected,
         }
+    }
+}
+
+/// A number for a message, shortest: whole numbers below 1e9 as integers
+/// (`10000000`), larger whole numbers with an exponent (`1e12`, `2.5e10`),
+/// others as Rust prints them (`0.01`, `1e300`, `1e-308`).
+pub(crate) fn num(v: f64) -> String {
+    if v.is_finite() && v.fract() == 0.0 {
+        if v.abs() < 1e9 {
+            format!("{v:.0}")
+        } else {
+            format!("{v:e}")
+        }
+    } else {
+        format!("{v:?}")
+    }
+}
+
+/// A number to three significant digits, for limits derived from others
+/// (`1.3e-8`, `2890`).
+pub(crate) fn sig3(v: f64) -> String {
+    match format!("{v:.2e}").parse::<f64>() {
+        Ok(r) => num(r),
+        Err(_) => num(v),
     }
 }
 

@@ -494,7 +494,7 @@ fn errors_are_typed_and_named() {
     // Huge grids.
     assert!(matches!(
         histogram2d(&x, &y, v, 1 << 20, 1 << 20),
-        Err(NumlabError::TooLarge { .. })
+        Err(NumlabError::AboveLimit { name: "cells", .. })
     ));
     // Non-positive sigma, truncate, bandwidth; zero passes.
     for s in [0.0, -1.0, f64::NAN, f64::INFINITY] {

@@ -24,7 +24,9 @@ fn outcome(f: impl FnOnce() + Send + 'static) -> Option<bool> {
 
 #[test]
 fn a_panic_in_a_kernel_reaches_the_caller_within_a_second() {
-    let y: Vec<f64> = (0..2_000_000usize).map(|i| ((i * 7919) % 101) as f64).collect();
+    let y: Vec<f64> = (0..2_000_000usize)
+        .map(|i| ((i * 7919) % 101) as f64)
+        .collect();
     let smooth = move || {
         let s = GaussianSmoother::new(5.0)
             .unwrap()

@@ -23,6 +23,8 @@ use crate::threads;
 #[derive(Debug, Clone)]
 pub struct GridBlur {
     plan: UniformPlan,
+    sigma: f64,
+    truncate: f64,
     radius: usize,
     /// Planned by `Auto`: lines shorter than 4x the kernel take the direct sum.
     auto: bool,
@@ -48,9 +50,21 @@ impl GridBlur {
         let plan = UniformPlan::new(Kernel::symmetric(sigma, radius)?, method)?;
         Ok(GridBlur {
             plan,
+            sigma,
+            truncate,
             radius,
             auto: method == Method::Auto,
         })
+    }
+
+    /// Sigma in cells.
+    pub fn sigma(&self) -> f64 {
+        self.sigma
+    }
+
+    /// Where the kernel is cut, in sigmas.
+    pub fn truncate(&self) -> f64 {
+        self.truncate
     }
 
     /// The kernel radius in cells (taps = 2·radius + 1).
@@ -630,8 +644,8 @@ pub fn gaussian_filter2d(
     }
     let blur = GridBlur::new(sigma, truncate, Method::Auto)?;
     let r = blur.radius() as isize;
+    super::check_padded(width, height, r as usize, "sigma", sigma, truncate, "px")?;
     let (we, he) = (width + 2 * r as usize, height + 2 * r as usize);
-    super::check_size(we, he, 0, 0)?;
     let mut ext = vec![0.0; we * he];
     for (i, row) in ext.chunks_mut(we).enumerate() {
         let sr = source_index(i as isize - r, height, mode);

@@ -290,7 +290,7 @@ pub fn histogram2d(
     height: usize,
 ) -> Result<Density> {
     let pts = Points::new(x, y)?;
-    check_size(width, height, 0, 0)?;
+    check_size(width, height)?;
     let parts = count_parts(pts.x, pts.y, &view, width, height);
     Ok(Density {
         grid: Grid {

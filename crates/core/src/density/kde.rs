@@ -42,7 +42,7 @@
 use std::str::FromStr;
 
 use super::{check_size, Density, Grid, Points, View};
-use crate::error::{check, NumlabError, Result};
+use crate::error::{check, num, sig3, NumlabError, Result};
 #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
 use crate::fastmath::Fused;
 use crate::fastmath::{exp1, exp_table, MulAdd, Separate};
@@ -62,6 +62,12 @@ const MAX_DECIMATION: usize = 8;
 /// The smallest eigenvalue of (S₁⁻¹ + S₂⁻¹)⁻¹ in nodes² (quadrature error
 /// exp(-½ (2π)² · 0.9) = 2e-8).
 const QUAD_MIN: f64 = 0.9;
+
+/// The most work one KDE call may take, in kernel evaluations of the exact
+/// sum (points × cells or queries): 2^32 (4,294,967,296), about 20 seconds
+/// on two cores. The fast path's cost is counted in the same units; it is
+/// the exact sum, when the bandwidth dwarfs the view, that reaches it.
+pub const MAX_KDE_WORK: f64 = 4_294_967_296.0;
 
 /// How the bandwidth is chosen.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
@@ -133,7 +139,10 @@ impl Kde {
     ///
     /// # Errors
     /// Fewer than 2 finite points; a non-positive or non-finite factor; a
-    /// singular covariance (all points on a line), which SciPy refuses too.
+    /// singular covariance (all points on a line), which SciPy refuses too;
+    /// a factor so small or large that the kernel covariance factor² ×
+    /// cov(points) is not representable (its determinant under- or
+    /// overflows; [`NumlabError::OutOfRange`] on `bandwidth`).
     pub fn new(x: &[f64], y: &[f64], bandwidth: Bandwidth) -> Result<Self> {
         let pts = Points::new(x, y)?;
         let (x, y) = pts.finite();
@@ -165,18 +174,42 @@ impl Kde {
         }
         let d = nf - 1.0;
         let data_covariance = [[sxx / d, sxy / d], [sxy / d, syy / d]];
+        // A usable covariance: variances and determinant normal numbers, the
+        // determinant not lost to rounding against the variances' product.
+        let usable = |c: &[[f64; 2]; 2]| {
+            let det = c[0][0] * c[1][1] - c[0][1] * c[0][1];
+            let scale = c[0][0] * c[1][1];
+            det.is_normal() && det > 1e-12 * scale && scale.is_finite() && scale > 0.0
+        };
+        if !usable(&data_covariance) {
+            return Err(NumlabError::Unsupported(format!(
+                "the points' covariance is singular (var x = {}, var y = {}, cov = {}): they lie on a line, and a 2-D Gaussian KDE needs them spread in both directions",
+                data_covariance[0][0], data_covariance[1][1], data_covariance[0][1]
+            )));
+        }
         let f2 = factor * factor;
         let covariance = [
             [data_covariance[0][0] * f2, data_covariance[0][1] * f2],
             [data_covariance[1][0] * f2, data_covariance[1][1] * f2],
         ];
-        let det = covariance[0][0] * covariance[1][1] - covariance[0][1] * covariance[0][1];
-        let scale = covariance[0][0] * covariance[1][1];
-        if !(det.is_finite() && det > 1e-12 * scale && scale > 0.0) {
-            return Err(NumlabError::Unsupported(format!(
-                "the points' covariance is singular (var x = {}, var y = {}, cov = {}): they lie on a line, and a 2-D Gaussian KDE needs them spread in both directions",
-                data_covariance[0][0], data_covariance[1][1], data_covariance[0][1]
-            )));
+        if !usable(&covariance) {
+            // det(f² C) = f⁴ det C must stay a normal number, and so must
+            // the product of the variances: the factors that allow it.
+            let c = &data_covariance;
+            let det = c[0][0] * c[1][1] - c[0][1] * c[0][1];
+            let lo = (f64::MIN_POSITIVE / det).sqrt().sqrt() * 1.01;
+            let hi = (f64::MAX / (c[0][0] * c[1][1])).sqrt().sqrt() / 1.01;
+            return Err(NumlabError::OutOfRange {
+                name: "bandwidth",
+                value: num(factor),
+                why: format!(
+                    "the kernel covariance factor² x cov(points) (var x = {}, var y = {}) under- or overflows; for these points the factor must lie between {} and {}",
+                    c[0][0] * f2,
+                    c[1][1] * f2,
+                    sig3(lo),
+                    sig3(hi)
+                ),
+            });
         }
         Ok(Kde {
             factor,
@@ -208,9 +241,22 @@ impl Kde {
     /// The density at arbitrary points (the exact sum), data units⁻².
     ///
     /// # Errors
-    /// Mismatched `qx`, `qy`.
+    /// Mismatched `qx`, `qy`; points × queries above [`MAX_KDE_WORK`]
+    /// ([`NumlabError::AboveLimit`] on `queries`).
     pub fn at(&self, qx: &[f64], qy: &[f64]) -> Result<Vec<f64>> {
         check::same_len("qx", qx, "qy", qy)?;
+        let work = self.n as f64 * qx.len() as f64;
+        if work > MAX_KDE_WORK {
+            return Err(NumlabError::above(
+                "queries",
+                qx.len(),
+                format!("{} queries for {} points", num((MAX_KDE_WORK / self.n as f64).floor()), self.n),
+                format!(
+                    "the exact sum evaluates points x queries = {} kernels, at most 2^32 (about 20 s)",
+                    num(work)
+                ),
+            ));
+        }
         let (p, norm) = self.precision();
         let mut out = crate::alloc::zeroed(qx.len());
         threads::for_each_chunk(&mut out, 64, |start, part| {
@@ -230,15 +276,39 @@ impl Kde {
     /// `view` (data units⁻²; rows ascend in y, see the module docs).
     ///
     /// # Errors
-    /// Zero bins; a grid beyond [`super::MAX_CELLS`].
+    /// Zero bins; a grid beyond [`super::MAX_CELLS`]; work beyond
+    /// [`MAX_KDE_WORK`] ([`NumlabError::AboveLimit`] on `cells`), refused
+    /// before it starts.
     pub fn grid(&self, view: View, width: usize, height: usize, method: KdeMethod) -> Result<Grid> {
-        check_size(width, height, 0, 0)?;
-        let values = match method {
-            KdeMethod::Exact => self.exact_grid(&view, width, height),
-            KdeMethod::Fast => match self.plan_fast(&view, width, height) {
-                Some(plan) => self.fast_grid(&view, width, height, &plan)?,
-                None => self.exact_grid(&view, width, height),
-            },
+        check_size(width, height)?;
+        let exact_cost = 4.0 * self.n as f64 * width as f64 * height as f64;
+        let (plan, cost) = match method {
+            KdeMethod::Exact => (None, exact_cost),
+            KdeMethod::Fast => self.plan_fast(&view, width, height),
+        };
+        if cost > 4.0 * MAX_KDE_WORK {
+            let cells = width as f64 * height as f64;
+            let (sx, sy) = self.sigmas();
+            return Err(NumlabError::above(
+                "cells",
+                format!("{width}x{height}"),
+                format!(
+                    "about {} cells for {} points with this view and bandwidth",
+                    sig3((cells * 4.0 * MAX_KDE_WORK / cost).floor()),
+                    self.n
+                ),
+                format!(
+                    "the KDE would take about {} kernel evaluations{}, at most 2^32 (about 20 s); the kernel spans {} x {} cells",
+                    sig3(cost / 4.0),
+                    if plan.is_none() { " of the exact sum" } else { "" },
+                    sig3(sx / view.cell_width(width)),
+                    sig3(sy / view.cell_height(height))
+                ),
+            ));
+        }
+        let values = match plan {
+            Some(plan) => self.fast_grid(&view, width, height, &plan)?,
+            None => self.exact_grid(&view, width, height),
         };
         Ok(Grid {
             width,
@@ -257,6 +327,7 @@ impl Kde {
         height: usize,
     ) -> Option<(f64, usize, usize, usize)> {
         self.plan_fast(&view, width, height)
+            .0
             .map(|p| (p.alpha, p.d, p.rx, p.ry))
     }
 
@@ -279,8 +350,9 @@ impl Kde {
         out
     }
 
-    /// Chooses α (and the paddings) by cost, or `None` for the exact sum.
-    fn plan_fast(&self, view: &View, width: usize, height: usize) -> Option<FastPlan> {
+    /// Chooses α (and the paddings) by cost, or `None` for the exact sum;
+    /// with the chosen route's cost (4 units per exact kernel evaluation).
+    fn plan_fast(&self, view: &View, width: usize, height: usize) -> (Option<FastPlan>, f64) {
         let (hx, hy) = (view.cell_width(width), view.cell_height(height));
         let s = &self.covariance;
         // Covariance in cells².
@@ -389,8 +461,8 @@ impl Kde {
             }
         }
         match best {
-            Some((cost, plan)) if cost < exact_cost => Some(plan),
-            _ => None,
+            Some((cost, plan)) if cost < exact_cost => (Some(plan), cost),
+            _ => (None, exact_cost),
         }
     }
 

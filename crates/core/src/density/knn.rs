@@ -5,8 +5,14 @@ use std::num::NonZeroUsize;
 use kiddo::{ImmutableKdTree, SquaredEuclidean};
 
 use super::{check_size, Density, Grid, Points, View};
-use crate::error::{NumlabError, Result};
+use crate::error::{num, NumlabError, Result};
 use crate::threads;
+
+/// The most neighbour visits one [`knn_density`] call makes, k × cells:
+/// 2^27 (134,217,728), about 20 seconds on two cores (each query keeps its
+/// k nearest in a heap). The default 5 neighbours on 256 x 256 cells are
+/// 327,680.
+pub const MAX_KNN_WORK: usize = 1 << 27;
 
 /// What is computed from the k nearest points of each cell centre.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
@@ -30,8 +36,10 @@ pub enum KnnFunction {
 /// parallel over rows.
 ///
 /// # Errors
-/// See the module docs; k = 0 or k above the number of finite points; a
-/// negative or non-finite dfactor.
+/// See the module docs; k = 0 or k above the number of finite points; k ×
+/// cells above [`MAX_KNN_WORK`] ([`NumlabError::AboveLimit`] on `k`, or on
+/// `cells` when even one neighbour is too many); a negative or non-finite
+/// dfactor.
 pub fn knn_density(
     x: &[f64],
     y: &[f64],
@@ -42,7 +50,7 @@ pub fn knn_density(
     function: KnnFunction,
 ) -> Result<Density> {
     let pts = Points::new(x, y)?;
-    check_size(width, height, 0, 0)?;
+    check_size(width, height)?;
     if k == 0 {
         return Err(NumlabError::invalid(
             "k",
@@ -58,6 +66,28 @@ pub fn knn_density(
             available: n,
             what: "finite points",
         });
+    }
+    let cells = width * height;
+    if k.saturating_mul(cells) > MAX_KNN_WORK {
+        let why = format!(
+            "each of the {cells} cells visits its k nearest points: k x cells = {} neighbour visits, at most {MAX_KNN_WORK} (about 20 s)",
+            num(k as f64 * cells as f64)
+        );
+        let most = MAX_KNN_WORK / cells;
+        if most == 0 {
+            return Err(NumlabError::above(
+                "cells",
+                format!("{width}x{height}"),
+                format!("{MAX_KNN_WORK} cells for a kNN density"),
+                why,
+            ));
+        }
+        return Err(NumlabError::above(
+            "k",
+            k,
+            format!("{most} neighbours on {cells} cells"),
+            why,
+        ));
     }
     if let KnnFunction::Questioner { dfactor } = function {
         if !(dfactor.is_finite() && dfactor >= 0.0) {

@@ -39,6 +39,18 @@
 //! the density of any larger view with the same cells (test
 //! `zoom_equals_crop`). KDE and kNN use every point wherever it lies.
 //!
+//! # Limits
+//!
+//! Checked before anything is computed, each refused by name with
+//! [`NumlabError::AboveLimit`]: at most [`MAX_CELLS`] (2^25) cells, the
+//! padding for a kernel's reach included (an error on `sigma` or `radius`
+//! when the padding is what crosses it); at most [`MAX_BOX_PASSES`] (64)
+//! box passes; k × cells at most [`MAX_KNN_WORK`] (2^27) neighbour visits;
+//! a KDE of at most [`MAX_KDE_WORK`] (2^32) kernel evaluations (the exact
+//! sum, which the fast path falls back to when the bandwidth dwarfs the
+//! view, costs points × cells); a KDE factor whose covariance factor² ×
+//! cov(points) would under- or overflow is refused on `bandwidth`.
+//!
 //! # Bad input
 //!
 //! Points with a NaN or infinite coordinate are skipped and counted (the
@@ -60,13 +72,20 @@ pub use blur::{gaussian_filter2d, GridBlur};
 pub use boxsum::box_sum_passes;
 pub use colormap::{colorize, viridis, Colormap};
 pub use hist::histogram2d;
-pub use kde::{kde_grid, kde_points, Bandwidth, Kde, KdeMethod};
-pub use knn::{knn_density, KnnFunction};
+pub use kde::{kde_grid, kde_points, Bandwidth, Kde, KdeMethod, MAX_KDE_WORK};
+pub use knn::{knn_density, KnnFunction, MAX_KNN_WORK};
 
-use crate::error::{check, NumlabError, Result};
+use crate::error::{check, num, sig3, NumlabError, Result};
 
-/// The largest grid, in cells (2^28: 2 GiB of f64), padding included.
-pub const MAX_CELLS: usize = 1 << 28;
+/// The largest grid, in cells, padding for a kernel's reach included: 2^25
+/// (33,554,432, e.g. 8192 x 4096 or 5792 x 5792). Computing a density takes
+/// about 24 bytes a cell (counts, result, the blur's lines): 800 MB at this
+/// limit.
+pub const MAX_CELLS: usize = 1 << 25;
+
+/// The most box-sum passes [`box_density`] runs: 64. Three or four passes are
+/// already close to a Gaussian; each pass costs a sweep of the grid.
+pub const MAX_BOX_PASSES: usize = 64;
 
 /// A rectangle of the plane, in data units: `[x0, x1] × [y0, y1]`, with
 /// `x0 < x1` and `y0 < y1`, all finite.
@@ -297,9 +316,13 @@ impl<'a> Points<'a> {
     }
 }
 
-/// Checks a grid size: both at least 1, and (with `pad` cells on each side)
-/// at most [`MAX_CELLS`] cells.
-pub(crate) fn check_size(width: usize, height: usize, pad_x: usize, pad_y: usize) -> Result<()> {
+/// Checks a grid size before anything is computed: both at least 1 and at
+/// most [`MAX_CELLS`] cells.
+///
+/// # Errors
+/// [`NumlabError::InvalidParameter`] on `width` or `height` for zero bins;
+/// [`NumlabError::AboveLimit`] on `cells` (the value written `WxH`).
+pub fn check_size(width: usize, height: usize) -> Result<()> {
     if width == 0 {
         return Err(NumlabError::invalid("width", 0.0, "must be at least 1 bin"));
     }
@@ -310,19 +333,55 @@ pub(crate) fn check_size(width: usize, height: usize, pad_x: usize, pad_y: usize
             "must be at least 1 bin",
         ));
     }
-    let cells = width
-        .checked_add(2 * pad_x)
-        .zip(height.checked_add(2 * pad_y))
-        .and_then(|(w, h)| w.checked_mul(h));
-    match cells {
+    match width.checked_mul(height) {
         Some(c) if c <= MAX_CELLS => Ok(()),
-        _ => Err(NumlabError::TooLarge {
-            name: "cells",
-            value: cells.unwrap_or(usize::MAX),
-            available: MAX_CELLS,
-            what: "cells of a grid, padding for the kernel's reach included",
-        }),
+        _ => Err(NumlabError::above(
+            "cells",
+            format!("{width}x{height}"),
+            format!("{MAX_CELLS} cells"),
+            "a density takes about 24 bytes a cell while it is computed, 800 MB at the limit",
+        )),
     }
+}
+
+/// Checks a grid size ([`check_size`]) and the grid padded by `pad` cells on
+/// each side for a kernel's reach: at most [`MAX_CELLS`] cells.
+///
+/// # Errors
+/// As [`check_size`]; a padded grid beyond [`MAX_CELLS`]:
+/// [`NumlabError::AboveLimit`] on the parameter that sets the reach (`name`
+/// = `value`, with `pad` = `per_unit` × the parameter), whose limit is given
+/// in `unit`.
+pub fn check_padded(
+    width: usize,
+    height: usize,
+    pad: usize,
+    name: &'static str,
+    value: f64,
+    per_unit: f64,
+    unit: &str,
+) -> Result<()> {
+    check_size(width, height)?;
+    let cells = width
+        .checked_add(pad.saturating_mul(2))
+        .zip(height.checked_add(pad.saturating_mul(2)))
+        .and_then(|(w, h)| w.checked_mul(h));
+    if cells.is_some_and(|c| c <= MAX_CELLS) {
+        return Ok(());
+    }
+    // The largest pad r with (w + 2r)(h + 2r) <= MAX_CELLS.
+    let (w, h) = (width as f64, height as f64);
+    let r = ((-(w + h) + ((w + h) * (w + h) - 4.0 * (w * h - MAX_CELLS as f64)).sqrt()) / 4.0)
+        .floor()
+        .max(0.0);
+    Err(NumlabError::above(
+        name,
+        num(value),
+        format!("{} {unit} on a {width}x{height} grid", sig3(r / per_unit)),
+        format!(
+            "its reach pads the grid by {pad} cells on each side, and a padded grid holds at most {MAX_CELLS} cells"
+        ),
+    ))
 }
 
 /// The Gaussian-blurred histogram: counts binned into the view extended by
@@ -353,6 +412,20 @@ pub fn gaussian_density(
     sigma: f64,
     truncate: f64,
 ) -> Result<Density> {
+    // The padding is checked before the kernel is built (a wide one is large).
+    check::positive("sigma", sigma)?;
+    let radius = crate::smoothing::Cutoff::Truncate(truncate)
+        .validate()?
+        .radius(sigma)?;
+    check_padded(
+        width,
+        height,
+        radius,
+        "sigma",
+        sigma,
+        truncate,
+        "px of sigma",
+    )?;
     let blur = GridBlur::new(sigma, truncate, crate::smoothing::Method::Auto)?;
     gaussian_density_with(x, y, view, width, height, &blur)
 }
@@ -371,7 +444,15 @@ pub fn gaussian_density_with(
 ) -> Result<Density> {
     let pts = Points::new(x, y)?;
     let r = blur.radius();
-    check_size(width, height, r, r)?;
+    check_padded(
+        width,
+        height,
+        r,
+        "sigma",
+        blur.sigma(),
+        blur.truncate(),
+        "px of sigma",
+    )?;
     let (wp, hp) = (width + 2 * r, height + 2 * r);
     let padded = view.padded(width, height, r, r);
     let counts = hist::count_parts(pts.x, pts.y, &padded, wp, hp);
@@ -396,7 +477,9 @@ pub fn gaussian_density_with(
 /// `passes` = 3 or 4 is close to a Gaussian of sigma² = passes·r(r+1)/3.
 ///
 /// # Errors
-/// See the module docs; `passes` = 0.
+/// See the module docs; `passes` = 0 or above [`MAX_BOX_PASSES`]; a padding
+/// of `passes × radius` cells that takes the grid beyond [`MAX_CELLS`]
+/// (on `radius`).
 pub fn box_density(
     x: &[f64],
     y: &[f64],
@@ -410,16 +493,24 @@ pub fn box_density(
     if passes == 0 {
         return Err(NumlabError::invalid("passes", 0.0, "must be at least 1"));
     }
-    let pad = radius
-        .checked_mul(passes)
-        .filter(|&p| p <= MAX_CELLS)
-        .ok_or(NumlabError::TooLarge {
-            name: "radius x passes",
-            value: usize::MAX,
-            available: MAX_CELLS,
-            what: "cells of padding",
-        })?;
-    check_size(width, height, pad, pad)?;
+    if passes > MAX_BOX_PASSES {
+        return Err(NumlabError::above(
+            "passes",
+            passes,
+            format!("{MAX_BOX_PASSES} passes"),
+            "each pass sweeps the whole grid, and three or four are already close to a Gaussian",
+        ));
+    }
+    let pad = radius.saturating_mul(passes);
+    check_padded(
+        width,
+        height,
+        pad,
+        "radius",
+        radius as f64,
+        passes as f64,
+        "cells of radius",
+    )?;
     let (wp, hp) = (width + 2 * pad, height + 2 * pad);
     let padded = view.padded(width, height, pad, pad);
     let mut grid = hist::merge_parts(hist::count_parts(pts.x, pts.y, &padded, wp, hp), wp * hp);

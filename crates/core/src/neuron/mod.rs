@@ -31,6 +31,21 @@
 //! several times larger (what Brian2 and NEURON-style codes use); RK4 is
 //! fourth order and the choice for accurate spike times at dt = 0.01-0.05 ms.
 //!
+//! ## Limits
+//! Checked before a run starts, each refused by name with
+//! [`NumlabError::AboveLimit`](crate::NumlabError::AboveLimit):
+//! at most [`MAX_SOURCES`] (1e7) sources of a kind, one pulse of at most
+//! [`MAX_PULSE_MV`] (1000 mV; the inhibitory one is `k_inh` times the
+//! weight), a [`Binomial`] table of at most [`MAX_BINOMIAL_TABLE`] entries,
+//! [`single::MAX_STEPS`] (5e9) steps, [`single::MAX_RECORDED_STEPS`] (4e6)
+//! recorded steps, [`MAX_TRAIN_SPIKES`] spikes in per-source trains; for a
+//! network [`MAX_NEURONS`] neurons, [`MAX_SYNAPSES`] synapses,
+//! [`MAX_NEURON_STEPS`] (1e11) neuron updates and [`MAX_RECORDED_SPIKES`]
+//! (2e7) recorded spikes (unrecorded spikes are only counted). A run that
+//! leaves the model's range (|V| > 1000 mV) names its cause: the input, a
+//! current outside [`safe_currents`] ([-283.7, 316.3] uA/cm^2 for the default
+//! membrane, where V provably stays in range), or else dt.
+//!
 //! ## References
 //! Hodgkin & Huxley (1952), J. Physiol. 117, 500-544 (eqs. 26 and Table 3,
 //! here shifted to a -65 mV rest). Brette et al. (2007), J. Comput. Neurosci.
@@ -45,9 +60,15 @@ pub mod single;
 pub mod spikes;
 
 pub use model::{x_over_one_minus_exp, Currents, HhParams, Rates, State};
-pub use network::{CobaParams, Network, NetworkConfig, NetworkRun};
-pub use poisson::{counts_per_step, source_trains, Binomial, PoissonInput, SourceSpike};
-pub use single::{simulate, step, Config, Method, Run};
+pub use network::{
+    CobaParams, Network, NetworkConfig, NetworkRun, MAX_NEURONS, MAX_NEURON_STEPS,
+    MAX_RECORDED_SPIKES, MAX_SYNAPSES,
+};
+pub use poisson::{
+    counts_per_step, source_trains, Binomial, PoissonInput, SourceSpike, MAX_BINOMIAL_TABLE,
+    MAX_PULSE_MV, MAX_SOURCES, MAX_TRAIN_SPIKES,
+};
+pub use single::{safe_currents, simulate, step, Config, Method, Run};
 pub use spikes::{upward_crossings, SpikeStats};
 
 use crate::error::{check, Result};

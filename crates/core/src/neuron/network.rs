@@ -38,8 +38,31 @@ use std::sync::Mutex;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::error::{check, NumlabError, Result};
+use crate::error::{check, num, NumlabError, Result};
 use crate::fastmath::exp1;
+
+/// The most neurons a network may have: 2^22 (4,194,304; about 100 bytes of
+/// state each).
+pub const MAX_NEURONS: u64 = 1 << 22;
+
+/// The most synapses a network may expect (n² p): 2^27 (134,217,728; 4 bytes
+/// each, twice: the table and the threads' shares).
+pub const MAX_SYNAPSES: f64 = (1u64 << 27) as f64;
+
+/// The most neuron updates (neurons × steps) one run may take: 1e11, about
+/// 20 minutes on two cores (COBAHH's 4000 neurons for 2.5e7 steps, 2500 s of
+/// biological time at dt = 0.1 ms).
+pub const MAX_NEURON_STEPS: f64 = 1e11;
+
+/// The most spikes a run records (with [`NetworkConfig::record`]):
+/// 20,000,000, 16 bytes each while running (320 MB). A run that would record
+/// more stops with [`NumlabError::AboveLimit`] on `duration` when it gets
+/// there; without recording only the count is kept, in constant memory.
+pub const MAX_RECORDED_SPIKES: u64 = 20_000_000;
+
+/// The time step at which a run too long is blamed on its duration rather
+/// than on dt: the COBAHH benchmark's 0.1 ms.
+const USUAL_DT: f64 = 0.1;
 
 /// The COBAHH model's parameters (Brian2's example values).
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
@@ -118,10 +141,13 @@ pub struct NetworkConfig {
     pub duration: f64,
     /// Seed of the connectivity and the initial state.
     pub seed: u64,
+    /// Keep every spike's time and neuron (else only their number, in
+    /// constant memory; see [`MAX_RECORDED_SPIKES`]).
+    pub record: bool,
 }
 
 impl Default for NetworkConfig {
-    /// COBAHH: 3200 + 800 neurons, p = 0.02, dt = 0.1 ms, 1 s.
+    /// COBAHH: 3200 + 800 neurons, p = 0.02, dt = 0.1 ms, 1 s, spikes recorded.
     fn default() -> Self {
         NetworkConfig {
             params: CobaParams::default(),
@@ -131,6 +157,7 @@ impl Default for NetworkConfig {
             dt: 0.1,
             duration: 1000.0,
             seed: 2007,
+            record: true,
         }
     }
 }
@@ -144,9 +171,11 @@ pub struct NetworkRun {
     pub duration_ms: f64,
     /// Steps taken.
     pub steps: u64,
-    /// Spike times (ms), sorted by time, then neuron.
+    /// Spikes fired (recorded or not).
+    pub spike_count: u64,
+    /// Spike times (ms), sorted by time, then neuron; empty unless recorded.
     pub times_ms: Vec<f64>,
-    /// The neuron of each spike.
+    /// The neuron of each spike; empty unless recorded.
     pub neurons: Vec<u32>,
 }
 
@@ -156,16 +185,27 @@ impl NetworkRun {
         if self.n_neurons == 0 || self.duration_ms <= 0.0 {
             return 0.0;
         }
-        self.times_ms.len() as f64 / self.n_neurons as f64 / (self.duration_ms / 1000.0)
+        self.spike_count as f64 / self.n_neurons as f64 / (self.duration_ms / 1000.0)
     }
 
     /// Population rate (Hz per neuron) in bins of `bin_ms`: (bin start times, rates).
     ///
     /// # Errors
-    /// `bin_ms` not finite or <= 0.
+    /// `bin_ms` not finite or <= 0; more than 10,000,000 bins
+    /// ([`NumlabError::AboveLimit`] on `bin`).
     pub fn population_rate(&self, bin_ms: f64) -> Result<(Vec<f64>, Vec<f64>)> {
         check::positive("bin", bin_ms)?;
-        let nb = ((self.duration_ms / bin_ms).ceil() as usize).max(1);
+        const MAX_BINS: f64 = 1e7;
+        let bins = (self.duration_ms / bin_ms).ceil();
+        if bins > MAX_BINS {
+            return Err(NumlabError::above(
+                "bin",
+                num(bin_ms),
+                format!("{} bins", num(MAX_BINS)),
+                format!("{} ms in bins of {} ms", num(self.duration_ms), num(bin_ms)),
+            ));
+        }
+        let nb = (bins as usize).max(1);
         let mut c = vec![0.0; nb];
         for &t in &self.times_ms {
             let b = ((t / bin_ms) as usize).min(nb - 1);
@@ -205,7 +245,10 @@ impl Network {
     /// # Errors
     /// Parameters not finite; capacitance, time constants or dt <= 0;
     /// weights or conductances < 0; p_connect outside [0, 1]; duration < 0;
-    /// more than 2^31 neurons or 1e9 expected synapses.
+    /// [`NumlabError::AboveLimit`] for more than [`MAX_NEURONS`] neurons,
+    /// [`MAX_SYNAPSES`] expected synapses or [`MAX_NEURON_STEPS`] neuron
+    /// updates (on `duration`, or on `dt` when the duration would fit at
+    /// dt = 0.1 ms), all refused before anything is built.
     pub fn new(cfg: NetworkConfig) -> Result<Self> {
         let p = &cfg.params;
         check::positive("c_pf", p.c_pf)?;
@@ -250,31 +293,52 @@ impl Network {
             ));
         }
         let n64 = cfg.n_exc.saturating_add(cfg.n_inh);
-        if n64 > (1u64 << 31) {
-            return Err(NumlabError::TooLarge {
-                name: "neurons",
-                value: n64 as usize,
-                available: 1 << 31,
-                what: "neuron indices are 32-bit",
-            });
+        if n64 > MAX_NEURONS {
+            return Err(NumlabError::above(
+                "neurons",
+                n64,
+                format!("{MAX_NEURONS} neurons"),
+                "each neuron's state takes about 100 bytes",
+            ));
         }
         let n = n64 as usize;
         let k = (cfg.duration / cfg.dt).round();
-        if k > 1e10 {
-            return Err(NumlabError::invalid(
+        let work = k * n.max(1) as f64;
+        if work > MAX_NEURON_STEPS {
+            let at_usual = cfg.duration / USUAL_DT * n.max(1) as f64;
+            let why = format!(
+                "{} neurons x {} steps of {} ms = {} neuron updates, at most 1e11 (about 20 minutes of computing)",
+                n,
+                num(k),
+                num(cfg.dt),
+                num(work)
+            );
+            if at_usual > MAX_NEURON_STEPS {
+                return Err(NumlabError::above(
+                    "duration",
+                    num(cfg.duration),
+                    format!(
+                        "{} ms",
+                        num((MAX_NEURON_STEPS / n.max(1) as f64).floor() * cfg.dt)
+                    ),
+                    why,
+                ));
+            }
+            return Err(NumlabError::above(
                 "dt",
-                cfg.dt,
-                "too small for the duration: more than 1e10 steps",
+                num(cfg.dt),
+                format!("a run of {} neuron updates", num(MAX_NEURON_STEPS)),
+                why,
             ));
         }
         let expected = n as f64 * n as f64 * cfg.p_connect;
-        if expected > 1e9 {
-            return Err(NumlabError::TooLarge {
-                name: "synapses",
-                value: expected as usize,
-                available: 1_000_000_000,
-                what: "expected synapse count n^2 p",
-            });
+        if expected > MAX_SYNAPSES {
+            return Err(NumlabError::above(
+                "synapses",
+                num(expected.round()),
+                format!("{} expected synapses (n^2 p)", num(MAX_SYNAPSES)),
+                "each synapse takes 8 bytes",
+            ));
         }
         // Connectivity: stream 0; initial state: stream 1.
         let mut rc = ChaCha8Rng::seed_from_u64(cfg.seed);
@@ -369,9 +433,8 @@ impl Network {
             .collect();
         let barrier = SpinBarrier::new(threads);
         let failed = AtomicBool::new(false);
-        let work =
-            |t: usize| -> Vec<(u64, u32)> { self.worker(ranges[t], t, &lists, &barrier, &failed) };
-        let parts: Vec<Vec<(u64, u32)>> = if threads == 1 {
+        let work = |t: usize| -> Share { self.worker(ranges[t], t, &lists, &barrier, &failed) };
+        let parts: Vec<Share> = if threads == 1 {
             vec![work(0)]
         } else {
             std::thread::scope(|s| {
@@ -383,15 +446,29 @@ impl Network {
                 parts
             })
         };
+        // Every thread sees every step's spikes, so all stop at the same step.
+        if let Some(k) = parts.iter().find_map(|p| p.full_at) {
+            return Err(NumlabError::above(
+                "duration",
+                num(self.cfg.duration),
+                format!("{MAX_RECORDED_SPIKES} recorded spikes"),
+                format!(
+                    "the run had recorded more spikes than that by t = {} ms; shorten the duration or do not record the spikes",
+                    num(k as f64 * self.cfg.dt)
+                ),
+            ));
+        }
         if failed.load(Ordering::Acquire) {
             return Err(super::single::blow_up(self.cfg.dt));
         }
-        let mut all: Vec<(u64, u32)> = parts.into_iter().flatten().collect();
+        let spike_count = parts.iter().map(|p| p.count).sum();
+        let mut all: Vec<(u64, u32)> = parts.into_iter().flat_map(|p| p.spikes).collect();
         all.sort_unstable();
         Ok(NetworkRun {
             n_neurons: n,
             duration_ms: self.steps as f64 * self.cfg.dt,
             steps: self.steps,
+            spike_count,
             times_ms: all.iter().map(|&(k, _)| k as f64 * self.cfg.dt).collect(),
             neurons: all.iter().map(|&(_, j)| j).collect(),
         })
@@ -406,7 +483,7 @@ impl Network {
         lists: &[[Mutex<Vec<u32>>; 2]],
         barrier: &SpinBarrier,
         failed: &AtomicBool,
-    ) -> Vec<(u64, u32)> {
+    ) -> Share {
         let p = self.cfg.params;
         let dt = self.cfg.dt;
         let len = hi - lo;
@@ -435,7 +512,10 @@ impl Network {
         let k_e = (-dt / p.tau_e).exp();
         let k_i = (-dt / p.tau_i).exp();
         let consts = Consts::new(&p, dt, k_e, k_i);
-        let mut spikes = Vec::new();
+        let record = self.cfg.record;
+        let mut share = Share::default();
+        // Spikes of every thread so far (the same count on every thread).
+        let mut seen: u64 = 0;
         for k in 0..self.steps {
             update(&mut st, &consts);
             let thr = p.threshold;
@@ -454,7 +534,10 @@ impl Network {
                     if v > thr && k as i64 - *last >= refr {
                         *last = k as i64;
                         out.push((lo + i) as u32);
-                        spikes.push((k, (lo + i) as u32));
+                        share.count += 1;
+                        if record {
+                            share.spikes.push((k, (lo + i) as u32));
+                        }
                     }
                 }
             }
@@ -470,6 +553,7 @@ impl Network {
                     Ok(g) => g,
                     Err(e) => e.into_inner(),
                 };
+                seen += src.len() as u64;
                 for &j in src.iter() {
                     let j = j as usize;
                     let row = &my_tg[my_ptr[j]..my_ptr[j + 1]];
@@ -484,9 +568,22 @@ impl Network {
                     }
                 }
             }
+            if record && seen > MAX_RECORDED_SPIKES {
+                share.full_at = Some(k + 1);
+                break;
+            }
         }
-        spikes
+        share
     }
+}
+
+/// What one thread's run gives: its neurons' spikes (step, neuron) when
+/// recorded, their number, and the step after which the recording was full.
+#[derive(Default)]
+struct Share {
+    spikes: Vec<(u64, u32)>,
+    count: u64,
+    full_at: Option<u64>,
 }
 
 /// A thread's neurons, structure of arrays.

@@ -10,7 +10,27 @@
 
 use rand::Rng;
 
-use crate::error::{check, NumlabError, Result};
+use crate::error::{check, num, NumlabError, Result};
+
+/// The most Poisson sources of one kind (excitatory or inhibitory) a drive
+/// may have: 10,000,000. A cortical neuron receives 1e3 to 1e5 synapses; the
+/// pulse table of [`Binomial`] grows as the square root of the count, and a
+/// count beyond the limit only drives the membrane out of its range.
+pub const MAX_SOURCES: u64 = 10_000_000;
+
+/// The largest jump one pulse may make, in mV: the model's range, |V| <=
+/// [`super::single::BLOW_UP_MV`]. An inhibitory pulse jumps `k_inh` times
+/// as far, so `|weight_mv| · max(1, k_inh)` must stay within it.
+pub const MAX_PULSE_MV: f64 = 1000.0;
+
+/// The most spikes [`source_trains`] draws (expected `n_sources · q ·
+/// steps`): 20,000,000, 16 bytes each (320 MB).
+pub const MAX_TRAIN_SPIKES: u64 = 20_000_000;
+
+/// The most entries the table of a [`Binomial`] may hold: 2^22 (64 MiB of
+/// probabilities and cumulative sums). The table spans about ±8.9 standard
+/// deviations, so n·p·(1 - p) must stay below about 5.6e10.
+pub const MAX_BINOMIAL_TABLE: usize = 1 << 22;
 
 /// Binomial(n, p) by inversion of a precomputed table of its CDF.
 ///
@@ -35,10 +55,29 @@ impl Binomial {
     /// Binomial(n, p).
     ///
     /// # Errors
-    /// `p` outside [0, 1] or not finite.
+    /// `p` outside [0, 1] or not finite; a table beyond
+    /// [`MAX_BINOMIAL_TABLE`] entries (n·p·(1 - p) above about 5.6e10),
+    /// [`NumlabError::AboveLimit`] on `n`, refused before it is built.
     pub fn new(n: u64, p: f64) -> Result<Self> {
         if !(p.is_finite() && (0.0..=1.0).contains(&p)) {
             return Err(NumlabError::invalid("p", p, "must be in [0, 1]"));
+        }
+        // The table runs from the mode to where the pmf falls below 1e-17 of
+        // it, about z = sqrt(2 ln 1e17) = 8.85 standard deviations each way
+        // (fewer on the short side of a skewed law): refuse what would not fit.
+        let var = n as f64 * p * (1.0 - p);
+        let span = 2.0 * 8.9 * var.sqrt() + 64.0;
+        if span > MAX_BINOMIAL_TABLE as f64 {
+            let max_var = ((MAX_BINOMIAL_TABLE as f64 - 64.0) / 17.8).powi(2);
+            return Err(NumlabError::above(
+                "n",
+                n,
+                format!("{} trials at p = {}", num((max_var / (p * (1.0 - p))).floor()), num(p)),
+                format!(
+                    "the table of Binomial(n, p) spans ±8.9 standard deviations, about {} entries here; at most {MAX_BINOMIAL_TABLE}",
+                    num(span.round())
+                ),
+            ));
         }
         if n == 0 || p == 0.0 {
             return Ok(Binomial {
@@ -191,7 +230,9 @@ impl PoissonInput {
     ///
     /// # Errors
     /// Negative counts (`excitatory`, `inhibitory`), rate negative or not
-    /// finite, p outside [0, 1], weight or k_inh not finite, k_inh < 0.
+    /// finite, p outside [0, 1], weight or k_inh not finite, k_inh < 0;
+    /// [`NumlabError::AboveLimit`] for more than [`MAX_SOURCES`] sources of a
+    /// kind or a pulse beyond [`MAX_PULSE_MV`] (`|weight| · max(1, k_inh)`).
     pub fn new(
         n_exc: i64,
         n_inh: i64,
@@ -238,6 +279,29 @@ impl PoissonInput {
                 "k_inh",
                 self.k_inh,
                 "must be finite and >= 0",
+            ));
+        }
+        for (name, n) in [("excitatory", self.n_exc), ("inhibitory", self.n_inh)] {
+            if n > MAX_SOURCES {
+                return Err(NumlabError::above(
+                    name,
+                    n,
+                    format!("{MAX_SOURCES} sources"),
+                    "a neuron receives 1e3 to 1e5 synapses; the per-step pulse table grows with the count",
+                ));
+            }
+        }
+        let k = self.k_inh.max(1.0);
+        if self.weight_mv.abs() * k > MAX_PULSE_MV {
+            return Err(NumlabError::above(
+                "weight",
+                num(self.weight_mv),
+                format!("{} mV", num(MAX_PULSE_MV / k)),
+                format!(
+                    "one pulse moves V by the weight, an inhibitory one by {} x the weight, and V must stay within the model's ±{} mV",
+                    num(self.k_inh),
+                    num(MAX_PULSE_MV)
+                ),
             ));
         }
         Ok(())
@@ -291,7 +355,9 @@ pub struct SourceSpike {
 /// O(spikes), not O(sources × steps). Sorted by (step, source).
 ///
 /// # Errors
-/// `q` or `p` outside [0, 1]; more than u32::MAX sources or steps.
+/// `q` or `p` outside [0, 1]; more than u32::MAX sources or steps; more than
+/// [`MAX_TRAIN_SPIKES`] spikes expected (`n_sources · q · steps`,
+/// [`NumlabError::AboveLimit`] on `steps`), refused before any is drawn.
 pub fn source_trains<R: Rng + ?Sized>(
     n_sources: u64,
     q: f64,
@@ -314,6 +380,22 @@ pub fn source_trains<R: Rng + ?Sized>(
                 what: "indices are 32-bit",
             });
         }
+    }
+    let expected = n_sources as f64 * q * steps as f64;
+    if expected > MAX_TRAIN_SPIKES as f64 {
+        return Err(NumlabError::above(
+            "steps",
+            steps,
+            format!(
+                "{} steps for {n_sources} sources at q = {}",
+                num((MAX_TRAIN_SPIKES as f64 / (n_sources as f64 * q)).floor()),
+                num(q)
+            ),
+            format!(
+                "about {} spikes expected, 16 bytes each; at most {MAX_TRAIN_SPIKES}",
+                num(expected.round())
+            ),
+        ));
     }
     let mut out = Vec::new();
     if q == 0.0 {

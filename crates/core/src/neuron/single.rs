@@ -6,7 +6,7 @@ use rand_chacha::ChaCha8Rng;
 use super::model::{HhParams, Rates, State};
 use super::poisson::{counts_per_step, source_trains, PoissonInput, SourceSpike};
 use super::spikes::upward_crossings;
-use crate::error::{check, NumlabError, Result};
+use crate::error::{check, num, NumlabError, Result};
 
 /// The time integrator of the membrane equations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -115,13 +115,23 @@ pub fn step(p: &HhParams, s: &State, i_app: f64, dt: f64, method: Method) -> Sta
     }
 }
 
-/// The largest number of steps one run takes (5e9: 50,000 s at dt = 0.01 ms
-/// would not fit in memory anyway when recorded).
+/// The largest number of steps one run takes (5e9: 50,000 s at dt = 0.01 ms,
+/// about a minute of computing).
 pub const MAX_STEPS: u64 = 5_000_000_000;
 
-/// The most steps a run records traces for (4 traces of 8 bytes per step:
-/// 640 MB at this limit).
-pub const MAX_RECORDED_STEPS: u64 = 20_000_000;
+/// The most steps a run records traces for: 4,000,000 (40 s at dt =
+/// 0.01 ms). The four traces take 8 bytes each per step, 128 MB at this
+/// limit; a caller writing them as text needs several times that.
+pub const MAX_RECORDED_STEPS: u64 = 4_000_000;
+
+/// The time step at which [`Config::steps`] blames the duration rather than
+/// dt for too many steps: the questioner's 0.01 ms.
+const USUAL_DT: f64 = 0.01;
+
+/// A per-step input jump (mV) larger than the swing of an action potential
+/// (about 100 mV): beyond what the model describes as synaptic input, so a
+/// blow-up after one is blamed on the input.
+const BIG_JUMP_MV: f64 = 100.0;
 
 /// |V| above this (mV), or a gate outside [-1, 2], or a non-finite value,
 /// means the integration blew up: dt is too large for the method.
@@ -268,6 +278,20 @@ impl Config {
         }
         let k = (self.duration / self.dt).round();
         if k > MAX_STEPS as f64 {
+            // Blame the duration when it is too long even at the usual
+            // 0.01 ms step, else the step.
+            if self.duration / USUAL_DT > MAX_STEPS as f64 {
+                return Err(NumlabError::above(
+                    "duration",
+                    num(self.duration),
+                    format!(
+                        "{} ms at dt = {} ms",
+                        num(MAX_STEPS as f64 * self.dt),
+                        num(self.dt)
+                    ),
+                    "a run takes at most 5e9 steps of duration / dt",
+                ));
+            }
             return Err(NumlabError::invalid(
                 "dt",
                 self.dt,
@@ -282,17 +306,23 @@ impl Config {
     /// # Errors
     /// As [`steps`](Self::steps), [`HhParams::validate`], [`PoissonInput::validate`];
     /// current or threshold not finite; a start state that is not finite;
-    /// more than [`MAX_RECORDED_STEPS`] steps with `record` (on `duration`).
+    /// more than [`MAX_RECORDED_STEPS`] steps with `record` or `raster`
+    /// ([`NumlabError::AboveLimit`] on `duration`).
     pub fn validate(&self) -> Result<u64> {
         self.params.validate()?;
         let steps = self.steps()?;
         check::finite("current", self.current)?;
         check::finite("threshold", self.threshold)?;
-        if self.record && steps > MAX_RECORDED_STEPS {
-            return Err(NumlabError::invalid(
+        if (self.record || self.raster) && steps > MAX_RECORDED_STEPS {
+            return Err(NumlabError::above(
                 "duration",
-                self.duration,
-                "too long to record at this dt: more than 2e7 steps (shorten the duration, raise dt, or do not record the trace)",
+                num(self.duration),
+                format!(
+                    "{} ms recorded at dt = {} ms",
+                    num(MAX_RECORDED_STEPS as f64 * self.dt),
+                    num(self.dt)
+                ),
+                "a recorded trace holds at most 4e6 steps; shorten the duration, raise dt, or do not record the trace",
             ));
         }
         if let Some(s) = &self.start {
@@ -313,8 +343,11 @@ impl Config {
 /// `cfg.threshold`.
 ///
 /// # Errors
-/// Bad configuration (see [`Config::validate`]); dt too large for the method
-/// (blow-up detected, reported on `dt`).
+/// Bad configuration (see [`Config::validate`]); a run that leaves the
+/// model's range |V| <= [`BLOW_UP_MV`], named by its cause: the input
+/// ([`NumlabError::OutOfRange`] on `excitatory`, `inhibitory` or `weight`),
+/// a current outside [`safe_currents`] (on `current`), or else dt too large
+/// for the method ([`NumlabError::InvalidParameter`] on `dt`).
 pub fn simulate(cfg: &Config) -> Result<Run> {
     let steps = cfg.validate()?;
     let p = cfg.params;
@@ -371,26 +404,43 @@ pub fn simulate(cfg: &Config) -> Result<Run> {
         .map_or((0.0, 0.0), |i| (i.weight_mv, -i.k_inh * i.weight_mv));
     let has_input = cfg.input.is_some();
     let thr = cfg.threshold;
+    // The largest input jump of one step so far (mV), for the diagnosis.
+    let mut big_jump = 0.0f64;
     for k in 0..steps {
-        let prev = s.v;
-        s = step(&p, &s, cfg.current, dt, cfg.method);
+        let prev = s;
+        let membrane = step(&p, &s, cfg.current, dt, cfg.method);
+        s = membrane;
+        let (mut ne, mut ni) = (0, 0);
         if has_input {
-            let (ne, ni) = match &samplers {
+            (ne, ni) = match &samplers {
                 Some((be, bi)) => (be.sample(&mut rng), bi.sample(&mut rng)),
                 None => (trains_exc[k as usize] as u64, trains_inh[k as usize] as u64),
             };
             if ne | ni != 0 {
-                s.v += w_exc * ne as f64 + w_inh * ni as f64;
+                let jump = w_exc * ne as f64 + w_inh * ni as f64;
+                s.v += jump;
+                big_jump = big_jump.max(jump.abs());
                 run.pulses_exc += ne;
                 run.pulses_inh += ni;
             }
         }
         if blown(&s) {
-            return Err(super::single::blow_up(dt));
+            return Err(diagnose(
+                cfg,
+                &Failure {
+                    prev,
+                    membrane,
+                    after: s,
+                    pulses: (ne, ni),
+                    big_jump,
+                    t: (k + 1) as f64 * dt,
+                    steps_done: k + 1,
+                },
+            ));
         }
-        if prev < thr && s.v >= thr {
+        if prev.v < thr && s.v >= thr {
             run.spikes_ms
-                .push(dt * (k as f64 + (thr - prev) / (s.v - prev)));
+                .push(dt * (k as f64 + (thr - prev.v) / (s.v - prev.v)));
         }
         if record {
             run.v.push(s.v);
@@ -401,4 +451,127 @@ pub fn simulate(cfg: &Config) -> Result<Run> {
     }
     debug_assert!(!record || run.spikes_ms == upward_crossings(&run.v, 0.0, dt, thr));
     Ok(run)
+}
+
+/// The step on which a run left the model's range.
+struct Failure {
+    /// The state before the step.
+    prev: State,
+    /// After the membrane step, before the step's pulses.
+    membrane: State,
+    /// After the pulses.
+    after: State,
+    /// The step's transmitted (excitatory, inhibitory) pulses.
+    pulses: (u64, u64),
+    /// The largest input jump of one step so far (mV).
+    big_jump: f64,
+    /// The end of the step (ms).
+    t: f64,
+    /// Steps taken, the failing one included.
+    steps_done: u64,
+}
+
+/// The currents (uA/cm^2) that provably keep V within ±[`BLOW_UP_MV`]:
+/// with every gate in [0, 1], V is drawn toward a weighted mean of E_Na,
+/// E_K and E_L + I/g_L, so `-g_L (1000 + E_L) <= I <= g_L (1000 - E_L)`
+/// keeps the exact solution in range (the reversals lying within it). For
+/// the default membrane, [-283.7, 316.3].
+pub fn safe_currents(p: &HhParams) -> (f64, f64) {
+    (-p.g_l * (BLOW_UP_MV + p.e_l), p.g_l * (BLOW_UP_MV - p.e_l))
+}
+
+/// Names what drove a run out of range: the input, when one step's pulses
+/// pushed V out or any step's pulses moved it by more than an action
+/// potential's swing; the current, when it lies outside [`safe_currents`]
+/// and drives V out of range on its own under the unconditionally stable
+/// exponential Euler step within the run's duration; else dt (the exact
+/// solution stays in range, so the integrator is too coarse).
+#[cold]
+fn diagnose(cfg: &Config, f: &Failure) -> NumlabError {
+    let p = &cfg.params;
+    let input_blame = |why_step: String| -> NumlabError {
+        let inp = cfg.input.unwrap_or_default();
+        let (w_e, w_i) = (inp.weight_mv, -inp.k_inh * inp.weight_mv);
+        let qp = inp.rate_hz * cfg.dt / 1000.0 * inp.p;
+        let (mean_e, mean_i) = (inp.n_exc as f64 * qp, inp.n_inh as f64 * qp);
+        // The kind that moves V most; its weight when one pulse is larger
+        // than an action potential, else its number of sources.
+        let inhibitory = mean_i * w_i.abs() > mean_e * w_e.abs();
+        let (name, value) = if w_e.abs().max(w_i.abs()) >= BIG_JUMP_MV {
+            ("weight", num(inp.weight_mv))
+        } else if inhibitory {
+            ("inhibitory", inp.n_inh.to_string())
+        } else {
+            ("excitatory", inp.n_exc.to_string())
+        };
+        NumlabError::OutOfRange {
+            name,
+            value,
+            why: format!(
+                "the input drove V out of the model's ±{} mV range at t = {} ms: {why_step}; on average {} excitatory pulses of {} mV and {} inhibitory pulses of {} mV per step of {} ms (fewer sources, a lower rate, p or weight keep V in range)",
+                num(BLOW_UP_MV),
+                num(f.t),
+                num((mean_e * 1000.0).round() / 1000.0),
+                num(w_e),
+                num((mean_i * 1000.0).round() / 1000.0),
+                num(w_i),
+                num(cfg.dt)
+            ),
+        }
+    };
+    let (ne, ni) = f.pulses;
+    if ne | ni != 0 && !blown(&f.membrane) {
+        let jump = f.after.v - f.membrane.v;
+        return input_blame(format!(
+            "{ne} excitatory and {ni} inhibitory pulses moved V by {} mV in one step",
+            num(jump.round())
+        ));
+    }
+    if cfg.input.is_some() && f.big_jump >= BIG_JUMP_MV {
+        return input_blame(format!(
+            "the pulses of one step moved V by up to {} mV, more than an action potential's swing of about 100 mV",
+            num(f.big_jump.round())
+        ));
+    }
+    let (lo, hi) = safe_currents(p);
+    let i = cfg.current;
+    if !(lo..=hi).contains(&i) {
+        // Does the current alone, integrated by the unconditionally stable
+        // exponential Euler step, leave the range within the run? V settles
+        // within 30 of its slowest time constants C/g_L (100 ms for the
+        // default membrane), so no longer is tried.
+        let mut s = match cfg.start {
+            Some(s) => s,
+            None => p.resting_state(0.0).unwrap_or(f.prev),
+        };
+        let settle = (30.0 * p.c_m / p.g_l / cfg.dt).ceil().min(1e12) as u64;
+        let limit = settle
+            .max(2 * f.steps_done)
+            .min(cfg.steps().unwrap_or(0))
+            .max(1);
+        for k in 0..limit {
+            s = step(p, &s, i, cfg.dt, Method::ExpEuler);
+            if blown(&s) {
+                return NumlabError::OutOfRange {
+                    name: "current",
+                    value: num(i),
+                    why: format!(
+                        "outside [{}, {}] uA/cm^2 (g_L x (±{} mV - E_L)) a current can hold V beyond the model's ±{} mV range, and this one drives it there by t = {} ms",
+                        num((lo * 10.0).round() / 10.0),
+                        num((hi * 10.0).round() / 10.0),
+                        num(BLOW_UP_MV),
+                        num(BLOW_UP_MV),
+                        num((k + 1) as f64 * cfg.dt)
+                    ),
+                };
+            }
+        }
+    }
+    // The current keeps V in range: an integrator that still blew up is too
+    // coarse. (The exponential Euler step moves V toward a weighted mean of
+    // the reversals and E_L + I/g_L, so for it only pulses remain.)
+    if cfg.method != Method::ExpEuler || cfg.input.is_none() {
+        return blow_up(cfg.dt);
+    }
+    input_blame("the membrane could not follow the pulses".into())
 }

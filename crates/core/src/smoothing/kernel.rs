@@ -1,6 +1,6 @@
 //! The sampled Gaussian kernel and the extension of a signal past its ends.
 
-use crate::error::{check, NumlabError, Result};
+use crate::error::{check, num, sig3, NumlabError, Result};
 
 /// The largest kernel radius, in samples (2^26: a kernel of 1 GiB).
 pub const MAX_RADIUS: usize = 1 << 26;
@@ -62,12 +62,31 @@ impl Cutoff {
     ///
     /// `Truncate`: `int(truncate * sigma + 0.5)` (SciPy). `Reach`: the largest
     /// integer k with exp(-k^2 / (2 sigma^2)) >= reach.
+    ///
+    /// # Errors
+    /// A radius beyond [`MAX_RADIUS`]: on `truncate` when sigma would fit
+    /// at the default truncate of 4 ([`NumlabError::AboveLimit`], with the
+    /// largest truncate that fits), else on `sigma`.
     pub fn radius(self, sigma_samples: f64) -> Result<usize> {
         let r = match self {
             Cutoff::Truncate(t) => (t * sigma_samples + 0.5).floor(),
             Cutoff::Reach(_) => self.distance(sigma_samples).floor(),
         };
         if !(r.is_finite() && r <= MAX_RADIUS as f64) {
+            if let Cutoff::Truncate(t) = self {
+                if 4.0 * sigma_samples + 0.5 <= MAX_RADIUS as f64 {
+                    return Err(NumlabError::above(
+                        "truncate",
+                        num(t),
+                        format!(
+                            "{} sigmas at sigma = {} samples",
+                            sig3((MAX_RADIUS as f64 - 0.5) / sigma_samples),
+                            num(sigma_samples)
+                        ),
+                        "the kernel's radius, truncate x sigma, is at most 2^26 samples; a kernel that wide averages the whole signal",
+                    ));
+                }
+            }
             return Err(NumlabError::invalid(
                 "sigma",
                 sigma_samples,

@@ -66,7 +66,7 @@ pub use tone::{estimate_tone, Tone, TONE_AMPLITUDE_BOUND, TONE_BIN_BOUND, TONE_P
 pub use transform::{fft, fftfreq, ifft, irfft, rfft, rfftfreq};
 pub use window::Window;
 
-use crate::error::{check, NumlabError, Result};
+use crate::error::{check, num, sig3, NumlabError, Result};
 
 /// One-sided (f >= 0) or two-sided (every `fftfreq` bin) spectrum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize)]
@@ -190,6 +190,10 @@ pub struct Spectrum {
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct SpectrumOptions {
     dt: f64,
+    /// The rate the spacing came from ([`SpectrumOptions::from_rate`]), so
+    /// that errors name what the caller gave.
+    #[serde(skip)]
+    rate: Option<f64>,
     window: Window,
     sides: Sides,
     scaling: Scaling,
@@ -199,11 +203,14 @@ impl SpectrumOptions {
     /// Samples every `dt` seconds; one-sided, amplitude scaling, rectangular window.
     ///
     /// # Errors
-    /// `dt` not finite or <= 0.
+    /// `dt` not finite or <= 0. (A dt so small that 1/dt overflows, or so
+    /// large that the frequency step 1/(n dt) underflows, is refused by
+    /// [`compute`](Self::compute), which knows n.)
     pub fn new(dt: f64) -> Result<Self> {
         check::positive("dt", dt)?;
         Ok(SpectrumOptions {
             dt,
+            rate: None,
             window: Window::Rectangular,
             sides: Sides::One,
             scaling: Scaling::Amplitude,
@@ -213,10 +220,78 @@ impl SpectrumOptions {
     /// Samples at `rate` Hz (dt = 1 / rate).
     ///
     /// # Errors
-    /// `rate` not finite or <= 0.
+    /// `rate` not finite or <= 0; a rate whose spacing 1/rate or whose
+    /// highest frequency overflows or underflows ([`NumlabError::OutOfRange`]
+    /// on `rate`).
     pub fn from_rate(rate: f64) -> Result<Self> {
         check::positive("rate", rate)?;
-        Self::new(1.0 / rate)
+        let options = SpectrumOptions {
+            dt: 1.0 / rate,
+            rate: Some(rate),
+            window: Window::Rectangular,
+            sides: Sides::One,
+            scaling: Scaling::Amplitude,
+        };
+        options.check_sampling(1)?;
+        Ok(options)
+    }
+
+    /// Checks that the quantities derived from the spacing are normal,
+    /// finite numbers for `n` samples: dt itself, the highest frequency
+    /// 1/(2 dt) and the frequency step 1/(n dt). The error names `rate`
+    /// when the spacing came from a rate, else `dt`, with the range allowed.
+    fn check_sampling(&self, n: usize) -> Result<()> {
+        let dt = self.dt;
+        let step = 1.0 / (n as f64 * dt);
+        if dt.is_normal() && (1.0 / dt).is_finite() && step.is_normal() {
+            return Ok(());
+        }
+        let what = if !dt.is_finite() {
+            "the spacing 1/rate overflows".to_string()
+        } else if !(1.0 / dt).is_finite() || !dt.is_normal() {
+            match self.rate {
+                Some(_) => format!("the spacing 1/rate = {dt:e} s underflows"),
+                None => "1/dt overflows, and with it the frequencies up to 1/(2 dt)".to_string(),
+            }
+        } else if step == 0.0 {
+            format!("the frequency step 1/(n dt) for n = {n} samples underflows to 0, so every frequency would read 0")
+        } else {
+            format!(
+                "the frequency step 1/(n dt) for n = {n} samples, {step:e} Hz, underflows (subnormal)"
+            )
+        };
+        // dt in [1/MAX, 1/(n MIN_POSITIVE)], rate in [n MIN_POSITIVE, MAX]
+        // (and rate at most 1/MIN_POSITIVE for a normal dt).
+        let samples = if n > 1 {
+            format!(" for {n} samples")
+        } else {
+            String::new()
+        };
+        Err(match self.rate {
+            None if !(1.0 / dt).is_finite() => NumlabError::invalid(
+                "dt",
+                dt,
+                "is too small: 1/dt overflows, and with it the frequencies up to 1/(2 dt); dt must be at least 5.6e-309 s",
+            ),
+            Some(rate) => NumlabError::OutOfRange {
+                name: "rate",
+                value: num(rate),
+                why: format!(
+                    "{what}; the rate must lie between {} and {} Hz{samples}",
+                    sig3(n as f64 * f64::MIN_POSITIVE * 1.01),
+                    sig3(1.0 / f64::MIN_POSITIVE / 1.01)
+                ),
+            },
+            None => NumlabError::OutOfRange {
+                name: "dt",
+                value: num(dt),
+                why: format!(
+                    "{what}; dt must lie between {} and {} s{samples}",
+                    sig3(1.0 / f64::MAX * 1.01),
+                    sig3(1.0 / (n as f64 * f64::MIN_POSITIVE) / 1.01)
+                ),
+            },
+        })
     }
 
     /// The window.
@@ -246,19 +321,16 @@ impl SpectrumOptions {
     ///
     /// # Errors
     /// Empty `x`; NaN or infinite values; values so large that the DFT
-    /// overflows (n max|x| >= 1e307); dt so small that 1/dt overflows.
+    /// overflows (n max|x| >= 1e307); a spacing so large that the frequency
+    /// step 1/(n dt) underflows, where every frequency would read 0
+    /// ([`NumlabError::OutOfRange`] on `dt`, or on `rate` when built by
+    /// [`from_rate`](Self::from_rate)).
     pub fn compute(&self, x: &[f64]) -> Result<Spectrum> {
         check::min_len("x", x, 1)?;
         check::all_finite("x", x)?;
         check_magnitude(x)?;
         let n = x.len();
-        if !(1.0 / self.dt).is_finite() {
-            return Err(NumlabError::invalid(
-                "dt",
-                self.dt,
-                "is too small: the frequencies 1/(n dt) overflow",
-            ));
-        }
+        self.check_sampling(n)?;
         match self.window {
             Window::Rectangular => transform::with_rfft(x, |c| self.spectrum_of(c, n, 1.0)),
             w => {

@@ -2,7 +2,7 @@
 
 use super::problems::{Init, Problem};
 use super::scheme::{check_cfl, ErrorSample, Grid1d, Leapfrog1d};
-use crate::error::{check, NumlabError, Result};
+use crate::error::{check, num, sig3, NumlabError, Result};
 
 /// The number of steps K and the step dt = T / K that land exactly on the end
 /// time `t_end` with a CFL number <= `cfl`: `K = ceil(T / (cfl dx))` (a ratio
@@ -26,20 +26,75 @@ pub fn steps_to(t_end: f64, cfl: f64, dx: f64) -> (u64, f64) {
 /// than run.
 pub const MAX_CELL_STEPS: f64 = 1e12;
 
-/// Refuses a run of `steps` steps on `n` cells beyond [`MAX_CELL_STEPS`],
-/// naming `t_end` (the steps come from t_end / (cfl dx)).
+/// The most error samples a level records with
+/// [`ConvergenceStudy::with_history`]: 10,000,000 steps (24 bytes each, 240 MB).
+pub const MAX_HISTORY: u64 = 10_000_000;
+
+/// The CFL number at which a run too long is blamed on the end time or the
+/// grid rather than on the CFL number.
+const USUAL_CFL: f64 = 0.5;
+
+/// Refuses a run on a periodic grid of `n` cells a side (`dims` = 1 or 2,
+/// `n^dims` cells) of length `length`, to `t_end` at CFL `cfl`
+/// (`t_end / (cfl dx)` steps), beyond [`MAX_CELL_STEPS`] cell updates.
+///
+/// The error names the parameter to change: `cfl` when the run would fit at
+/// CFL 0.5 (its limit, the smallest CFL that fits, in the message), else
+/// `t_end` when it would fit with `t_end = length` (one transit), else `n`
+/// (with the most cells a side that fit).
 ///
 /// # Errors
-/// [`NumlabError::InvalidParameter`] for `t_end`.
-pub fn check_work(n: usize, steps: u64, t_end: f64) -> Result<()> {
-    if steps == u64::MAX || n as f64 * steps as f64 > MAX_CELL_STEPS {
-        return Err(NumlabError::invalid(
+/// [`NumlabError::OutOfRange`] for `cfl`, [`NumlabError::AboveLimit`] for
+/// `t_end` or `n`.
+pub fn check_work(n: usize, dims: i32, length: f64, t_end: f64, cfl: f64) -> Result<()> {
+    let nf = n as f64;
+    let cells = nf.powi(dims);
+    let steps_at = |t: f64, c: f64| (t * nf / (c * length)).ceil().max(1.0);
+    let steps = steps_at(t_end, cfl);
+    let work = cells * steps;
+    if work <= MAX_CELL_STEPS {
+        return Ok(());
+    }
+    let big = |v: f64| {
+        if v.is_finite() {
+            sig3(v)
+        } else {
+            "more than 1.8e308".to_string()
+        }
+    };
+    let why = format!(
+        "{} cells x {} steps of t_end / (cfl dx) = {} cell updates, at most 1e12 (hours of computing)",
+        num(cells),
+        big(steps),
+        big(work)
+    );
+    if cells * steps_at(t_end, USUAL_CFL) <= MAX_CELL_STEPS {
+        let least = cells * t_end * nf / (length * MAX_CELL_STEPS);
+        return Err(NumlabError::OutOfRange {
+            name: "cfl",
+            value: num(cfl),
+            why: format!("at least {} on {n} cells: {why}", sig3(least)),
+        });
+    }
+    if cells * steps_at(length, cfl) <= MAX_CELL_STEPS {
+        let most = MAX_CELL_STEPS * cfl * length / (cells * nf);
+        return Err(NumlabError::above(
             "t_end",
-            t_end,
-            "needs more than 1e12 cell updates on this grid (t_end / (cfl dx) steps): lower t_end, raise cfl or use fewer cells",
+            num(t_end),
+            format!("{} on {n} cells", sig3(most)),
+            why,
         ));
     }
-    Ok(())
+    let most = (MAX_CELL_STEPS * cfl * length / t_end).powf(1.0 / (dims + 1) as f64);
+    Err(NumlabError::above(
+        "n",
+        n,
+        format!(
+            "{} cells a side at this t_end and cfl",
+            num(most.floor().max(1.0))
+        ),
+        why,
+    ))
 }
 
 /// Least-squares slope of ln(error) against ln(dx): the observed order.
@@ -171,15 +226,35 @@ impl ConvergenceStudy {
         &self.grids
     }
 
+    /// Checks one grid's size and work before anything is allocated:
+    /// [`Grid1d::new`], [`check_work`], and with the history at most
+    /// [`MAX_HISTORY`] steps. Returns the grid, the steps and dt.
+    fn plan(&self, n: usize) -> Result<(Grid1d, u64, f64)> {
+        let grid = Grid1d::new(n, self.length)?;
+        check_work(n, 1, self.length, self.t_end, self.cfl)?;
+        let (steps, dt) = steps_to(self.t_end, self.cfl, grid.dx());
+        if self.history && steps > MAX_HISTORY {
+            let most = MAX_HISTORY as f64 * self.cfl * grid.dx();
+            return Err(NumlabError::above(
+                "t_end",
+                num(self.t_end),
+                format!("{} on {n} cells with the error history", sig3(most)),
+                format!(
+                    "the history records one sample of 24 bytes per step, at most {MAX_HISTORY} steps; here {steps}"
+                ),
+            ));
+        }
+        Ok((grid, steps, dt))
+    }
+
     /// Runs one grid.
     ///
     /// # Errors
     /// As [`Grid1d::new`] (already checked by `new`); a run beyond
-    /// [`MAX_CELL_STEPS`] ([`check_work`]).
+    /// [`MAX_CELL_STEPS`] ([`check_work`]); a history beyond [`MAX_HISTORY`]
+    /// steps (on `t_end`).
     pub fn level(&self, n: usize) -> Result<Level> {
-        let grid = Grid1d::new(n, self.length)?;
-        let (steps, dt) = steps_to(self.t_end, self.cfl, grid.dx());
-        check_work(n, steps, self.t_end)?;
+        let (grid, steps, dt) = self.plan(n)?;
         let mut s = Leapfrog1d::new(grid, dt)?;
         s.initialise(self.problem, self.init);
         let history = if self.history {
@@ -206,8 +281,14 @@ impl ConvergenceStudy {
     /// Runs every grid (on all cores, largest first) and fits the orders.
     ///
     /// # Errors
-    /// None in practice (inputs were checked by `new`).
+    /// As [`level`](Self::level), for every grid before any is run.
     pub fn run(&self) -> Result<ConvergenceTable> {
+        // Largest first: its limits bind the whole list.
+        let mut sizes = self.grids.clone();
+        sizes.sort_unstable_by(|a, b| b.cmp(a));
+        for n in sizes {
+            self.plan(n)?;
+        }
         // Largest grids first, so the long levels start early; each level is
         // computed the same way whichever thread runs it.
         let mut order: Vec<usize> = (0..self.grids.len()).collect();

@@ -69,6 +69,15 @@
 //! [`ConvergenceStudy`] runs a list of grids at fixed CFL and returns a
 //! [`ConvergenceTable`] (`Display`, `serde::Serialize`).
 //!
+//! # Limits
+//!
+//! Checked for every grid of a study before any runs, each refused by name:
+//! at most [`MAX_CELLS`] (2^24) cells a grid in 1-D and [`MAX_SIDE`] (4096)
+//! a side in 2-D; at most [`MAX_CELL_STEPS`] (1e12) cell updates a grid
+//! ([`check_work`], which names `cfl` when a usual CFL would fit, else
+//! `t_end`, else the grid); with the error history at most [`MAX_HISTORY`]
+//! (1e7) steps.
+//!
 //! # Speed
 //!
 //! [`Leapfrog1d::advance`] advances large grids in cache-sized tiles several
@@ -95,8 +104,10 @@ mod two_d;
 
 pub use convergence::{
     check_work, fitted_order, pairwise_orders, steps_to, ConvergenceStudy, ConvergenceTable, Level,
-    MAX_CELL_STEPS,
+    MAX_CELL_STEPS, MAX_HISTORY,
 };
 pub use problems::{Init, Problem};
 pub use scheme::{ErrorSample, FieldErrors, Grid1d, Leapfrog1d, MAX_CELLS};
-pub use two_d::{convergence_2d, exact_2d, ConvergenceTable2d, Leapfrog2d, Level2d, CFL_LIMIT_2D};
+pub use two_d::{
+    convergence_2d, exact_2d, ConvergenceTable2d, Leapfrog2d, Level2d, CFL_LIMIT_2D, MAX_SIDE,
+};

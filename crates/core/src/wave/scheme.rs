@@ -4,8 +4,10 @@ use super::kernel;
 use super::problems::{ExactTables, Init, Problem};
 use crate::error::{check, NumlabError, Result};
 
-/// The most cells a 1-D grid may have (2^27; 4 GiB of fields and copies).
-pub const MAX_CELLS: usize = 1 << 27;
+/// The most cells a 1-D grid may have: 2^24 (16,777,216). A run takes
+/// about 24 bytes a cell (the fields, the exact solution's tables, the
+/// error pass): 400 MB at this limit, per grid computed at once.
+pub const MAX_CELLS: usize = 1 << 24;
 
 /// A periodic grid of `n` cells on `[0, length)`: `dx = length / n`, p points
 /// `x_j = j dx`, u points `x_j + dx/2`, j = 0..n-1 (no duplicated end point).
@@ -29,7 +31,7 @@ impl Grid1d {
             return Err(NumlabError::invalid(
                 "n",
                 n as f64,
-                "must be <= 134217728 cells (2^27: the fields and their blocked copies take 32 bytes a cell)",
+                "must be <= 16777216 cells (2^24: a run takes about 24 bytes a cell, 400 MB)",
             ));
         }
         check::positive("length", length)?;

@@ -51,21 +51,29 @@ pub struct Leapfrog2d {
     steps: u64,
 }
 
+/// The most cells a side of a 2-D grid: 4096 (2^24 cells, as
+/// [`super::MAX_CELLS`] in 1-D; three fields of 8 bytes, 400 MB).
+pub const MAX_SIDE: usize = 4096;
+
+fn too_large(n: usize) -> NumlabError {
+    NumlabError::invalid(
+        "n",
+        n as f64,
+        "must be <= 4096 cells a side (2^24 cells: three n x n fields of 8 bytes, 400 MB)",
+    )
+}
+
 impl Leapfrog2d {
     /// n × n cells on `[0, length)²`, step `dt`, initialised with the standing mode.
     ///
     /// # Errors
-    /// n < 2 or n > 8192; length or dt not finite or <= 0; dt/dx > 1/√2 (names `cfl`).
+    /// n < 2 or n > [`MAX_SIDE`]; length or dt not finite or <= 0; dt/dx > 1/√2 (names `cfl`).
     pub fn new(n: usize, length: f64, dt: f64, init: Init) -> Result<Self> {
         if n < 2 {
             return Err(NumlabError::invalid("n", n as f64, "must be >= 2 cells"));
         }
-        if n > 8192 {
-            return Err(NumlabError::invalid(
-                "n",
-                n as f64,
-                "must be <= 8192 cells a side (three n x n fields in memory)",
-            ));
+        if n > MAX_SIDE {
+            return Err(too_large(n));
         }
         check::positive("length", length)?;
         check::positive("dt", dt)?;
@@ -216,7 +224,9 @@ pub struct ConvergenceTable2d {
 /// Runs the 2-D scheme on each n × n grid of `[0, 1)²` up to `t_end` at CFL <= `cfl`.
 ///
 /// # Errors
-/// Empty `grids`; n < 2; cfl outside (0, 1/√2]; t_end not finite or <= 0.
+/// Empty `grids`; n < 2 or n > [`MAX_SIDE`]; cfl outside (0, 1/√2]; t_end
+/// not finite or <= 0; a run beyond [`super::MAX_CELL_STEPS`]
+/// ([`super::check_work`]), every grid checked before any is run.
 pub fn convergence_2d(
     grids: &[usize],
     cfl: f64,
@@ -236,14 +246,22 @@ pub fn convergence_2d(
         "must be finite, > 0 and <= 1/√2 (the 2-D CFL limit)",
     )?;
     check::positive("t_end", t_end)?;
-    let mut levels = Vec::new();
-    for &n in grids {
+    // Every grid checked before any runs, largest first (its limits bind).
+    let mut sizes = grids.to_vec();
+    sizes.sort_unstable_by(|a, b| b.cmp(a));
+    for n in sizes {
         if n < 2 {
             return Err(NumlabError::invalid("n", n as f64, "must be >= 2 cells"));
         }
+        if n > MAX_SIDE {
+            return Err(too_large(n));
+        }
+        super::convergence::check_work(n, 2, 1.0, t_end, cfl)?;
+    }
+    let mut levels = Vec::new();
+    for &n in grids {
         let dx = 1.0 / n as f64;
         let (steps, dt) = steps_to(t_end, cfl, dx);
-        super::convergence::check_work(n.saturating_mul(n), steps, t_end)?;
         let mut s = Leapfrog2d::new(n, 1.0, dt, init)?;
         for _ in 0..steps {
             s.step();

@@ -4,7 +4,7 @@
 use rustfft::num_complex::Complex64;
 
 use super::{direct, fft, preprocess, Method, Prefix};
-use crate::error::{check, NumlabError, Result};
+use crate::error::{check, num, sig3, NumlabError, Result};
 use crate::spectrum::Window;
 
 /// How the cross-spectrum is weighted before the peak search.
@@ -267,9 +267,24 @@ impl DelayEstimator {
     /// An estimator for signals sampled at `rate` Hz, with the defaults above.
     ///
     /// # Errors
-    /// `rate` not finite and > 0.
+    /// `rate` not finite and > 0; a rate so high that the sample period
+    /// 1/rate is not a normal number (above about 4.5e307 Hz,
+    /// [`NumlabError::OutOfRange`]). A rate so low that a delay in seconds
+    /// overflows is refused by [`DelayEstimator::estimate`], which knows the
+    /// recordings' length.
     pub fn new(rate: f64) -> Result<Self> {
         check::positive("rate", rate)?;
+        if !(1.0 / rate).is_normal() {
+            return Err(NumlabError::OutOfRange {
+                name: "rate",
+                value: num(rate),
+                why: format!(
+                    "the sample period 1/rate = {:e} s underflows; at most {} Hz",
+                    1.0 / rate,
+                    sig3(1.0 / f64::MIN_POSITIVE)
+                ),
+            });
+        }
         Ok(DelayEstimator {
             rate,
             max_lag: None,
@@ -349,10 +364,17 @@ impl DelayEstimator {
 
     /// The delay of `b` against `a`.
     ///
+    /// Each recording is scaled by a power of two (exactly) before it is
+    /// correlated, so the delay, coefficient and confidence of `s·a, s·b`
+    /// are those of `a, b` for any scale s whose samples are representable:
+    /// bit for bit when s is a power of two.
+    ///
     /// # Errors
     /// `a` or `b` shorter than 2 samples; NaN or infinite values; a constant
     /// signal (or one the band-pass leaves empty: no peak exists); `max_lag`
-    /// longer than the longer signal.
+    /// longer than the longer signal; a rate so low that the longest delay,
+    /// (samples - 1) / rate seconds, overflows ([`NumlabError::OutOfRange`]
+    /// on `rate`).
     pub fn estimate(&self, a: &[f64], b: &[f64]) -> Result<Delay> {
         let search = self.search(a, b)?;
         let peak = search.peak();
@@ -405,6 +427,18 @@ impl DelayEstimator {
         super::check_varies("a", a, why)?;
         super::check_varies("b", b, why)?;
         let (na, nb) = (a.len() as i64, b.len() as i64);
+        let longest_s = (na.max(nb) - 1) as f64 / self.rate;
+        if !longest_s.is_finite() {
+            return Err(NumlabError::OutOfRange {
+                name: "rate",
+                value: num(self.rate),
+                why: format!(
+                    "the longest delay between these recordings, {} samples / rate, overflows in seconds; at least {} Hz",
+                    na.max(nb) - 1,
+                    sig3((na.max(nb) - 1) as f64 / f64::MAX * 1.01)
+                ),
+            });
+        }
         // Lags of b against a: b[n + ℓ] with a[n], ℓ in -(na - 1)..=nb - 1.
         let (mut lo, mut hi) = (-(na - 1), nb - 1);
         if let Some(seconds) = self.max_lag {
@@ -475,11 +509,14 @@ impl DelayEstimator {
     }
 
     fn prepare(&self, name: &'static str, x: &[f64]) -> Result<Vec<f64>> {
-        let mut y = if self.remove_mean {
-            preprocess::centred(x)
-        } else {
-            x.to_vec()
-        };
+        // Scaled to unit size first (exactly), so that neither the mean nor
+        // the energies over- or underflow; again after the mean is gone.
+        let mut y = x.to_vec();
+        preprocess::scale_to_unit(&mut y);
+        if self.remove_mean {
+            preprocess::centre_in_place(&mut y);
+            preprocess::scale_to_unit(&mut y);
+        }
         if let Some((low, high)) = self.band {
             y = preprocess::bandpass_unchecked(&y, self.rate, low, high);
         }
@@ -509,10 +546,19 @@ fn circular_at(c: &[f64], l: i64) -> f64 {
     }
 }
 
-/// The Pearson coefficient of a[n] and b[n + lag] over their overlap.
+/// The Pearson coefficient of a[n] and b[n + lag] over their overlap (each
+/// scaled by a power of two first, which leaves it unchanged but keeps the
+/// sums of squares and their product in range).
 fn raw_coefficient(a: &[f64], b: &[f64], lag: i64) -> f64 {
-    let a0 = preprocess::centred(a);
-    let b0 = preprocess::centred(b);
+    let unit = |x: &[f64]| {
+        let mut y = x.to_vec();
+        preprocess::scale_to_unit(&mut y);
+        preprocess::centre_in_place(&mut y);
+        preprocess::scale_to_unit(&mut y);
+        y
+    };
+    let a0 = unit(a);
+    let b0 = unit(b);
     let sab = direct::at_lag(&b0, &a0, lag);
     super::overlap_coefficient(sab, &Prefix::new(&b0), &Prefix::new(&a0), lag)
 }

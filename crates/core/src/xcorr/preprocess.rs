@@ -10,6 +10,49 @@ pub(crate) fn centred(x: &[f64]) -> Vec<f64> {
     x.iter().map(|v| v - mean).collect()
 }
 
+/// Subtracts the mean of `x` in place (as [`centred`]).
+pub(crate) fn centre_in_place(x: &mut [f64]) {
+    let mean = x.iter().sum::<f64>() / x.len() as f64;
+    for v in x.iter_mut() {
+        *v -= mean;
+    }
+}
+
+/// 2^k as an f64, for |k| <= 1022.
+fn pow2(k: i32) -> f64 {
+    f64::from_bits(((k + 1023) as u64) << 52)
+}
+
+/// Multiplies `x` in place by the power of two that brings its largest
+/// magnitude into [1, 2). Only exponents change, so the scaling is exact
+/// (short of values more than 2^1022 below the largest, which fall into the
+/// subnormal range): correlations, peaks and every ratio of the scaled signal
+/// are those of any power-of-two multiple of it, bit for bit, and sums of
+/// squares neither overflow (amplitudes near 1e300) nor underflow (near
+/// 1e-300). A signal of zeros (or with a non-finite value) is left alone.
+pub(crate) fn scale_to_unit(x: &mut [f64]) {
+    let max = x.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    if max == 0.0 || !max.is_finite() {
+        return;
+    }
+    // The binary exponent of max: from the bits for normal numbers, after a
+    // lift by 2^64 for subnormal ones.
+    let exponent = |v: f64| ((v.to_bits() >> 52) & 0x7ff) as i32 - 1023;
+    let e = if max.is_normal() {
+        exponent(max)
+    } else {
+        exponent(max * pow2(64)) - 64
+    };
+    if e == 0 {
+        return;
+    }
+    // -e lies in -1023..=1074: two factors, each within range.
+    let (f1, f2) = (pow2(-e / 2), pow2(-e - (-e / 2)));
+    for v in x.iter_mut() {
+        *v = *v * f1 * f2;
+    }
+}
+
 /// `x - mean(x)`.
 ///
 /// # Errors
