@@ -170,6 +170,20 @@ where
     });
 }
 
+/// Calls `f` on every item of `items`, in parallel (one task per item).
+pub fn for_each_item<T, F>(items: &mut [T], f: F)
+where
+    T: Send,
+    F: Fn(&mut T) + Sync + Send,
+{
+    install(|| {
+        items.par_iter_mut().for_each(|item| {
+            test_hook();
+            f(item)
+        });
+    });
+}
+
 /// `[f(0), f(1), ..., f(n - 1)]`, computed in parallel.
 pub fn map<T, F>(n: usize, f: F) -> Vec<T>
 where

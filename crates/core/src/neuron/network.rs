@@ -29,11 +29,9 @@
 //! Determinism: the neurons are split into contiguous ranges, one per
 //! thread; each neuron's update depends only on its own state, and each
 //! target receives its inputs in increasing source order whatever the split,
-//! so a run gives the same bits on any number of threads. The team is
-//! started once per run and meets at a barrier once per step.
-
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Mutex;
+//! so a run gives the same bits on any number of threads. The parts advance
+//! in lock-step, one rayon pass per step (the end of the pass is the step's
+//! only synchronisation; a panic in a part reaches the caller).
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -422,32 +420,38 @@ impl Network {
     /// As [`run`](Self::run).
     pub fn run_with_threads(&self, threads: usize) -> Result<NetworkRun> {
         let n = self.v0.len();
-        let threads = threads.clamp(1, n.max(1));
+        let parts = threads.clamp(1, n.max(1));
         // Contiguous ranges, multiples of 8 neurons (SIMD lanes).
-        let per = n.div_ceil(threads).div_ceil(8) * 8;
-        let ranges: Vec<(usize, usize)> = (0..threads)
-            .map(|t| ((t * per).min(n), ((t + 1) * per).min(n)))
-            .collect();
-        let lists: Vec<[Mutex<Vec<u32>>; 2]> = (0..threads)
-            .map(|_| [Mutex::new(Vec::new()), Mutex::new(Vec::new())])
-            .collect();
-        let barrier = SpinBarrier::new(threads);
-        let failed = AtomicBool::new(false);
-        let work = |t: usize| -> Share { self.worker(ranges[t], t, &lists, &barrier, &failed) };
-        let parts: Vec<Share> = if threads == 1 {
-            vec![work(0)]
-        } else {
-            std::thread::scope(|s| {
-                let handles: Vec<_> = (1..threads).map(|t| s.spawn(move || work(t))).collect();
-                let mut parts = vec![work(0)];
-                for h in handles {
-                    parts.push(h.join().unwrap_or_default());
+        let per = n.div_ceil(parts).div_ceil(8) * 8;
+        let mut parts: Vec<Part> = crate::threads::map(parts, |t| {
+            self.part(((t * per).min(n), ((t + 1) * per).min(n)))
+        });
+        // The spikes of the last step, part by part (ascending neurons).
+        let mut spiked: Vec<Vec<u32>> = vec![Vec::new(); parts.len()];
+        let (mut seen, mut full_at, mut failed) = (0u64, None, false);
+        // Lock-step through rayon: one parallel pass per step, in which each
+        // part takes the last step's spikes into its own targets, then
+        // advances its neurons and lists who spiked; the end of the pass is
+        // the only synchronisation. Run on one worker of the pool, so that a
+        // step costs a join, not a hand-over from outside the pool.
+        crate::threads::on_worker(|| {
+            for k in 0..self.steps {
+                crate::threads::for_each_item(&mut parts, |part| self.step(part, k, &spiked));
+                for (part, list) in parts.iter_mut().zip(spiked.iter_mut()) {
+                    std::mem::swap(&mut part.out, list);
+                    seen += list.len() as u64;
+                    failed |= part.bad;
                 }
-                parts
-            })
-        };
-        // Every thread sees every step's spikes, so all stop at the same step.
-        if let Some(k) = parts.iter().find_map(|p| p.full_at) {
+                if failed {
+                    break;
+                }
+                if self.cfg.record && seen > MAX_RECORDED_SPIKES {
+                    full_at = Some(k + 1);
+                    break;
+                }
+            }
+        });
+        if let Some(k) = full_at {
             return Err(NumlabError::above(
                 "duration",
                 num(self.cfg.duration),
@@ -458,11 +462,11 @@ impl Network {
                 ),
             ));
         }
-        if failed.load(Ordering::Acquire) {
+        if failed {
             return Err(super::single::blow_up(self.cfg.dt));
         }
-        let spike_count = parts.iter().map(|p| p.count).sum();
-        let mut all: Vec<(u64, u32)> = parts.into_iter().flat_map(|p| p.spikes).collect();
+        let spike_count = parts.iter().map(|p| p.share.count).sum();
+        let mut all: Vec<(u64, u32)> = parts.into_iter().flat_map(|p| p.share.spikes).collect();
         all.sort_unstable();
         Ok(NetworkRun {
             n_neurons: n,
@@ -474,119 +478,112 @@ impl Network {
         })
     }
 
-    /// One thread's share: update its neurons, publish its spikes, wait for
-    /// all, then add every spike's weights to its own targets.
-    fn worker(
-        &self,
-        (lo, hi): (usize, usize),
-        t: usize,
-        lists: &[[Mutex<Vec<u32>>; 2]],
-        barrier: &SpinBarrier,
-        failed: &AtomicBool,
-    ) -> Share {
+    /// The neurons `lo..hi` at the start, with their share of every
+    /// source's targets.
+    fn part(&self, (lo, hi): (usize, usize)) -> Part {
         let p = self.cfg.params;
         let dt = self.cfg.dt;
         let len = hi - lo;
-        let mut st = Block {
-            v: self.v0[lo..hi].to_vec(),
-            m: vec![0.0; len],
-            h: vec![0.0; len],
-            n: vec![0.0; len],
-            ge: self.ge0[lo..hi].to_vec(),
-            gi: self.gi0[lo..hi].to_vec(),
-        };
-        let mut last = vec![i64::MIN / 2; len];
-        let refr = (p.refractory / dt).round() as i64;
-        // This thread's targets of every source.
-        let mut my_ptr = Vec::with_capacity(self.ptr.len());
-        let mut my_tg: Vec<u32> = Vec::new();
-        my_ptr.push(0usize);
+        let mut ptr = Vec::with_capacity(self.ptr.len());
+        let mut targets: Vec<u32> = Vec::new();
+        ptr.push(0usize);
         for j in 0..self.ptr.len().saturating_sub(1) {
             let row = &self.targets[self.ptr[j]..self.ptr[j + 1]];
             let a = row.partition_point(|&x| (x as usize) < lo);
             let b = row.partition_point(|&x| (x as usize) < hi);
-            my_tg.extend(row[a..b].iter().map(|&x| x - lo as u32));
-            my_ptr.push(my_tg.len());
+            targets.extend(row[a..b].iter().map(|&x| x - lo as u32));
+            ptr.push(targets.len());
         }
-        let n_exc = self.cfg.n_exc as usize;
         let k_e = (-dt / p.tau_e).exp();
         let k_i = (-dt / p.tau_i).exp();
-        let consts = Consts::new(&p, dt, k_e, k_i);
-        let record = self.cfg.record;
-        let mut share = Share::default();
-        // Spikes of every thread so far (the same count on every thread).
-        let mut seen: u64 = 0;
-        for k in 0..self.steps {
-            update(&mut st, &consts);
-            let thr = p.threshold;
-            let mut bad = false;
-            {
-                let mut out = match lists[t][(k & 1) as usize].lock() {
-                    Ok(g) => g,
-                    Err(e) => e.into_inner(),
-                };
-                out.clear();
-                for (i, (&v, last)) in st.v.iter().zip(last.iter_mut()).enumerate() {
-                    // NaN fails this comparison too.
-                    if v.abs().partial_cmp(&1000.0) != Some(std::cmp::Ordering::Less) {
-                        bad = true;
+        Part {
+            lo,
+            st: Block {
+                v: self.v0[lo..hi].to_vec(),
+                m: vec![0.0; len],
+                h: vec![0.0; len],
+                n: vec![0.0; len],
+                ge: self.ge0[lo..hi].to_vec(),
+                gi: self.gi0[lo..hi].to_vec(),
+            },
+            last: vec![i64::MIN / 2; len],
+            ptr,
+            targets,
+            consts: Consts::new(&p, dt, k_e, k_i),
+            out: Vec::new(),
+            bad: false,
+            share: Share::default(),
+        }
+    }
+
+    /// Step `k` of one part: the spikes of step k - 1 (`spiked`, every
+    /// part's, in order of neurons) into its own targets, then its neurons'
+    /// update and their spikes into `part.out`.
+    fn step(&self, part: &mut Part, k: u64, spiked: &[Vec<u32>]) {
+        let p = &self.cfg.params;
+        let n_exc = self.cfg.n_exc as usize;
+        let st = &mut part.st;
+        for list in spiked {
+            for &j in list {
+                let j = j as usize;
+                let row = &part.targets[part.ptr[j]..part.ptr[j + 1]];
+                if j < n_exc {
+                    for &x in row {
+                        st.ge[x as usize] += p.w_e;
                     }
-                    if v > thr && k as i64 - *last >= refr {
-                        *last = k as i64;
-                        out.push((lo + i) as u32);
-                        share.count += 1;
-                        if record {
-                            share.spikes.push((k, (lo + i) as u32));
-                        }
-                    }
-                }
-            }
-            if bad {
-                failed.store(true, Ordering::Release);
-            }
-            barrier.wait();
-            if failed.load(Ordering::Acquire) {
-                break;
-            }
-            for list in lists {
-                let src = match list[(k & 1) as usize].lock() {
-                    Ok(g) => g,
-                    Err(e) => e.into_inner(),
-                };
-                seen += src.len() as u64;
-                for &j in src.iter() {
-                    let j = j as usize;
-                    let row = &my_tg[my_ptr[j]..my_ptr[j + 1]];
-                    if j < n_exc {
-                        for &x in row {
-                            st.ge[x as usize] += p.w_e;
-                        }
-                    } else {
-                        for &x in row {
-                            st.gi[x as usize] += p.w_i;
-                        }
+                } else {
+                    for &x in row {
+                        st.gi[x as usize] += p.w_i;
                     }
                 }
-            }
-            if record && seen > MAX_RECORDED_SPIKES {
-                share.full_at = Some(k + 1);
-                break;
             }
         }
-        share
+        update(st, &part.consts);
+        let refr = (p.refractory / self.cfg.dt).round() as i64;
+        let (thr, lo, record) = (p.threshold, part.lo, self.cfg.record);
+        part.out.clear();
+        for (i, (&v, last)) in st.v.iter().zip(part.last.iter_mut()).enumerate() {
+            // NaN fails this comparison too.
+            if v.abs().partial_cmp(&1000.0) != Some(std::cmp::Ordering::Less) {
+                part.bad = true;
+            }
+            if v > thr && k as i64 - *last >= refr {
+                *last = k as i64;
+                part.out.push((lo + i) as u32);
+                part.share.count += 1;
+                if record {
+                    part.share.spikes.push((k, (lo + i) as u32));
+                }
+            }
+        }
     }
 }
 
-/// What one thread's run gives: its neurons' spikes (step, neuron) when
-/// recorded, their number, and the step after which the recording was full.
+/// One part of the network: its neurons, their last spikes, its targets of
+/// every source (`targets[ptr[j]..ptr[j + 1]]`, offsets from `lo`), and what
+/// its run gives.
+struct Part {
+    lo: usize,
+    st: Block,
+    last: Vec<i64>,
+    ptr: Vec<usize>,
+    targets: Vec<u32>,
+    consts: Consts,
+    /// Who spiked in the step just taken.
+    out: Vec<u32>,
+    bad: bool,
+    share: Share,
+}
+
+/// What one part's run gives: its neurons' spikes (step, neuron) when
+/// recorded, and their number.
 #[derive(Default)]
 struct Share {
     spikes: Vec<(u64, u32)>,
     count: u64,
-    full_at: Option<u64>,
 }
 
-/// A thread's neurons, structure of arrays.
+/// A part's neurons, structure of arrays.
 struct Block {
     v: Vec<f64>,
     m: Vec<f64>,
@@ -761,73 +758,4 @@ fn update(b: &mut Block, c: &Consts) {
         }
     }
     update_generic(b, c);
-}
-
-/// A barrier for a fixed team that meets once per time step: it spins for
-/// about 20 us (a step takes tens of microseconds, far too short for a
-/// sleeping barrier), yields for up to 2 ms, then sleeps on a condition
-/// variable (so a partner descheduled for long is not waited for by burning
-/// a core).
-struct SpinBarrier {
-    n: usize,
-    count: AtomicUsize,
-    generation: AtomicUsize,
-    sleepers: AtomicUsize,
-    lock: Mutex<()>,
-    cv: std::sync::Condvar,
-}
-
-impl SpinBarrier {
-    fn new(n: usize) -> Self {
-        SpinBarrier {
-            n,
-            count: AtomicUsize::new(0),
-            generation: AtomicUsize::new(0),
-            sleepers: AtomicUsize::new(0),
-            lock: Mutex::new(()),
-            cv: std::sync::Condvar::new(),
-        }
-    }
-
-    fn wait(&self) {
-        if self.n <= 1 {
-            return;
-        }
-        let g = self.generation.load(Ordering::SeqCst);
-        if self.count.fetch_add(1, Ordering::AcqRel) + 1 == self.n {
-            self.count.store(0, Ordering::Relaxed);
-            self.generation.fetch_add(1, Ordering::SeqCst);
-            if self.sleepers.load(Ordering::SeqCst) > 0 {
-                let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
-                self.cv.notify_all();
-            }
-            return;
-        }
-        // Spin for about 20 us, then yield for up to 2 ms, then sleep.
-        let start = std::time::Instant::now();
-        let mut i = 0u32;
-        loop {
-            if self.generation.load(Ordering::Acquire) != g {
-                return;
-            }
-            i = i.wrapping_add(1);
-            if !i.is_multiple_of(64) {
-                std::hint::spin_loop();
-                continue;
-            }
-            let waited = start.elapsed();
-            if waited > std::time::Duration::from_millis(2) {
-                break;
-            }
-            if waited > std::time::Duration::from_micros(20) {
-                std::thread::yield_now();
-            }
-        }
-        let mut guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
-        self.sleepers.fetch_add(1, Ordering::SeqCst);
-        while self.generation.load(Ordering::SeqCst) == g {
-            guard = self.cv.wait(guard).unwrap_or_else(|e| e.into_inner());
-        }
-        self.sleepers.fetch_sub(1, Ordering::SeqCst);
-    }
 }
