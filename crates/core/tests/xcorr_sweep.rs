@@ -1,7 +1,9 @@
 //! The FFT route of the correlation against the correlation by definition
 //! (`xcorr::reference::correlate`, the plain double loop) for every length
-//! of `a` from 1 to 4,096, in every mode and both signal orders; and a
-//! `Correlator` that reuses its buffers gives the free functions' bits.
+//! of `a` from 1 to 4,096, in every mode and both signal orders, with the
+//! readable realfft route (`reference::correlate_realfft`) checked on the
+//! way; and a `Correlator` that reuses its buffers gives the free
+//! functions' bits.
 
 use numlab_core::xcorr::{correlate_argmax, correlate_with, reference, Correlator, Method, Mode};
 
@@ -61,6 +63,16 @@ fn fft_route_equals_the_definition_for_every_length_to_4096() {
                         (g - w).abs() <= bound,
                         "n {nx}, m {ny}, {mode} [{i}]: {g} vs {w} (bound {bound:e})"
                     );
+                }
+                // The readable realfft route, on every 64th length.
+                if nx % 64 == 1 {
+                    let plain = reference::correlate_realfft(x, y, mode);
+                    for (i, (p, w)) in plain.iter().zip(want).enumerate() {
+                        assert!(
+                            (p - w).abs() <= bound,
+                            "realfft route, n {nx}, m {ny}, {mode} [{i}]"
+                        );
+                    }
                 }
                 checked += 1;
             }

@@ -1,6 +1,10 @@
 //! Plain versions to test against, and the answers' two recipes ported.
 //!
 //! - [`correlate`]: the defining double loop, O(n m), no tricks.
+//! - [`correlate_realfft`]: the textbook FFT route, written for reading:
+//!   both signals zero-padded to one length, realfft forward, X·conj(Y),
+//!   realfft inverse, the wanted lags cut out. The fast route
+//!   (`xcorr::packed`) must agree with it and with [`correlate`].
 //! - [`lag_finder`]: the first answer's recipe: `correlate(y2, y1, 'same')`
 //!   divided by the two zero-lag energies, read against
 //!   `linspace(-n/2/sr, n/2/sr, n)`. That axis steps by `n / ((n - 1) sr)`,
@@ -31,6 +35,43 @@ pub fn correlate(a: &[f64], b: &[f64], mode: Mode) -> Vec<f64> {
             }
             s
         })
+        .collect()
+}
+
+/// `scipy.signal.correlate(a, b, mode, method="fft")` the plain way, on
+/// realfft: `a` and `b` zero-padded to `L >= n + m - 1`, their real DFTs
+/// `A` and `B`, `c = irfft(A · conj(B)) / L`; lag ℓ then sits at index
+/// `ℓ mod L`. Panics on empty input (a test oracle, not an API).
+pub fn correlate_realfft(a: &[f64], b: &[f64], mode: Mode) -> Vec<f64> {
+    use realfft::RealFftPlanner;
+    use rustfft::num_complex::Complex64;
+    let (n, m) = (a.len(), b.len());
+    let len = (n + m - 1).next_power_of_two().max(2);
+    let mut planner = RealFftPlanner::<f64>::new();
+    let (forward, inverse) = (planner.plan_fft_forward(len), planner.plan_fft_inverse(len));
+    let spectrum = |x: &[f64]| {
+        let mut padded = vec![0.0; len];
+        padded[..x.len()].copy_from_slice(x);
+        let mut out = forward.make_output_vec();
+        forward
+            .process(&mut padded, &mut out)
+            .expect("sizes from the plan");
+        out
+    };
+    let (sa, sb) = (spectrum(a), spectrum(b));
+    let mut product: Vec<Complex64> = sa.iter().zip(&sb).map(|(x, y)| x * y.conj()).collect();
+    // The DC and Nyquist bins of a real signal's product are real.
+    product[0].im = 0.0;
+    if let Some(last) = product.last_mut() {
+        last.im = 0.0;
+    }
+    let mut c = vec![0.0; len];
+    inverse
+        .process(&mut product, &mut c)
+        .expect("sizes from the plan");
+    let first = mode.first_lag(n, m);
+    (0..mode.output_len(n, m))
+        .map(|i| c[(first + i as i64).rem_euclid(len as i64) as usize] / len as f64)
         .collect()
 }
 
