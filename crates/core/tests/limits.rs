@@ -181,6 +181,16 @@ fn inputs_that_drive_v_out_of_range_are_named() {
     // Pulses larger than an action potential.
     let (name, msg) = out_of_range(simulate(&with(80, 20, 200.0)));
     assert_eq!(name, "weight", "{msg}");
+    assert!(msg.contains("one pulse moves V by up to 800 mV"), "{msg}");
+    // The diagnosis replays the run from the seed; with per-source trains
+    // too it finds the failing step's pulses.
+    let (name, msg) = out_of_range(simulate(&Config {
+        raster: true,
+        duration: 1.0,
+        ..with(10_000_000, 20, 1.0)
+    }));
+    assert_eq!(name, "excitatory", "{msg}");
+    assert!(msg.contains("pulses moved V by"), "{msg}");
     // The questioner's drive runs.
     assert!(simulate(&base).is_ok());
 }

@@ -4,7 +4,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use super::model::{HhParams, Rates, State};
-use super::poisson::{counts_per_step, source_trains, PoissonInput, SourceSpike};
+use super::poisson::{counts_per_step, source_trains, Binomial, PoissonInput, SourceSpike};
 use super::spikes::upward_crossings;
 use crate::error::{check, num, NumlabError, Result};
 
@@ -59,7 +59,10 @@ impl std::str::FromStr for Method {
 }
 
 /// One step of `method` of length `dt` (ms) at applied current `i_app` (uA/cm^2).
-#[inline]
+///
+/// Always inlined: [`simulate`]'s loop is fastest with it (and the
+/// derivatives) in place, whatever other callers there are.
+#[inline(always)]
 pub fn step(p: &HhParams, s: &State, i_app: f64, dt: f64, method: Method) -> State {
     match method {
         Method::Euler => {
@@ -128,9 +131,9 @@ pub const MAX_RECORDED_STEPS: u64 = 4_000_000;
 /// dt for too many steps: the questioner's 0.01 ms.
 const USUAL_DT: f64 = 0.01;
 
-/// A per-step input jump (mV) larger than the swing of an action potential
-/// (about 100 mV): beyond what the model describes as synaptic input, so a
-/// blow-up after one is blamed on the input.
+/// An input jump (mV) larger than the swing of an action potential (about
+/// 100 mV), one pulse's or a step's on average: beyond what the model
+/// describes as synaptic input, so a blow-up with one is blamed on the input.
 const BIG_JUMP_MV: f64 = 100.0;
 
 /// |V| above this (mV), or a gate outside [-1, 2], or a non-finite value,
@@ -404,43 +407,26 @@ pub fn simulate(cfg: &Config) -> Result<Run> {
         .map_or((0.0, 0.0), |i| (i.weight_mv, -i.k_inh * i.weight_mv));
     let has_input = cfg.input.is_some();
     let thr = cfg.threshold;
-    // The largest input jump of one step so far (mV), for the diagnosis.
-    let mut big_jump = 0.0f64;
     for k in 0..steps {
-        let prev = s;
-        let membrane = step(&p, &s, cfg.current, dt, cfg.method);
-        s = membrane;
-        let (mut ne, mut ni) = (0, 0);
+        let prev = s.v;
+        s = step(&p, &s, cfg.current, dt, cfg.method);
         if has_input {
-            (ne, ni) = match &samplers {
+            let (ne, ni) = match &samplers {
                 Some((be, bi)) => (be.sample(&mut rng), bi.sample(&mut rng)),
                 None => (trains_exc[k as usize] as u64, trains_inh[k as usize] as u64),
             };
             if ne | ni != 0 {
-                let jump = w_exc * ne as f64 + w_inh * ni as f64;
-                s.v += jump;
-                big_jump = big_jump.max(jump.abs());
+                s.v += w_exc * ne as f64 + w_inh * ni as f64;
                 run.pulses_exc += ne;
                 run.pulses_inh += ni;
             }
         }
         if blown(&s) {
-            return Err(diagnose(
-                cfg,
-                &Failure {
-                    prev,
-                    membrane,
-                    after: s,
-                    pulses: (ne, ni),
-                    big_jump,
-                    t: (k + 1) as f64 * dt,
-                    steps_done: k + 1,
-                },
-            ));
+            return Err(failure(cfg, k));
         }
-        if prev.v < thr && s.v >= thr {
+        if prev < thr && s.v >= thr {
             run.spikes_ms
-                .push(dt * (k as f64 + (thr - prev.v) / (s.v - prev.v)));
+                .push(dt * (k as f64 + (thr - prev) / (s.v - prev)));
         }
         if record {
             run.v.push(s.v);
@@ -453,24 +439,6 @@ pub fn simulate(cfg: &Config) -> Result<Run> {
     Ok(run)
 }
 
-/// The step on which a run left the model's range.
-struct Failure {
-    /// The state before the step.
-    prev: State,
-    /// After the membrane step, before the step's pulses.
-    membrane: State,
-    /// After the pulses.
-    after: State,
-    /// The step's transmitted (excitatory, inhibitory) pulses.
-    pulses: (u64, u64),
-    /// The largest input jump of one step so far (mV).
-    big_jump: f64,
-    /// The end of the step (ms).
-    t: f64,
-    /// Steps taken, the failing one included.
-    steps_done: u64,
-}
-
 /// The currents (uA/cm^2) that provably keep V within ±[`BLOW_UP_MV`]:
 /// with every gate in [0, 1], V is drawn toward a weighted mean of E_Na,
 /// E_K and E_L + I/g_L, so `-g_L (1000 + E_L) <= I <= g_L (1000 - E_L)`
@@ -480,20 +448,84 @@ pub fn safe_currents(p: &HhParams) -> (f64, f64) {
     (-p.g_l * (BLOW_UP_MV + p.e_l), p.g_l * (BLOW_UP_MV - p.e_l))
 }
 
-/// Names what drove a run out of range: the input, when one step's pulses
-/// pushed V out or any step's pulses moved it by more than an action
-/// potential's swing; the current, when it lies outside [`safe_currents`]
-/// and drives V out of range on its own under the unconditionally stable
-/// exponential Euler step within the run's duration; else dt (the exact
-/// solution stays in range, so the integrator is too coarse).
+/// The error of a run that left the model's range on step `k` (0-based):
+/// the run replayed to that step (the same draws from the seed, the same
+/// arithmetic, so the same state and the step's pulses), then
+/// [`diagnose`]d. The stepping loop keeps and hands over nothing for it:
+/// anything it did slowed the benchmarked loop by about 15 %.
 #[cold]
-fn diagnose(cfg: &Config, f: &Failure) -> NumlabError {
+#[inline(never)]
+fn failure(cfg: &Config, k: u64) -> NumlabError {
+    enum Draws {
+        Binomial(Binomial, Binomial),
+        Counts(Vec<u32>, Vec<u32>),
+        Nothing,
+    }
+    let replay = || -> Result<NumlabError> {
+        let p = cfg.params;
+        let dt = cfg.dt;
+        let mut s = match cfg.start {
+            Some(s) => s,
+            None => p.resting_state(0.0)?,
+        };
+        let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed);
+        let total = cfg.steps()?;
+        let draws = match (&cfg.input, cfg.raster) {
+            (Some(inp), false) => {
+                let (be, bi) = inp.samplers(dt)?;
+                Draws::Binomial(be, bi)
+            }
+            (Some(inp), true) => {
+                let q = inp.step_probability(dt)?;
+                let e = source_trains(inp.n_exc, q, inp.p, total, &mut rng)?;
+                let i = source_trains(inp.n_inh, q, inp.p, total, &mut rng)?;
+                Draws::Counts(
+                    counts_per_step(&e, total as usize),
+                    counts_per_step(&i, total as usize),
+                )
+            }
+            (None, _) => Draws::Nothing,
+        };
+        let (w_exc, w_inh) = cfg
+            .input
+            .map_or((0.0, 0.0), |i| (i.weight_mv, -i.k_inh * i.weight_mv));
+        let mut pulses = (0, 0);
+        for j in 0..=k {
+            s = step(&p, &s, cfg.current, dt, cfg.method);
+            pulses = match &draws {
+                Draws::Binomial(be, bi) => (be.sample(&mut rng), bi.sample(&mut rng)),
+                Draws::Counts(e, i) => (e[j as usize] as u64, i[j as usize] as u64),
+                Draws::Nothing => (0, 0),
+            };
+            let (ne, ni) = pulses;
+            if ne | ni != 0 {
+                s.v += w_exc * ne as f64 + w_inh * ni as f64;
+            }
+        }
+        Ok(diagnose(cfg, s, pulses, k + 1))
+    };
+    replay().unwrap_or_else(|e| e)
+}
+
+/// Names what drove a run out of range at the end of step `steps_done`
+/// (state `after`, with `pulses` transmitted in that step): the input, when
+/// the step's pulses pushed V out, or a single pulse or the mean jump of a
+/// step is larger than an action potential's swing; the current, when it
+/// lies outside [`safe_currents`] and drives V out of range on its own under
+/// the unconditionally stable exponential Euler step within the run's
+/// duration; else dt (the exact solution stays in range, so the integrator
+/// is too coarse). Runs only on the error path: the stepping loop keeps
+/// nothing for it.
+#[cold]
+#[inline(never)]
+fn diagnose(cfg: &Config, after: State, pulses: (u64, u64), steps_done: u64) -> NumlabError {
     let p = &cfg.params;
+    let t = steps_done as f64 * cfg.dt;
+    let inp = cfg.input.unwrap_or_default();
+    let (w_e, w_i) = (inp.weight_mv, -inp.k_inh * inp.weight_mv);
+    let qp = inp.rate_hz * cfg.dt / 1000.0 * inp.p;
+    let (mean_e, mean_i) = (inp.n_exc as f64 * qp, inp.n_inh as f64 * qp);
     let input_blame = |why_step: String| -> NumlabError {
-        let inp = cfg.input.unwrap_or_default();
-        let (w_e, w_i) = (inp.weight_mv, -inp.k_inh * inp.weight_mv);
-        let qp = inp.rate_hz * cfg.dt / 1000.0 * inp.p;
-        let (mean_e, mean_i) = (inp.n_exc as f64 * qp, inp.n_inh as f64 * qp);
         // The kind that moves V most; its weight when one pulse is larger
         // than an action potential, else its number of sources.
         let inhibitory = mean_i * w_i.abs() > mean_e * w_e.abs();
@@ -510,7 +542,7 @@ fn diagnose(cfg: &Config, f: &Failure) -> NumlabError {
             why: format!(
                 "the input drove V out of the model's ±{} mV range at t = {} ms: {why_step}; on average {} excitatory pulses of {} mV and {} inhibitory pulses of {} mV per step of {} ms (fewer sources, a lower rate, p or weight keep V in range)",
                 num(BLOW_UP_MV),
-                num(f.t),
+                num(t),
                 num((mean_e * 1000.0).round() / 1000.0),
                 num(w_e),
                 num((mean_i * 1000.0).round() / 1000.0),
@@ -519,18 +551,31 @@ fn diagnose(cfg: &Config, f: &Failure) -> NumlabError {
             ),
         }
     };
-    let (ne, ni) = f.pulses;
-    if ne | ni != 0 && !blown(&f.membrane) {
-        let jump = f.after.v - f.membrane.v;
+    let (ne, ni) = pulses;
+    let jump = w_e * ne as f64 + w_i * ni as f64;
+    // The pulses change only V: the state before them.
+    let membrane = State {
+        v: after.v - jump,
+        ..after
+    };
+    if ne | ni != 0 && !blown(&membrane) {
         return input_blame(format!(
             "{ne} excitatory and {ni} inhibitory pulses moved V by {} mV in one step",
             num(jump.round())
         ));
     }
-    if cfg.input.is_some() && f.big_jump >= BIG_JUMP_MV {
+    let mean_jump = mean_e * w_e.abs() + mean_i * w_i.abs();
+    let largest = w_e.abs().max(w_i.abs());
+    if cfg.input.is_some() && largest >= BIG_JUMP_MV {
         return input_blame(format!(
-            "the pulses of one step moved V by up to {} mV, more than an action potential's swing of about 100 mV",
-            num(f.big_jump.round())
+            "one pulse moves V by up to {} mV, more than an action potential's swing of about 100 mV",
+            num(largest)
+        ));
+    }
+    if cfg.input.is_some() && mean_jump >= BIG_JUMP_MV {
+        return input_blame(format!(
+            "the pulses move V by {} mV a step on average, more than an action potential's swing of about 100 mV",
+            num(mean_jump.round())
         ));
     }
     let (lo, hi) = safe_currents(p);
@@ -542,11 +587,11 @@ fn diagnose(cfg: &Config, f: &Failure) -> NumlabError {
         // default membrane), so no longer is tried.
         let mut s = match cfg.start {
             Some(s) => s,
-            None => p.resting_state(0.0).unwrap_or(f.prev),
+            None => p.resting_state(0.0).unwrap_or(after),
         };
         let settle = (30.0 * p.c_m / p.g_l / cfg.dt).ceil().min(1e12) as u64;
         let limit = settle
-            .max(2 * f.steps_done)
+            .max(2 * steps_done)
             .min(cfg.steps().unwrap_or(0))
             .max(1);
         for k in 0..limit {

@@ -64,7 +64,7 @@ impl Cutoff {
     /// integer k with exp(-k^2 / (2 sigma^2)) >= reach.
     ///
     /// # Errors
-    /// A radius beyond [`MAX_RADIUS`]: on `truncate` when sigma would fit
+    /// A radius beyond 2^26 samples: on `truncate` when sigma would fit
     /// at the default truncate of 4 ([`NumlabError::AboveLimit`], with the
     /// largest truncate that fits), else on `sigma`.
     pub fn radius(self, sigma_samples: f64) -> Result<usize> {
