@@ -235,6 +235,185 @@ def make_newer_registry(locked_crates: Path, cargo_home: Path) -> int:
     return newer
 
 
+# ---- committed outputs: normalise, compare, update ------------------------
+
+TIMING_TAG = "timing"
+# The MIME types whose content is text (compared line by line); anything else
+# (image/png) is base64 of bytes, compared as bytes.
+TEXT_MIME = re.compile(r"^(text/.*|image/svg\+xml|application/(json|javascript)|.*\+xml)$")
+
+
+def path_replacements() -> list[tuple[str, str]]:
+    """This machine's folders as they may appear in an output, longest first,
+    with what a committed notebook shows instead."""
+    pairs = []
+    for var, shown in (("NUMLAB_NOTEBOOK_ROOT", "<numlab>"), ("EVCXR_TMPDIR", "<evcxr-scratch>"),
+                       ("NUMLAB_NOTEBOOK_CACHE_DIR", "<notebook-cache>"), ("HOME", "~")):
+        value = os.environ.get(var)
+        if value and len(value) > 1:
+            pairs.append((value.rstrip("/"), shown))
+            real = os.path.realpath(value).rstrip("/")
+            if real != value.rstrip("/"):
+                pairs.append((real, shown))
+    return sorted(pairs, key=lambda p: -len(p[0]))
+
+
+def strip_paths(text: str, pairs) -> str:
+    for path, shown in pairs:
+        text = text.replace(path, shown)
+    return text
+
+
+def normalise_outputs(outputs, pairs) -> list[dict]:
+    """A code cell's fresh outputs as the notebook keeps them.
+
+    evcxr forwards what a cell prints from a thread of its own, in pieces, and
+    the piece can reach Jupyter after the cell's value (`execute_result`); the
+    pieces of one stream are merged, and the value (which the cell produces
+    last) is put after everything else. Paths of this machine are replaced
+    (see `path_replacements`). Text is kept as a list of lines, as Jupyter
+    writes it, so a changed number reviews as a one-line diff.
+    """
+    out: list[dict] = []
+    results: list[dict] = []
+    for o in outputs:
+        kind = o.get("output_type")
+        if kind == "stream":
+            text = strip_paths(text_of(o.get("text")), pairs)
+            if out and out[-1]["output_type"] == "stream" and out[-1]["name"] == o.get("name"):
+                out[-1]["text"] += text
+            else:
+                out.append({"name": o.get("name"), "output_type": "stream", "text": text})
+        elif kind in ("display_data", "execute_result"):
+            data = {}
+            for mime in sorted(o.get("data", {})):
+                value = o["data"][mime]
+                if isinstance(value, (list, str)):
+                    value = text_of(value)
+                    value = strip_paths(value, pairs) if TEXT_MIME.match(mime) else value.replace("\n", "")
+                data[mime] = value
+            entry = {"data": data, "metadata": {}, "output_type": kind}
+            (results if kind == "execute_result" else out).append(entry)
+        else:  # error: kept as it came (a failing cell fails before any comparison)
+            out.append(dict(o))
+    out += results
+    for o in out:  # text as lines
+        if o["output_type"] == "stream":
+            o["text"] = o["text"].splitlines(keepends=True)
+        elif "data" in o:
+            for mime, value in o["data"].items():
+                if isinstance(value, str) and TEXT_MIME.match(mime):
+                    o["data"][mime] = value.splitlines(keepends=True)
+    return out
+
+
+def output_label(o: dict) -> str:
+    if o.get("output_type") == "stream":
+        return f"stream {o.get('name')}"
+    return f"{o.get('output_type')} [{', '.join(sorted(o.get('data', {})))}]"
+
+
+def first_difference(old: str, new: str) -> str:
+    """The first line where two texts differ, both versions, cut around the
+    first differing character (an SVG line can be long)."""
+    a, b = old.splitlines(), new.splitlines()
+    for i in range(max(len(a), len(b))):
+        x = a[i] if i < len(a) else None
+        y = b[i] if i < len(b) else None
+        if x != y:
+            if x is None or y is None:
+                shown = y if x is None else x
+                which = "only in the fresh output" if x is None else "only in the committed output"
+                return f"line {i + 1} {which}: {cut(shown, 0)!r}"
+            at = next((k for k in range(min(len(x), len(y))) if x[k] != y[k]), min(len(x), len(y)))
+            return f"line {i + 1}: committed {cut(x, at)!r}, fresh {cut(y, at)!r}"
+    return "texts differ only in their line endings"
+
+
+def cut(line: str, at: int, width: int = 60) -> str:
+    start = max(0, at - width // 2)
+    piece = line[start:start + width]
+    return ("..." if start else "") + piece + ("..." if start + width < len(line) else "")
+
+
+def compare_cell(committed: list, fresh: list, timing: bool) -> str | None:
+    """Why a cell's fresh outputs (normalised) differ from its committed ones,
+    or None when they agree. A `timing` cell: kinds and MIME types only."""
+    if len(committed) != len(fresh):
+        have = "; ".join(output_label(o) for o in committed) or "none"
+        got = "; ".join(output_label(o) for o in fresh) or "none"
+        return f"{len(fresh)} outputs, the committed notebook has {len(committed)} (committed: {have}; fresh: {got})"
+    for n, (old, new) in enumerate(zip(committed, fresh), 1):
+        if output_label(old) != output_label(new):
+            return f"output {n} is {output_label(new)}, the committed one {output_label(old)}"
+        if timing:
+            continue
+        if new["output_type"] == "stream":
+            a, b = text_of(old.get("text")), text_of(new.get("text"))
+            if a != b:
+                return f"output {n} (stream {new['name']}) differs at {first_difference(a, b)}"
+            continue
+        for mime in sorted(new.get("data", {})):
+            a, b = old["data"][mime], new["data"][mime]
+            if TEXT_MIME.match(mime):
+                a, b = text_of(a), text_of(b)
+                if a != b:
+                    return f"output {n} ({mime}) differs at {first_difference(a, b)}"
+            else:
+                a, b = text_of(a).replace("\n", ""), text_of(b).replace("\n", "")
+                if a != b:
+                    import base64
+                    try:
+                        sizes = f"{len(base64.b64decode(a))} bytes committed, {len(base64.b64decode(b))} fresh"
+                    except Exception:
+                        sizes = "not valid base64"
+                    return f"output {n} ({mime}) differs: the image bytes are not the committed ones ({sizes})"
+    return None
+
+
+def path_replacements_for(env: dict) -> list[tuple[str, str]]:
+    saved = dict(os.environ)
+    try:
+        os.environ.update({k: v for k, v in env.items() if k in ("EVCXR_TMPDIR", "HOME")})
+        return path_replacements()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def normalise_committed(outputs) -> list[dict]:
+    """Committed outputs in the form `normalise_outputs` gives (already normal;
+    this only drops nbformat's node types and the execution counts)."""
+    return json.loads(json.dumps(outputs))
+
+
+def is_timing(cell) -> bool:
+    return TIMING_TAG in (cell.get("metadata", {}).get("tags") or [])
+
+
+def write_notebook(path: Path, fresh_cells: dict[int, tuple[int, list]]) -> None:
+    """Rewrite the committed notebook at `path` with fresh outputs and execution
+    counts (cell index -> (count, outputs)), everything else byte for byte as
+    it was; code cells not run lose their outputs."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for index, cell in enumerate(nb["cells"]):
+        if cell.get("cell_type") != "code":
+            continue
+        count, outputs = fresh_cells.get(index, (None, []))
+        cell["execution_count"] = count
+        for o in outputs:
+            if o.get("output_type") == "execute_result":
+                o["execution_count"] = count
+        cell["outputs"] = [
+            {"data": o["data"], "execution_count": count, "metadata": o["metadata"], "output_type": o["output_type"]}
+            if o.get("output_type") == "execute_result" else o
+            for o in outputs
+        ]
+    tmp = path.with_suffix(".ipynb.tmp")
+    tmp.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
 class Result:
     def __init__(self, path: Path):
         self.path = path
@@ -242,7 +421,11 @@ class Result:
         self.reason = ""
         self.cell: int | None = None  # 1-based index among all cells of the failing cell
         self.seconds = 0.0
+        self.first_figure: float | None = None  # seconds from the start to the first image output
+        self.start = time.monotonic()
         self.details: list[str] = []  # printed under the FAIL line
+        self.fresh: dict[int, tuple[int, list]] = {}  # cell index -> (execution count, outputs)
+        self.differences: list[str] = []  # "cell N: why", against the committed outputs
 
 
 def make_client(nb, nb_dir: Path, args) -> NotebookClient:
@@ -282,6 +465,10 @@ async def execute(client: NotebookClient, nb, args, env: dict, kernel_log, resul
     timeout = args.timeout
     locked = read_lock(Path(args.lock)) if args.lock else None
     built_lock = Path(env["EVCXR_TMPDIR"]) / "Cargo.lock"
+    pairs = path_replacements_for(env)
+    # nbclient clears a cell's outputs when it runs it: keep the committed ones.
+    committed = {i: (c.get("execution_count"), normalise_committed(c.get("outputs", [])))
+                 for i, c in enumerate(nb.cells) if c.cell_type == "code"}
     client.reset_execution_trackers()
     async with client.async_setup_kernel(stdout=kernel_log, stderr=kernel_log, env=env):
         msg_id = await ensure_async(client.kc.kernel_info())
@@ -312,6 +499,25 @@ async def execute(client: NotebookClient, nb, args, env: dict, kernel_log, resul
             if why:
                 result.reason = f"cell {index + 1}: {why}"
                 return
+            count = client.code_cells_executed
+            fresh = normalise_outputs(cell.get("outputs", []), pairs)
+            result.fresh[index] = (count, fresh)
+            if result.first_figure is None and any(
+                    m.startswith("image/") for o in fresh for m in o.get("data", {})):
+                result.first_figure = time.monotonic() - result.start
+            if args.compare:
+                old_count, old = committed[index]
+                diff = compare_cell(old, fresh, is_timing(cell))
+                if diff is None and old_count != count:
+                    diff = f"execution count {old_count}, expected {count} (refresh with --update)"
+                if diff:
+                    result.differences.append(f"cell {index + 1}: {diff}")
+        if result.differences:
+            result.reason = result.differences[0]
+            more = result.differences[1:]
+            result.details += more[:5] + ([f"... and {len(more) - 5} more cells"] if len(more) > 5 else [])
+            result.details.append("refresh with: scripts/check-notebooks --update " + os.path.relpath(result.path))
+            return
         result.cell = None
         result.passed = True
 
@@ -346,7 +552,7 @@ def kernel_env(args, exp: dict | None):
 def run_notebook(path: Path, args, exp: dict | None = None) -> Result:
     result = Result(path)
     nb_dir = path.resolve().parent
-    start = time.monotonic()
+    start = result.start = time.monotonic()
     try:
         nb = nbformat.read(path, as_version=4)
     except Exception as err:  # unreadable notebook
@@ -381,6 +587,8 @@ def run_notebook(path: Path, args, exp: dict | None = None) -> Result:
         tail = [t for t in log.splitlines() if t.strip()][-12:]
         result.details += [f"kernel log {log_path}:"] + ["  " + ANSI.sub("", t) for t in tail]
 
+    if args.update and result.passed:
+        write_notebook(path, result.fresh)
     if args.output_dir:
         out = Path(args.output_dir)
         out.mkdir(parents=True, exist_ok=True)
@@ -407,7 +615,9 @@ def check(args) -> int:
         r = run_notebook(path, args)
         if r.passed:
             passed += 1
-            print(f"ok    {path.name:<{width}}  {r.seconds:6.1f} s", flush=True)
+            note = f"  first figure after {r.first_figure:.1f} s" if r.first_figure is not None else ""
+            note += "  outputs written" if args.update else ""
+            print(f"ok    {path.name:<{width}}  {r.seconds:6.1f} s{note}", flush=True)
         else:
             failed += 1
             print(f"FAIL  {path.name:<{width}}  {r.seconds:6.1f} s  reason: {r.reason}", flush=True)
@@ -428,7 +638,9 @@ def self_test(args) -> int:
     width = max(len(p.name) for p in paths)
     for path in paths:
         exp = expectation(path)
-        r = run_notebook(path, args, exp)
+        # A fixture is compared with its committed outputs when it says so.
+        fixture_args = argparse.Namespace(**{**vars(args), "compare": bool(exp.get("compare"))})
+        r = run_notebook(path, fixture_args, exp)
         verdict = "passed" if r.passed else f"failed: {r.reason}"
         problems = []
         if exp["expect"] == "pass" and not r.passed:
@@ -472,6 +684,14 @@ def main() -> int:
         help="the vendored crates of --lock (for the self-test's registry newer than the lock)",
     )
     parser.add_argument("--self-test", action="store_true")
+    parser.add_argument(
+        "--compare", action="store_true",
+        help="fail a notebook whose fresh outputs differ from its committed ones",
+    )
+    parser.add_argument(
+        "--update", action="store_true",
+        help="write the fresh outputs into each notebook that ran without failing",
+    )
     args = parser.parse_args()
     return self_test(args) if args.self_test else check(args)
 

@@ -16,7 +16,10 @@ amplitude) and runs faster.
 This notebook follows their code to the reason it is slow, gives the call with the same arguments and
 the same output, and then does what a careful SciPy user would want: the right regression on
 irregular x, the edge modes, and methods whose cost does not depend on sigma. The computations live
-in the `numlab-studies` and `numlab-core` crates; the cells only call them."""),
+in the `numlab-studies` and `numlab-core` crates; the cells only call them.
+
+Times in this notebook are measured when it runs: the committed outputs show the times of the machine
+that last ran it (those cells carry the tag `timing`); every other output is the same on any machine."""),
     ("code", """:dep numlab-studies = { path = "../crates/studies" }"""),
     ("md", """`numlab-studies` re-exports `numlab_core` (the algorithms) and `numlab_plot` (the figures), so one
 `:dep` loads all three at the versions the workspace locks."""),
@@ -134,4 +137,13 @@ side by side."""),
 ]
 
 
-write(CELLS, "01-gaussian-smoothing.ipynb")
+# The code cells whose outputs are measured times (tag `timing`), by their first characters.
+TIMING = [
+    'let first: Scenario = Scenario::first()?;\nlet started',
+    'let cmp: Comparison',
+    'cmp.figure()',
+    'let scaling: Scaling',
+    'scaling.figure()',
+]
+
+write(CELLS, "01-gaussian-smoothing.ipynb", timing=TIMING)

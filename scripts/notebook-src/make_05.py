@@ -17,7 +17,10 @@ This notebook runs their scenario, shows where the time goes (every step scans e
 the whole run), replaces the scan by one exact binomial draw per step, checks the neuron itself
 (integrators, the f-I curve), and ends with Brian2's 4,000-neuron COBAHH network running faster than
 real time on two cores. The computations live in `numlab-core` (`neuron`) and `numlab-studies`; the
-cells only call them."""),
+cells only call them.
+
+Times in this notebook are measured when it runs: the committed outputs show the times of the machine
+that last ran it (those cells carry the tag `timing`); every other output is the same on any machine."""),
     ("code", """:dep numlab-studies = { path = "../crates/studies" }"""),
     ("md", """`numlab-studies` re-exports `numlab_core` and `numlab_plot`, so this one `:dep` loads all three."""),
     ("code", """use numlab_studies::numlab_core::neuron::{reference, simulate, Binomial, Config, HhParams, Method, Network, NetworkConfig, NetworkRun, PoissonInput, Rates, Run, State};
@@ -54,7 +57,7 @@ one uniform and one comparison); no normal approximation."""),
     ("code", """let b: Binomial = Binomial::new(4000, 10.0 * 0.01 / 1000.0 * 0.5)?;
 println!("P(0) = {:.6}, P(1) = {:.6}, P(2) = {:.6}, P(3) = {:.2e}", b.pmf(0), b.pmf(1), b.pmf(2), b.pmf(3));"""),
     ("md", """Their scan (ported to Rust, so the comparison is about the algorithm, not the language) against one
-draw per step, for 100, 1,000 and 5,000 inputs (times measured now, on this machine):"""),
+draw per step, for 100, 1,000 and 5,000 inputs (times measured on the machine that last ran this notebook):"""),
     ("code", """let timings: Timings = Timings::run(&[100, 1000, 5000])?;
 for i in 0..timings.inputs.len() {
     println!("{:>5} inputs: their scan {:>9.2} ms, numlab {:.2} ms", timings.inputs[i], timings.theirs_s[i] * 1e3, timings.ours_s[i] * 1e3);
@@ -116,4 +119,10 @@ From the command line: `numlab neuron --excitatory 4000 --inhibitory 1000 --outp
 `numlab network --duration 1000 --output spikes.csv`."""),
 ]
 
-write(CELLS, "05-hodgkin-huxley-poisson.ipynb")
+# The code cells whose outputs are measured times (tag `timing`), by their first characters.
+TIMING = [
+    'let timings: Timings',
+    'let net: Network',
+]
+
+write(CELLS, "05-hodgkin-huxley-poisson.ipynb", timing=TIMING)

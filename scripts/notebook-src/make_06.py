@@ -18,7 +18,10 @@ This notebook redraws their 2x2 comparison with numlab's versions of the four me
 1,000, 30,000 and 1,000,000 points; shows what goes wrong at the borders of a zoomed view and how
 padding fixes it; and adds what they did not have, a Gaussian kernel density estimate with a bandwidth
 rule, exact and fast. The computations live in `numlab-core` (`density`) and `numlab-studies`; the cells
-only call them."""),
+only call them.
+
+Times in this notebook are measured when it runs: the committed outputs show the times of the machine
+that last ran it (those cells carry the tag `timing`); every other output is the same on any machine."""),
     ("code", """:dep numlab-studies = { path = "../crates/studies" }"""),
     ("md", """`numlab-studies` re-exports `numlab_core` and `numlab_plot`, so this one `:dep` loads all three."""),
     ("code", """use numlab_studies::numlab_core::density::{histogram2d, Density, GridBlur, View};
@@ -42,7 +45,7 @@ Their data: 1,000 points uniform on [-2, 2]², viewed through [-0.5, 0.5]² (abo
 The panels, numlab's versions with their parameters: `histogram2d` with their 10 x 10 bins; their
 5-nearest function (the mean of exp(-70 d²) over the 5 nearest, capped at 1) on a kiddo KD-tree at
 every pixel; the Gaussian filter of the histogram with their sigma of 20 px; the box sums with their
-radius 15 px and 4 passes. Each title holds the time measured here."""),
+radius 15 px and 4 passes. Each title holds the time measured on the machine that last ran this notebook."""),
     ("code", """let small: Comparison = Comparison::run(1000, 0.05)?;
 small.figure()"""),
     ("md", """The histogram is blocky because its bins are 0.1 wide; the other three are smooth estimates of the same
@@ -104,4 +107,12 @@ From Rust: `gaussian_density(x, y, view, w, h, sigma_px, 4.0)`, `box_density`, `
 this study's figures and summary."""),
 ]
 
-write(CELLS, "06-point-density.ipynb")
+# The code cells whose outputs are measured times (tag `timing`), by their first characters.
+TIMING = [
+    'let small: Comparison',
+    'let medium: Comparison',
+    'let large: Comparison',
+    'ReportedScenario::measure',
+]
+
+write(CELLS, "06-point-density.ipynb", timing=TIMING)
