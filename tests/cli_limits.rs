@@ -447,6 +447,13 @@ fn rates_and_spacings_whose_derived_values_overflow_are_refused() {
         &["--rate 1e308: the sample period 1/rate", "underflows"],
         &[],
     );
+    // Reported as `dt = inf` once.
+    refused(
+        &dir,
+        &["lag", "x.csv", "x.csv", "--rate", "5e-324"],
+        &["--rate 5e-324: the sample period 1/rate overflows"],
+        &["inf"],
+    );
     // Near the edges the answers are finite and right.
     let o = numlab(&dir, &["spectrum", "x.csv", "--dt", "1e300"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));

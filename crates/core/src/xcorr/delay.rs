@@ -278,11 +278,18 @@ impl DelayEstimator {
             return Err(NumlabError::OutOfRange {
                 name: "rate",
                 value: num(rate),
-                why: format!(
-                    "the sample period 1/rate = {:e} s underflows; at most {} Hz",
-                    1.0 / rate,
-                    sig3(1.0 / f64::MIN_POSITIVE)
-                ),
+                why: if (1.0 / rate).is_infinite() {
+                    format!(
+                        "the sample period 1/rate overflows; at least {} Hz",
+                        sig3(1.0 / f64::MAX)
+                    )
+                } else {
+                    format!(
+                        "the sample period 1/rate = {:e} s underflows; at most {} Hz",
+                        1.0 / rate,
+                        sig3(1.0 / f64::MIN_POSITIVE)
+                    )
+                },
             });
         }
         Ok(DelayEstimator {
