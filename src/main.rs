@@ -19,7 +19,7 @@ use clap::{Args, Parser, Subcommand};
 use numlab_core::smoothing::{gaussian_flatten, Cutoff, EdgeMode, GaussianSmoother, Method};
 use numlab_studies::bench;
 
-use output::{emit, outln, write_output};
+use output::{emit, outln};
 use table::{csv_text, npy_bytes, Columns, Header};
 
 #[derive(Parser)]
@@ -384,7 +384,13 @@ fn run_bench(a: BenchArgs) -> Result<(), String> {
             .collect::<Result<_, _>>()?
     };
     if let Some(dir) = a.write_inputs {
-        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| format!("--write-inputs {}: {e}", dir.display()))?;
+        // Errors name the flag that chose the folder.
+        let write_output = |path: &std::path::Path, bytes: &[u8]| {
+            numlab_studies::files::write_file(path, bytes)
+                .map_err(|e| format!("--write-inputs {e}"))
+        };
         for w in selected {
             let inputs = w.inputs().map_err(|e| e.to_string())?;
             let x_name = inputs.x.as_ref().map(|_| format!("{}.x.npy", w.name));
