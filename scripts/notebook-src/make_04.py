@@ -58,10 +58,11 @@ One broadband process (100 Hz to 8 kHz), b delayed by 0.2345678 s = 4691.356 sam
 with its own noise as strong as the signal (0 dB). We know the delay is below 0.5 s, so the search is
 bounded there. Methods: whole samples, the parabola through the peak and its neighbours, and the
 *accurate* refinement (the maximum of the band-limited interpolant of the correlation, found by Newton
-steps on its Fourier series), with and without a window, and GCC-PHAT."""),
+steps on its Fourier series), with and without a window, and GCC-PHAT. The correlation figure is shown
+as a PNG (`.in_png()`): its curves of thousands of lags would make a large SVG."""),
     ("code", """let realistic: Realistic = Realistic::run()?;
 realistic"""),
-    ("code", """realistic.correlation_figure()"""),
+    ("code", """realistic.correlation_figure().in_png()"""),
     ("md", """Before and after alignment (15 ms of each recording): the noise is as strong as the signal, yet
 the correlation over 5 s finds the shift to a few thousandths of a sample."""),
     ("code", """realistic.alignment_figure()"""),

@@ -40,9 +40,10 @@ I_app = 3 uA/cm², 80 + 20 sources at 10 Hz, p = 0.5, 300 ms at dt = 0.01 ms, fo
 code. One thing in their code changes the physics: the synaptic current C_m·G_ex·(pulses) is added to
 dV/dt for one Euler step, so each pulse moves V by G_ex·dt = 0.01 mV, a jump that shrinks when dt does.
 A delta pulse of weight w is a jump of w; numlab applies jumps of +1 mV (their G_ex = 1) and -4 mV
-(K = 4) after each step. Their three panels, and the raster of the inputs that drove this run:"""),
+(K = 4) after each step. Their three panels, and the raster of the inputs that drove this run (figures
+of many spikes are shown as PNG images, `.in_png()`: an SVG would hold one element per spike):"""),
     ("code", """let theirs: Run = their_run(80, 20)?;
-their_figure(&theirs, 80, 20, 1)"""),
+their_figure(&theirs, 80, 20, 1).in_png()"""),
     ("md", """## Why it crawls, and the fix
 
 Their `I_syn` keeps every spike of every source for the whole run in one list and, at each step,
@@ -69,7 +70,7 @@ The same neuron with 4,000 excitatory and 1,000 inhibitory inputs (every 10th so
 The mean drive is balanced (4,000 × 1 mV against 1,000 × 4 mV), but the fluctuations grow with N and
 make the neuron fire."""),
     ("code", """let big: Run = their_run(4000, 1000)?;
-their_figure(&big, 4000, 1000, 10)"""),
+their_figure(&big, 4000, 1000, 10).in_png()"""),
     ("md", """Output rate against the number of inputs (80 % excitatory, mean over five 1 s runs):"""),
     ("code", """RateVsInputs::run(&[100, 200, 500, 1000, 2000, 5000, 10_000], 5)?.figure()"""),
     ("md", """## The integrators
@@ -103,7 +104,7 @@ let start: std::time::Instant = std::time::Instant::now();
 let run: NetworkRun = net.run()?;
 let secs: f64 = start.elapsed().as_secs_f64();
 println!("{} synapses; 1 s of network time in {:.3} s ({:.1}x real time); mean rate {:.2} Hz", net.synapses(), secs, 1.0 / secs, run.mean_rate_hz());"""),
-    ("code", """network_figure(&run, 200)?"""),
+    ("code", """network_figure(&run, 200)?.in_png()"""),
     ("md", """## What to take away
 
 - **Count, don't scan.** Independent Poisson sources need only the number of pulses per step, which has

@@ -50,9 +50,10 @@ radius 15 px and 4 passes. Each title holds the time measured on the machine tha
 small.figure()"""),
     ("md", """The histogram is blocky because its bins are 0.1 wide; the other three are smooth estimates of the same
 density. The Gaussian filter and the 4-pass box sum look alike: 4 passes of a box of radius r have
-the variance of a Gaussian of sigma² = 4 r(r+1)/3. At 30,000 points, the count they cared about:"""),
+the variance of a Gaussian of sigma² = 4 r(r+1)/3. At 30,000 points, the count they cared about (shown
+as a PNG, `.in_png()`: the thousands of dots in view would make a large SVG):"""),
     ("code", """let medium: Comparison = Comparison::run(30_000, 0.1)?;
-medium.figure()"""),
+medium.figure().in_png()"""),
     ("md", """And at a million points: binning is O(n), the blur O(pixels × taps), so the smoothing methods stay
 in milliseconds; the kNN query count does not grow with n, only its depth."""),
     ("code", """let large: Comparison = Comparison::run(1_000_000, 0.2)?;

@@ -35,7 +35,9 @@
 //! [`Figure::to_png_bytes`], [`Figure::save_svg`] and [`Figure::save_png`]
 //! wrap the common cases; [`Figure::evcxr_display`] (and
 //! [`Chart::evcxr_display`]) makes a figure the rich output of an evcxr
-//! Jupyter cell.
+//! Jupyter cell, as SVG; [`Figure::in_png`] (and [`Chart::in_png`]) shows it
+//! as a PNG image instead ([`PngFigure`]), for figures of so many points that
+//! their SVG would be large.
 //!
 //! # Text and reproducibility
 //!
@@ -69,6 +71,7 @@
 pub use plotters;
 
 mod axis;
+mod base64;
 mod clip;
 mod draw;
 mod error;
@@ -78,6 +81,7 @@ mod output;
 mod raster;
 mod style;
 
+pub use base64::base64_encode;
 pub use draw::{draw_chart, draw_figure};
 pub use error::PlotError;
 pub use font::{ensure_fonts, FONT_FAMILY};
@@ -85,6 +89,6 @@ pub use model::{
     Chart, ColorBar, Figure, Image, LegendPosition, ReferenceSlope, Scale, Series, SeriesKind,
     MAX_PIXELS,
 };
-pub use output::rgb_to_png;
+pub use output::{rgb_to_png, PngFigure};
 pub use raster::PolishedBackend;
 pub use style::{palette_color, DEFAULT_HEIGHT, DEFAULT_WIDTH, PALETTE};

@@ -420,6 +420,12 @@ impl Chart {
     pub fn evcxr_display(&self) {
         Figure::single(self.clone(), DEFAULT_WIDTH, DEFAULT_HEIGHT).evcxr_display();
     }
+
+    /// This chart alone at the default size, shown by a notebook cell as a
+    /// PNG image (see [`Figure::in_png`]).
+    pub fn in_png(self) -> crate::PngFigure {
+        Figure::single(self, DEFAULT_WIDTH, DEFAULT_HEIGHT).in_png()
+    }
 }
 
 /// A figure: one or more charts laid out on a grid, with a size in pixels.

@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use plotters::prelude::*;
 
+use crate::base64::base64_encode;
 use crate::draw::draw_figure;
 use crate::error::draw_err;
 use crate::font::ensure_fonts;
@@ -109,12 +110,87 @@ impl Figure {
     /// the value of a cell's last expression. On error, prints the error
     /// message as the cell's text output instead (it cannot return it).
     pub fn evcxr_display(&self) {
-        match self.to_evcxr_content() {
-            Ok(content) => println!("{content}"),
-            Err(e) => {
-                println!("EVCXR_BEGIN_CONTENT text/plain\nnumlab-plot: {e}\nEVCXR_END_CONTENT")
-            }
-        }
+        print_evcxr(self.to_evcxr_content());
+    }
+
+    /// Wraps the figure so that a notebook cell shows it as a PNG image
+    /// instead of an SVG document (see [`PngFigure`]): for figures whose SVG
+    /// would be large, such as rasters and scatters of thousands of points.
+    ///
+    /// ```
+    /// use numlab_plot::{Chart, Figure, Series};
+    ///
+    /// let xs: Vec<f64> = (0..5000).map(|i| (i as f64 * 0.37).sin()).collect();
+    /// let ys: Vec<f64> = (0..5000).map(|i| (i as f64 * 0.73).cos()).collect();
+    /// let figure = Figure::single(Chart::new("5,000 points").with_series(Series::points("p", &xs, &ys)), 600, 400);
+    /// let png = figure.clone().in_png();
+    /// assert!(png.to_evcxr_content()?.starts_with("EVCXR_BEGIN_CONTENT image/png\n"));
+    /// assert_eq!(png.to_png_bytes()?, figure.to_png_bytes()?);
+    /// # Ok::<(), numlab_plot::PlotError>(())
+    /// ```
+    pub fn in_png(self) -> PngFigure {
+        PngFigure { figure: self }
+    }
+}
+
+/// A [`Figure`] that an evcxr Jupyter cell shows as a PNG image
+/// (`image/png`), made by [`Figure::in_png`] or [`Chart::in_png`].
+///
+/// An SVG grows with every point drawn; a PNG grows with the picture's
+/// detail and size only, so a raster of tens of thousands of spikes stays a
+/// few tens of kilobytes. The PNG is [`Figure::to_png_bytes`], the same bytes
+/// as [`Figure::save_png`] writes: drawn with the bundled DejaVu Sans, the
+/// same on every run and machine.
+///
+/// [`Chart::in_png`]: crate::Chart::in_png
+#[derive(Clone, Debug, PartialEq)]
+pub struct PngFigure {
+    /// The figure drawn.
+    pub figure: Figure,
+}
+
+impl PngFigure {
+    /// The figure as PNG bytes ([`Figure::to_png_bytes`]).
+    ///
+    /// # Errors
+    /// See [`Figure::to_png_bytes`].
+    pub fn to_png_bytes(&self) -> Result<Vec<u8>, PlotError> {
+        self.figure.to_png_bytes()
+    }
+
+    /// The text the evcxr Jupyter kernel reads as rich output: the PNG in
+    /// base64 (RFC 4648, one line) between `EVCXR_BEGIN_CONTENT image/png`
+    /// and `EVCXR_END_CONTENT`.
+    ///
+    /// # Errors
+    /// See [`Figure::to_png_bytes`].
+    pub fn to_evcxr_content(&self) -> Result<String, PlotError> {
+        let png = self.to_png_bytes()?;
+        Ok(format!(
+            "EVCXR_BEGIN_CONTENT image/png\n{}\nEVCXR_END_CONTENT",
+            base64_encode(&png)
+        ))
+    }
+
+    /// Shows the figure as a PNG image in an evcxr Jupyter notebook (evcxr
+    /// calls this on the value of a cell's last expression). On error,
+    /// prints the error message as the cell's text output instead.
+    pub fn evcxr_display(&self) {
+        print_evcxr(self.to_evcxr_content());
+    }
+}
+
+impl From<Figure> for PngFigure {
+    fn from(figure: Figure) -> Self {
+        figure.in_png()
+    }
+}
+
+/// Prints evcxr rich content, or the error as the cell's text output.
+fn print_evcxr(content: Result<String, PlotError>) {
+    match content {
+        Ok(content) => println!("{content}"),
+        Err(e) => println!("EVCXR_BEGIN_CONTENT text/plain\nnumlab-plot: {e}\nEVCXR_END_CONTENT"),
     }
 }
 
