@@ -242,7 +242,13 @@ pub fn run(a: DensityArgs) -> Result<(), String> {
             a.size
         ));
     }
-    let table = Columns::read(&a.input, Header::from_flag(a.header))?;
+    let keys = |_: usize| {
+        vec![
+            a.x_col.clone().unwrap_or_else(|| "0".into()),
+            a.y_col.clone().unwrap_or_else(|| "1".into()),
+        ]
+    };
+    let table = Columns::read_keys(&a.input, Header::from_flag(a.header), &keys)?;
     if table.values.len() < 2 && (a.x_col.is_none() || a.y_col.is_none()) {
         return Err(format!(
             "{}: needs two columns (x and y) of points",

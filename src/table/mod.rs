@@ -1,76 +1,27 @@
-//! Reading CSV tables and picking columns; writing CSV and NPY atomically.
+//! Reading CSV tables and picking columns; writing CSV and NPY.
+//!
+//! The reader ([`Columns::read_keys`]) maps the file and reads it on every
+//! core ([`scan`]), converting only the columns a command uses; the files it
+//! does not take on go to the reference reader ([`reference`]), numlab's
+//! first reader kept as it was, which also words every error.
 
-use std::fs;
+mod reference;
+mod scan;
+#[cfg(test)]
+mod scan_tests;
+mod source;
 
 /// A CSV file as named columns of numbers.
 #[derive(Debug, Clone)]
 pub struct Columns {
     /// Column names (from the header row, or "0", "1", ... without one).
     pub names: Vec<String>,
-    /// The values, column by column.
+    /// The values, column by column (empty for a column not asked for).
     pub values: Vec<Vec<f64>>,
     /// The file, for messages.
     pub path: String,
-}
-
-/// Parses a cell: a number, `nan`, `inf`, `-inf` (any case), or an empty cell (NaN).
-fn parse_cell(s: &str) -> Option<f64> {
-    let t = s.trim();
-    if t.is_empty() {
-        return Some(f64::NAN);
-    }
-    t.parse::<f64>().ok()
-}
-
-/// The CSV reader skips blank lines, which would silently shift every later
-/// sample. Between data rows, a blank line in a one-column file is an empty
-/// cell (a missing value, NaN); in a wider file it is an error naming the line.
-/// Blank lines before the first row and after the last are dropped.
-fn blank_lines_as_cells(text: &str, path: &str) -> Result<String, String> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let lines: Vec<&str> = text.lines().collect();
-    let (Some(first), Some(last)) = (
-        lines.iter().position(|l| !l.trim().is_empty()),
-        lines.iter().rposition(|l| !l.trim().is_empty()),
-    ) else {
-        return Ok(String::new());
-    };
-    let one_column = !lines[first].contains(',');
-    let mut out = String::with_capacity(text.len() + 16);
-    for (i, l) in lines.iter().enumerate().take(last + 1).skip(first) {
-        if l.trim().is_empty() {
-            if one_column {
-                out.push_str("nan\n");
-                continue;
-            }
-            return Err(format!(
-                "{path}: line {} is empty (every row needs all its fields; write nan or leave a cell empty for a missing value)",
-                i + 1
-            ));
-        }
-        out.push_str(l);
-        out.push('\n');
-    }
-    Ok(out)
-}
-
-/// The file as UTF-8 text; anything else is an error naming the line and the
-/// byte (a Latin-1 or UTF-16 export, a binary file).
-fn utf8_text(bytes: Vec<u8>, path: &str) -> Result<String, String> {
-    String::from_utf8(bytes).map_err(|e| {
-        let bytes = e.as_bytes();
-        let at = e.utf8_error().valid_up_to();
-        let line = 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count();
-        let line_start = bytes[..at]
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |k| k + 1);
-        format!(
-            "{path}: line {line}, byte {}: 0x{:02x} is not UTF-8 text (save the file as UTF-8)",
-            at - line_start + 1,
-            bytes[at]
-        )
-    })
+    /// Which columns were converted.
+    parsed: Vec<bool>,
 }
 
 /// Whether the first row of a file is a header.
@@ -95,101 +46,53 @@ impl Header {
 }
 
 impl Columns {
-    /// Reads a CSV file. With [`Header::Detect`] the first row is a header
-    /// when none of its cells is a number (empty cells aside), data when all
-    /// are, and an error naming the cell when it mixes both; every other row
-    /// must hold as many numeric cells as the first.
+    /// Reads a CSV file, every column. With [`Header::Detect`] the first row
+    /// is a header when none of its cells is a number (empty cells aside),
+    /// data when all are, and an error naming the cell when it mixes both;
+    /// every other row must hold as many numeric cells as the first.
+    #[allow(dead_code)] // the commands use `read_keys`; the tests read whole tables
     pub fn read(path: &str, header: Header) -> Result<Self, String> {
-        let raw = fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
-        let raw = utf8_text(raw, path)?;
-        let text = blank_lines_as_cells(&raw, path)?;
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .trim(csv::Trim::All)
-            .from_reader(text.as_bytes());
-        let mut rows = reader.records();
-        let first = match rows.next() {
-            Some(r) => r.map_err(|e| format!("{path}: {e}"))?,
-            None => return Err(format!("{path}: the file is empty")),
+        Self::read_some(path, header, None)
+    }
+
+    /// Reads a CSV file as [`Columns::read`] does (the same rows, values,
+    /// messages and refusals), converting only the columns that `keys(width)`
+    /// names (by name or 0-based index, as [`Columns::column`]); every other
+    /// cell is checked to be a number but not kept. Keys that name no column
+    /// are left for [`Columns::column`] to report.
+    pub fn read_keys(
+        path: &str,
+        header: Header,
+        keys: &dyn Fn(usize) -> Vec<String>,
+    ) -> Result<Self, String> {
+        Self::read_some(path, header, Some(keys))
+    }
+
+    fn read_some(
+        path: &str,
+        header: Header,
+        keys: Option<&dyn Fn(usize) -> Vec<String>>,
+    ) -> Result<Self, String> {
+        let Ok(data) = source::Source::open(path) else {
+            // The reference reader words the error.
+            return reference::read(path, header);
         };
-        let first_cells: Vec<String> = first.iter().map(str::to_string).collect();
-        let is_header = match header {
-            Header::Present => true,
-            Header::Detect => {
-                let text = |c: &String| !c.trim().is_empty() && parse_cell(c).is_none();
-                let number = |c: &String| !c.trim().is_empty() && parse_cell(c).is_some();
-                match (
-                    first_cells.iter().position(text),
-                    first_cells.iter().any(number),
-                ) {
-                    (Some(k), true) => {
-                        return Err(format!(
-                            "{path}: line 1 mixes numbers and text: '{}' (field {}) is not a number; if line 1 is a header, pass --header",
-                            first_cells[k].escape_debug(),
-                            k + 1
-                        ))
-                    }
-                    (Some(_), false) => true,
-                    (None, _) => false,
-                }
-            }
-        };
-        let width = first_cells.len();
-        let names: Vec<String> = if is_header {
-            first_cells.clone()
-        } else {
-            (0..width).map(|i| i.to_string()).collect()
-        };
-        let mut values = vec![Vec::new(); width];
-        let mut push_row = |cells: &[String], line: usize| -> Result<(), String> {
-            if cells.len() != width {
-                return Err(format!(
-                    "{path}: line {line} has {} field(s), expected {width}",
-                    cells.len()
-                ));
-            }
-            for (k, c) in cells.iter().enumerate() {
-                let v = parse_cell(c).ok_or_else(|| {
-                    format!(
-                        "{path}: line {line}, column '{}': '{}' is not a number",
-                        names[k].escape_debug(),
-                        c.escape_debug()
-                    )
-                })?;
-                values[k].push(v);
-            }
-            Ok(())
-        };
-        if !is_header {
-            push_row(&first_cells, 1)?;
+        match scan::read(data.bytes(), path, header, keys, scan::CHUNK) {
+            Some(t) => Ok(t),
+            None => reference::read_bytes(data.bytes().to_vec(), path, header),
         }
-        for (i, r) in rows.enumerate() {
-            let r = r.map_err(|e| format!("{path}: {e}"))?;
-            // Blank lines were dealt with above: a lone empty field here is a
-            // quoted empty cell (`""`), a missing value like any empty cell.
-            let cells: Vec<String> = r.iter().map(str::to_string).collect();
-            push_row(&cells, i + 2)?;
-        }
-        if values.first().is_none_or(|c| c.is_empty()) {
-            return Err(format!("{path}: no data rows"));
-        }
-        Ok(Columns {
-            names,
-            values,
-            path: path.to_string(),
-        })
     }
 
     /// The column named `key`, or at 0-based index `key`.
     pub fn column(&self, key: &str, flag: &str) -> Result<&[f64], String> {
-        if let Some(k) = self.names.iter().position(|n| n == key) {
-            return Ok(&self.values[k]);
-        }
-        if let Ok(k) = key.parse::<usize>() {
-            if k < self.values.len() {
-                return Ok(&self.values[k]);
-            }
+        if let Some(k) = scan::find(&self.names, key) {
+            return match self.parsed[k] {
+                true => Ok(&self.values[k]),
+                false => Err(format!(
+                    "{flag} {key}: column not read from {} (numlab asked the reader for other columns)",
+                    self.path
+                )),
+            };
         }
         Err(format!(
             "{flag} {key}: no such column in {} (columns: {})",
@@ -264,6 +167,7 @@ pub fn npy_bytes_shaped(values: &[f64], shape: &[usize]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     #[test]
     fn floats_round_trip() {
@@ -319,6 +223,7 @@ mod tests {
             }
             fs::write(&path, &bytes).unwrap();
             for header in [Header::Detect, Header::Present] {
+                scan_tests::same_as_reference_at(&bytes, &path_str, header, &[1, 7, 4096]);
                 match Columns::read(&path_str, header) {
                     Ok(t) => {
                         tables += 1;
@@ -374,7 +279,7 @@ mod tests {
         assert_eq!(t.names, ["1", "x"]);
         assert_eq!(t.values, [vec![2.0], vec![3.0]]);
         let bytes = b"a,b\n1,2\n3,\xff\n".to_vec();
-        let e = utf8_text(bytes, "f.csv").unwrap_err();
+        let e = reference::utf8_text(bytes, "f.csv").unwrap_err();
         assert_eq!(
             e,
             "f.csv: line 3, byte 3: 0xff is not UTF-8 text (save the file as UTF-8)"
