@@ -10,7 +10,7 @@ use numlab_core::density::{
 use numlab_core::NumlabError;
 
 use crate::output::{check_output, note, outln, print, write_output};
-use crate::table::{float, npy_bytes_shaped, Columns, Header};
+use crate::table::{npy_bytes_shaped, push_float, Columns, Header};
 
 /// Arguments of `numlab density`.
 #[derive(Args)]
@@ -148,17 +148,17 @@ pub fn box_radius(sigma: f64, passes: usize) -> usize {
     ((-1.0 + (1.0 + 12.0 * v).sqrt()) / 2.0).round().max(0.0) as usize
 }
 
-fn csv_grid(d: &Density) -> String {
+fn csv_grid(d: &Density) -> Vec<u8> {
     let g = &d.grid;
-    let mut s = String::with_capacity(g.values.len() * 20);
+    let mut s = Vec::with_capacity(g.values.len() * 20);
     for r in 0..g.height {
         for (c, v) in g.row(r).iter().enumerate() {
             if c > 0 {
-                s.push(',');
+                s.push(b',');
             }
-            s.push_str(&float(*v));
+            push_float(&mut s, *v);
         }
-        s.push('\n');
+        s.push(b'\n');
     }
     s
 }
@@ -306,7 +306,7 @@ pub fn run(a: DensityArgs) -> Result<(), String> {
     let bytes = match out_kind {
         "png" => png_grid(&d, x, y, a.overlay)?,
         "npy" => npy_bytes_shaped(&d.grid.values, &[h, w]),
-        _ => csv_grid(&d).into_bytes(),
+        _ => csv_grid(&d),
     };
     if d.nonfinite > 0 {
         note(&format!(

@@ -20,7 +20,7 @@ use numlab_core::smoothing::{gaussian_flatten, Cutoff, EdgeMode, GaussianSmoothe
 use numlab_studies::bench;
 
 use output::{emit, outln};
-use table::{csv_text, npy_bytes, Columns, Header};
+use table::{csv_bytes, npy_bytes, Columns, Header};
 
 #[derive(Parser)]
 #[command(
@@ -381,8 +381,8 @@ fn smooth(a: SmoothArgs) -> Result<(), String> {
             })?
             .values
     };
-    let text = csv_text(&["x", "y", "smoothed"], &[&x, y, &smoothed]);
-    emit(a.output.as_ref(), text.as_bytes())
+    let text = csv_bytes(&["x", "y", "smoothed"], &[&x, y, &smoothed]);
+    emit(a.output.as_ref(), &text)
 }
 
 fn read_csv(a: ReadCsvArgs) -> Result<(), String> {

@@ -6,7 +6,7 @@ use clap::Args;
 use numlab_core::spectrum::{RealDft, Sides, SpectrumOptions, Window};
 
 use crate::output::{check_output, emit};
-use crate::table::{csv_text, float, Columns, Header};
+use crate::table::{csv_text, push_float, Columns, Header};
 
 #[derive(Args)]
 pub struct SpectrumArgs {
@@ -164,10 +164,15 @@ pub fn lowpass(a: LowpassArgs) -> Result<(), String> {
         (None, None) => return Err("give --keep K or --threshold T".into()),
     };
     let rebuilt = low.rebuild();
-    let mut text = String::with_capacity(48 * x.len() + 32);
-    text.push_str("index,original,rebuilt\n");
+    let mut text = Vec::with_capacity(48 * x.len() + 32);
+    text.extend_from_slice(b"index,original,rebuilt\n");
     for (i, (v, r)) in x.iter().zip(&rebuilt).enumerate() {
-        text.push_str(&format!("{i},{},{}\n", float(*v), float(*r)));
+        text.extend_from_slice(i.to_string().as_bytes());
+        text.push(b',');
+        push_float(&mut text, *v);
+        text.push(b',');
+        push_float(&mut text, *r);
+        text.push(b'\n');
     }
-    emit(a.output.as_ref(), text.as_bytes())
+    emit(a.output.as_ref(), &text)
 }

@@ -108,31 +108,153 @@ impl Columns {
 
 /// A float as the shortest text that parses back to the same f64.
 pub fn float(v: f64) -> String {
+    let mut out = Vec::with_capacity(24);
+    push_float(&mut out, v);
+    // Only ASCII is pushed.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Appends [`float`]'s text of `v`: `nan`, `inf`, `-inf`, or the shortest
+/// digits that parse back to `v`, as Rust's `{:?}` writes them (decimal for
+/// 1e-4 <= |v| < 1e16, else `1.5e-7`, `1e16`). `ryu` writes the same text
+/// except for 1e-5 <= |v| < 1e-4, which it writes as decimals and `{:?}`
+/// with an exponent; those go through `{:?}` (the tests compare both on
+/// random bit patterns).
+#[inline]
+pub fn push_float(out: &mut Vec<u8>, v: f64) {
+    use std::io::Write;
     if v.is_nan() {
-        "nan".to_string()
+        out.extend_from_slice(b"nan");
     } else if v.is_infinite() {
-        if v > 0.0 { "inf" } else { "-inf" }.to_string()
+        out.extend_from_slice(if v > 0.0 { b"inf" } else { b"-inf" });
+    } else if (1e-5..1e-4).contains(&v.abs()) {
+        let _ = write!(out, "{v:?}");
     } else {
-        format!("{v:?}")
+        let mut buf = ryu::Buffer::new();
+        let text = buf.format_finite(v).as_bytes();
+        if tie(v, text) {
+            let _ = write!(out, "{v:?}");
+        } else {
+            out.extend_from_slice(text);
+        }
     }
 }
 
-/// CSV text with a header and columns of equal length.
-pub fn csv_text(header: &[&str], columns: &[&[f64]]) -> String {
-    let n = columns.first().map_or(0, |c| c.len());
-    let mut s = String::with_capacity(n * 24 * columns.len() + 64);
-    s.push_str(&header.join(","));
-    s.push('\n');
-    for i in 0..n {
-        for (k, c) in columns.iter().enumerate() {
-            if k > 0 {
-                s.push(',');
-            }
-            s.push_str(&float(c[i]));
-        }
-        s.push('\n');
+/// Whether `v` lies exactly halfway between `text` (ryu's shortest digits
+/// of `v`) and its neighbour one unit in the last digit away. There `ryu`
+/// rounds the tie to even and `{:?}` up (858934470821930.25 is
+/// "858934470821930.2" to one, "858934470821930.3" to the other); such values
+/// (a few fractional bits, 16 or more digits) go through `{:?}`.
+///
+/// With |v| = m 2^q (m = m' 2^t, m' odd) and the text D 10^e, a tie is
+/// 2|v| = (2D ± 1) 10^e, which holds only if t + q + 1 = e and
+/// m' = (2D ± 1) 5^e (e >= 0) or m' 5^-e = 2D ± 1 (e < 0).
+fn tie(v: f64, text: &[u8]) -> bool {
+    let bits = v.to_bits();
+    let biased = ((bits >> 52) & 0x7ff) as i32;
+    let frac = bits & ((1 << 52) - 1);
+    let (m, q) = match biased {
+        0 => (frac, -1074),
+        _ => (frac | 1 << 52, biased - 1075),
+    };
+    if m == 0 {
+        return false;
     }
-    s
+    let t = m.trailing_zeros() as i32;
+    // A tie needs an exact decimal expansion of at most 18 significant
+    // digits (the text, at most 17, and a 5). For |v| = m' 2^k with k < 0
+    // that is the odd integer m' 5^-k, of at least (bits(m') - 1) log10 2 +
+    // -k log10 5 digits: most values stop here. For k >= 0 the test below
+    // needs 5^(k+1) to divide m' < 2^53, so k < 22.
+    let bits = 64 - (m >> t).leading_zeros() as i32;
+    let k = t + q;
+    if (k < 0 && 301 * (bits - 1) + 699 * -k > 18_500) || k >= 22 {
+        return false;
+    }
+    let m_odd = (m >> t) as u128;
+    let (mut d, mut digits, mut fraction, mut point) = (0u128, 0, 0i32, false);
+    let mut exp = 0i32;
+    for (i, &b) in text.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => {
+                d = d * 10 + (b - b'0') as u128;
+                digits += 1;
+                if digits > 30 {
+                    return true;
+                }
+                fraction += i32::from(point);
+            }
+            b'.' => point = true,
+            b'e' | b'E' => {
+                let Some(e) = std::str::from_utf8(&text[i + 1..])
+                    .ok()
+                    .and_then(|s| s.parse::<i32>().ok())
+                else {
+                    return true;
+                };
+                exp = e;
+                break;
+            }
+            _ => {}
+        }
+    }
+    let e = exp - fraction;
+    if t + q + 1 != e {
+        return false;
+    }
+    let Some(five) = 5u128.checked_pow(e.unsigned_abs()) else {
+        return false;
+    };
+    [2 * d + 1, (2 * d).saturating_sub(1)].iter().any(|&n| {
+        if e >= 0 {
+            n.checked_mul(five) == Some(m_odd)
+        } else {
+            m_odd.checked_mul(five) == Some(n)
+        }
+    })
+}
+
+/// Rows per block of [`csv_bytes`] (formatted in parallel).
+const ROWS_PER_BLOCK: usize = 1 << 14;
+
+/// CSV text with a header and columns of equal length: [`float`]'s text of
+/// each value, rows formatted in blocks on every core.
+pub fn csv_bytes(header: &[&str], columns: &[&[f64]]) -> Vec<u8> {
+    use rayon::prelude::*;
+    let n = columns.first().map_or(0, |c| c.len());
+    let blocks: Vec<Vec<u8>> = numlab_core::threads::install(|| {
+        (0..n.div_ceil(ROWS_PER_BLOCK))
+            .into_par_iter()
+            .map(|b| {
+                let rows = b * ROWS_PER_BLOCK..((b + 1) * ROWS_PER_BLOCK).min(n);
+                let mut out = Vec::with_capacity(rows.len() * 20 * columns.len());
+                for i in rows {
+                    for (k, c) in columns.iter().enumerate() {
+                        if k > 0 {
+                            out.push(b',');
+                        }
+                        push_float(&mut out, c[i]);
+                    }
+                    out.push(b'\n');
+                }
+                out
+            })
+            .collect()
+    });
+    let head = header.join(",");
+    let mut out = Vec::with_capacity(head.len() + 1 + blocks.iter().map(Vec::len).sum::<usize>());
+    out.extend_from_slice(head.as_bytes());
+    out.push(b'\n');
+    for b in &blocks {
+        out.extend_from_slice(b);
+    }
+    out
+}
+
+/// [`csv_bytes`] as a `String`.
+pub fn csv_text(header: &[&str], columns: &[&[f64]]) -> String {
+    // Only ASCII digits, signs and the header's UTF-8 are written.
+    String::from_utf8(csv_bytes(header, columns)).unwrap_or_default()
 }
 
 /// A 1-D little-endian float64 NPY file (format version 1.0).
@@ -168,6 +290,84 @@ pub fn npy_bytes_shaped(values: &[f64], shape: &[usize]) -> Vec<u8> {
 mod tests {
     use super::*;
     use std::fs;
+
+    /// The fast formatter writes what `{:?}` wrote (the committed outputs and
+    /// the CLI tests hold those bytes), and it parses back.
+    #[test]
+    fn floats_as_debug() {
+        let debug = |v: f64| {
+            if v.is_nan() {
+                "nan".to_string()
+            } else if v.is_infinite() {
+                if v > 0.0 { "inf" } else { "-inf" }.to_string()
+            } else {
+                format!("{v:?}")
+            }
+        };
+        let mut state: u64 = 0x666c_6f61_745f_7465;
+        let mut next = || {
+            state ^= state >> 12;
+            state ^= state << 25;
+            state ^= state >> 27;
+            state.wrapping_mul(0x2545_f491_4f6c_dd1d)
+        };
+        let mut edges = vec![
+            0.0,
+            -0.0,
+            1.0,
+            0.1,
+            1e-4,
+            1e-5,
+            1e16,
+            1e15,
+            9.999999999999999e15,
+        ];
+        edges.extend([
+            f64::MIN_POSITIVE,
+            5e-324,
+            f64::MAX,
+            f64::EPSILON,
+            123456.789,
+        ]);
+        for e in -30..30 {
+            let p = 10f64.powi(e);
+            edges.extend([p, p.next_up(), p.next_down(), 1.5 * p, -p]);
+        }
+        // Ties: values with a few fractional bits and 16 or more digits.
+        for k in 0..100_000u64 {
+            let n = (1u64 << 51) + next() % (1u64 << 51);
+            let scale = [0.5, 0.25, 0.125, 0.0625, 1.0, 2.0, 1024.0][(k % 7) as usize];
+            edges.push((n as f64 + 0.5) * scale);
+            edges.push(n as f64 * scale * 0.5 + 0.25);
+        }
+        edges.push(858934470821930.25);
+        // Ties among large integers (k >= 0): a 5-multiple mantissa.
+        for k in 0..200_000u64 {
+            let m = (next() >> 11) | 1;
+            let m = m - m % 5 + 5 * (k % 3);
+            edges.push(m as f64 * 2f64.powi((k % 24) as i32));
+        }
+        for k in 0..1_000_000u64 {
+            let v = match k % 3 {
+                0 => f64::from_bits(next()),
+                1 => (next() as f64 / u64::MAX as f64) * 10f64.powi((next() % 50) as i32 - 25),
+                _ => (next() % 2_000_000_001) as f64 / 1e6 - 1000.0,
+            };
+            edges.push(v);
+        }
+        for v in edges {
+            assert_eq!(float(v), debug(v), "{:e} ({:#x})", v, v.to_bits());
+            if v.is_finite() {
+                assert_eq!(float(v).parse::<f64>().unwrap().to_bits(), v.to_bits());
+            }
+        }
+        let x = [0.5, -1e-5, f64::NAN];
+        let y = [f64::INFINITY, 2.0, 3e20];
+        assert_eq!(
+            csv_text(&["a", "b"], &[&x, &y]),
+            "a,b\n0.5,inf\n-1e-5,2.0\nnan,3e20\n"
+        );
+    }
 
     #[test]
     fn floats_round_trip() {
