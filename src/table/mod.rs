@@ -11,6 +11,10 @@ mod scan;
 mod scan_tests;
 mod source;
 
+/// Bytes per block of [`Columns::stream`] (tests make it small).
+pub(crate) static STREAM_BLOCK: std::sync::atomic::AtomicUsize =
+    std::sync::atomic::AtomicUsize::new(scan::BLOCK);
+
 /// A CSV file as named columns of numbers.
 #[derive(Debug, Clone)]
 pub struct Columns {
@@ -66,6 +70,25 @@ impl Columns {
         keys: &dyn Fn(usize) -> Vec<String>,
     ) -> Result<Self, String> {
         Self::read_some(path, header, Some(keys))
+    }
+
+    /// Streams the columns `keys` names (in that order) through `visit`, a
+    /// block of rows at a time, reading the file in blocks: memory stays
+    /// bounded whatever its size. Returns the number of rows, or `None` when
+    /// the file must be read whole instead ([`Columns::read_keys`]; it then
+    /// gives the table or the error): a file of one column, a file the fast
+    /// reader leaves to the reference reader, any error, a key that names no
+    /// column, or `visit` returning `None`. `visit` may have seen some blocks
+    /// by then.
+    pub fn stream(
+        path: &str,
+        header: Header,
+        keys: &[String],
+        visit: &mut dyn FnMut(&[&[f64]]) -> Option<()>,
+    ) -> Option<usize> {
+        let keys = |_: usize| keys.to_vec();
+        let block = STREAM_BLOCK.load(std::sync::atomic::Ordering::Relaxed);
+        scan::stream(path, header, &keys, block, scan::CHUNK, visit).map(|s| s.rows)
     }
 
     fn read_some(

@@ -385,16 +385,32 @@ pub(crate) fn find(names: &[String], key: &str) -> Option<usize> {
         .or_else(|| key.parse::<usize>().ok().filter(|&k| k < names.len()))
 }
 
-/// Reads `data` (a CSV file's bytes) with the columns that `keys(width)`
-/// names converted (all with `None`) and the others only checked; `None` when the file is one
-/// that this reader leaves to the reference reader (see the module docs).
-pub(crate) fn read(
+/// The first row of a file and what follows from it.
+pub(crate) struct Layout {
+    /// Column names (the header's, or "0", "1", ...).
+    pub names: Vec<String>,
+    /// The first row's values, when it is data.
+    pub first_row: Option<Vec<f64>>,
+    /// The reference reader's one-column rule (no comma on the first line):
+    /// blank lines between rows are missing values.
+    pub one_column: bool,
+    /// Where the rows after the first start.
+    pub body_start: usize,
+    /// `slots[k]`: where column k goes among the selected ones.
+    pub slots: Vec<Option<usize>>,
+    /// The selected columns, ascending.
+    pub selected: Vec<usize>,
+}
+
+/// Reads the first row of `data` (the start of a file, its end if
+/// `complete`) and picks the columns; `None` where the fast reader declines.
+fn layout(
     data: &[u8],
+    complete: bool,
     path: &str,
     header: Header,
     keys: Option<&dyn Fn(usize) -> Vec<String>>,
-    chunk_bytes: usize,
-) -> Option<Columns> {
+) -> Option<Layout> {
     let mut p = if data.starts_with(b"\xef\xbb\xbf") {
         3
     } else {
@@ -403,6 +419,9 @@ pub(crate) fn read(
     // Blank lines before the first row.
     let (first, body_start) = loop {
         let end = memchr::memchr(b'\n', &data[p..]).map(|k| p + k);
+        if end.is_none() && !complete {
+            return None;
+        }
         let line = &data[p..end.unwrap_or(data.len())];
         if !ascii_blank(line) {
             break (line, end.map_or(data.len(), |e| e + 1));
@@ -448,8 +467,39 @@ pub(crate) fn read(
     for (j, &k) in selected.iter().enumerate() {
         slots[k] = Some(j);
     }
+    let first_row = match is_header {
+        true => None,
+        false => Some(
+            cells
+                .iter()
+                .map(|c| parse_cell(c))
+                .collect::<Option<Vec<f64>>>()?,
+        ),
+    };
+    Some(Layout {
+        names,
+        first_row,
+        one_column,
+        body_start,
+        slots,
+        selected,
+    })
+}
 
-    let body = &data[body_start..];
+/// The rows of a run of whole lines (the last may lack its line end).
+struct Body {
+    /// The selected columns, one value per line (blank lines: NaN in a
+    /// one-column file, else unset).
+    columns: Vec<Vec<f64>>,
+    /// The last line holding a row.
+    last_row: Option<usize>,
+    /// The first blank line (more than one column).
+    first_blank: Option<usize>,
+}
+
+/// Scans `body` in chunks of about `chunk_bytes` (on every core when it is
+/// large); `None` where the fast reader declines.
+fn scan_body(body: &[u8], layout: &Layout, chunk_bytes: usize) -> Option<Body> {
     let mut bounds = vec![0];
     let mut start = 0;
     while start < body.len() {
@@ -472,20 +522,11 @@ pub(crate) fn read(
         chunks.iter().map(|c| line_count(c)).collect()
     };
     let lines: usize = counts.iter().sum();
-    let row0 = usize::from(!is_header);
-    let mut columns: Vec<Vec<f64>> = selected.iter().map(|_| vec![0.0; row0 + lines]).collect();
-    if !is_header {
-        for (k, c) in cells.iter().enumerate() {
-            let v = parse_cell(c)?;
-            if let Some(j) = slots[k] {
-                columns[j][0] = v;
-            }
-        }
-    }
+    let mut columns: Vec<Vec<f64>> = layout.selected.iter().map(|_| vec![0.0; lines]).collect();
     // Each chunk's rows of each selected column.
     let mut parts: Vec<Vec<&mut [f64]>> = chunks.iter().map(|_| Vec::new()).collect();
     for col in columns.iter_mut() {
-        let mut rest = &mut col[row0..];
+        let mut rest = &mut col[..];
         for (part, &n) in parts.iter_mut().zip(&counts) {
             let (mine, tail) = rest.split_at_mut(n);
             part.push(mine);
@@ -498,8 +539,9 @@ pub(crate) fn read(
         firsts.push(line);
         line += n;
     }
+    let (one_column, slots) = (layout.one_column, &layout.slots);
     let scan = |((c, out), first): ((&&[u8], &mut Vec<&mut [f64]>), &usize)| {
-        scan_chunk(c, *first, one_column, &slots, out)
+        scan_chunk(c, *first, one_column, slots, out)
     };
     let infos: Option<Vec<ChunkInfo>> = if parallel {
         numlab_core::threads::install(|| {
@@ -519,29 +561,179 @@ pub(crate) fn read(
             .collect()
     };
     let infos = infos?;
-    let last_row = infos.iter().filter_map(|i| i.last_row).max();
-    let first_blank = infos.iter().filter_map(|i| i.first_blank).min();
-    if let (Some(b), Some(r)) = (first_blank, last_row) {
+    Some(Body {
+        columns,
+        last_row: infos.iter().filter_map(|i| i.last_row).max(),
+        first_blank: infos.iter().filter_map(|i| i.first_blank).min(),
+    })
+}
+
+/// Reads `data` (a CSV file's bytes) with the columns that `keys(width)`
+/// names converted (all with `None`) and the others only checked; `None`
+/// when the file is one that this reader leaves to the reference reader
+/// (see the module docs).
+pub(crate) fn read(
+    data: &[u8],
+    path: &str,
+    header: Header,
+    keys: Option<&dyn Fn(usize) -> Vec<String>>,
+    chunk_bytes: usize,
+) -> Option<Columns> {
+    let layout = layout(data, true, path, header, keys)?;
+    let body = scan_body(&data[layout.body_start..], &layout, chunk_bytes)?;
+    if let (Some(b), Some(r)) = (body.first_blank, body.last_row) {
         if b < r {
             return None;
         }
     }
-    let rows = row0 + last_row.map_or(0, |r| r + 1);
+    let row0 = usize::from(layout.first_row.is_some());
+    let rows = row0 + body.last_row.map_or(0, |r| r + 1);
     if rows == 0 {
         return None;
     }
+    let width = layout.slots.len();
     let mut values = vec![Vec::new(); width];
     let mut parsed = vec![false; width];
-    for (col, &k) in columns.into_iter().zip(&selected) {
-        let mut col = col;
-        col.truncate(rows);
+    for (mut col, &k) in body.columns.into_iter().zip(&layout.selected) {
+        col.truncate(rows - row0);
+        if let Some(first) = &layout.first_row {
+            // One shift of the column; the first row is rarely data in a
+            // large file.
+            col.insert(0, first[k]);
+        }
         values[k] = col;
         parsed[k] = true;
     }
     Some(Columns {
-        names,
+        names: layout.names,
         values,
         path: path.to_string(),
         parsed,
     })
+}
+
+/// Bytes read per block by [`stream`].
+pub(crate) const BLOCK: usize = 16 << 20;
+
+/// What [`stream`] read.
+pub(crate) struct Streamed {
+    /// Data rows.
+    pub rows: usize,
+}
+
+/// Reads the file at `path` in windows of about `block_bytes` (mapped, the
+/// pages of each window dropped from memory once read: resident memory stays
+/// bounded whatever the file's size) and hands each block's rows of the columns `keys` names, in the order of the
+/// keys, to `visit`.
+/// `None` (possibly after some calls of `visit`) where the fast reader
+/// declines, and for a file of one column; the caller then reads the file
+/// whole, which gives the reference reader's table or error.
+pub(crate) fn stream(
+    path: &str,
+    header: Header,
+    keys: &dyn Fn(usize) -> Vec<String>,
+    block_bytes: usize,
+    chunk_bytes: usize,
+    visit: &mut dyn FnMut(&[&[f64]]) -> Option<()>,
+) -> Option<Streamed> {
+    let block_bytes = block_bytes.max(1);
+    let source = super::source::Source::open(path).ok()?;
+    let mut state = StreamState::default();
+    match &source {
+        super::source::Source::Mapped(map) => {
+            // A regular file: mapped, read a window at a time, the pages
+            // behind each window dropped from memory.
+            let data: &[u8] = map;
+            let layout = layout(data, true, path, header, Some(keys))?;
+            let order = state.start(&layout, keys, visit)?;
+            let mut start = layout.body_start;
+            while start < data.len() {
+                let nominal = start + block_bytes;
+                let end = if nominal >= data.len() {
+                    data.len()
+                } else {
+                    memchr::memchr(b'\n', &data[nominal - 1..]).map_or(data.len(), |k| nominal + k)
+                };
+                state.section(&data[start..end], &layout, &order, chunk_bytes, visit)?;
+                source.release(0..end);
+                start = end;
+            }
+        }
+        super::source::Source::Read(data) => {
+            // A small file, or one that cannot be mapped: read already.
+            let layout = layout(data, true, path, header, Some(keys))?;
+            let order = state.start(&layout, keys, visit)?;
+            let body = &data[layout.body_start..];
+            state.section(body, &layout, &order, chunk_bytes, visit)?;
+        }
+    }
+    if state.rows == 0 {
+        return None;
+    }
+    Some(Streamed { rows: state.rows })
+}
+
+/// Where a [`stream`] is.
+#[derive(Default)]
+struct StreamState {
+    /// Rows handed on so far.
+    rows: usize,
+    /// A blank line has been seen (an error if a row follows).
+    saw_blank: bool,
+}
+
+impl StreamState {
+    /// The selected slot of each key (in the keys' order), after handing
+    /// on the first row when it is data; `None` for a one-column file or a
+    /// key that names no column.
+    fn start(
+        &mut self,
+        layout: &Layout,
+        keys: &dyn Fn(usize) -> Vec<String>,
+        visit: &mut dyn FnMut(&[&[f64]]) -> Option<()>,
+    ) -> Option<Vec<usize>> {
+        if layout.one_column {
+            return None;
+        }
+        let order: Vec<usize> = keys(layout.slots.len())
+            .iter()
+            .map(|k| find(&layout.names, k).and_then(|c| layout.slots[c]))
+            .collect::<Option<_>>()?;
+        if let Some(first) = &layout.first_row {
+            let row: Vec<Vec<f64>> = layout.selected.iter().map(|&k| vec![first[k]]).collect();
+            visit(&order.iter().map(|&j| &row[j][..]).collect::<Vec<_>>())?;
+            self.rows += 1;
+        }
+        Some(order)
+    }
+
+    /// Scans a run of whole lines and hands its rows on.
+    fn section(
+        &mut self,
+        text: &[u8],
+        layout: &Layout,
+        order: &[usize],
+        chunk_bytes: usize,
+        visit: &mut dyn FnMut(&[&[f64]]) -> Option<()>,
+    ) -> Option<()> {
+        let body = scan_body(text, layout, chunk_bytes)?;
+        if body.last_row.is_some() && self.saw_blank {
+            return None;
+        }
+        if let (Some(b), Some(r)) = (body.first_blank, body.last_row) {
+            if b < r {
+                return None;
+            }
+        }
+        self.saw_blank |= body.first_blank.is_some();
+        if let Some(r) = body.last_row {
+            let mut cols = body.columns;
+            for c in cols.iter_mut() {
+                c.truncate(r + 1);
+            }
+            visit(&order.iter().map(|&j| &cols[j][..]).collect::<Vec<_>>())?;
+            self.rows += r + 1;
+        }
+        Some(())
+    }
 }

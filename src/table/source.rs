@@ -43,6 +43,29 @@ impl Source {
         Ok(Source::Read(bytes))
     }
 
+    /// Lets the system drop the pages of `range` from this process's
+    /// memory (they stay in the page cache): a stream over a mapped file
+    /// keeps its resident memory bounded. Whole pages only; a no-op for a
+    /// file that was read.
+    pub(crate) fn release(&self, range: std::ops::Range<usize>) {
+        #[cfg(unix)]
+        if let Source::Mapped(m) = self {
+            const PAGE: usize = 4096;
+            let start = range.start.div_ceil(PAGE) * PAGE;
+            let end = (range.end / PAGE * PAGE).min(m.len());
+            if end > start {
+                // SAFETY: the map is a private, read-only map of a file;
+                // MADV_DONTNEED drops this process's copies of its pages, and a
+                // later read of them reads the file again (the same bytes). No
+                // reference into the range is used after this call: the
+                // caller passes bytes it has finished with.
+                let _ = unsafe {
+                    m.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, start, end - start)
+                };
+            }
+        }
+    }
+
     /// The file's bytes.
     pub(crate) fn bytes(&self) -> &[u8] {
         match self {
