@@ -422,23 +422,36 @@ fn streamed(
     let (wp, hp) = (w + 2 * pad, h + 2 * pad);
     let mut counts = vec![0.0; wp * hp];
     let (mut nonfinite, mut finite) = (0, 0);
-    let n = Columns::stream(&a.input, header, keys, &mut |cols| {
-        let (x, y) = (cols[0], cols[1]);
-        let bad = x
+    // Points are counted a batch at a time (a grid per call to merge).
+    const BATCH: usize = 1 << 20;
+    let (mut bx, mut by) = (Vec::with_capacity(BATCH), Vec::with_capacity(BATCH));
+    let mut flush = |bx: &mut Vec<f64>, by: &mut Vec<f64>| -> Option<()> {
+        let bad = bx
             .iter()
-            .zip(y)
+            .zip(by.iter())
             .filter(|(p, q)| !(p.is_finite() && q.is_finite()))
             .count();
         nonfinite += bad;
-        if bad < x.len() {
-            finite += x.len() - bad;
-            let part = histogram2d(x, y, counted, wp, hp).ok()?;
+        if bad < bx.len() {
+            finite += bx.len() - bad;
+            let part = histogram2d(bx, by, counted, wp, hp).ok()?;
             for (c, v) in counts.iter_mut().zip(&part.grid.values) {
                 *c += v;
             }
         }
+        bx.clear();
+        by.clear();
+        Some(())
+    };
+    let n = Columns::stream(&a.input, header, keys, &mut |cols| {
+        bx.extend_from_slice(cols[0]);
+        by.extend_from_slice(cols[1]);
+        if bx.len() >= BATCH {
+            flush(&mut bx, &mut by)?;
+        }
         Some(())
     })?;
+    flush(&mut bx, &mut by)?;
     if finite == 0 {
         return None;
     }

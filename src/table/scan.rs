@@ -316,14 +316,46 @@ fn cell<const KEEP: bool>(b: &[u8], i: usize) -> Option<(f64, End, bool)> {
     Some((number::<KEEP>(text)?, end, false))
 }
 
+/// Where a chunk's values go.
+trait Sink {
+    /// Value `v` of selected column `j` on the chunk's line `row`.
+    fn put(&mut self, j: usize, row: usize, v: f64);
+    /// Takes back the last value of column `j` (its line was blank).
+    fn unput(&mut self, j: usize);
+}
+
+/// Each value at its line's place in slices of one value per line.
+struct Place<'a, 'b>(&'a mut [&'b mut [f64]]);
+
+impl Sink for Place<'_, '_> {
+    #[inline(always)]
+    fn put(&mut self, j: usize, row: usize, v: f64) {
+        self.0[j][row] = v;
+    }
+    fn unput(&mut self, _: usize) {}
+}
+
+/// Values appended, one per row (blank lines leave no value).
+struct Push<'a>(&'a mut [Vec<f64>]);
+
+impl Sink for Push<'_> {
+    #[inline(always)]
+    fn put(&mut self, j: usize, _: usize, v: f64) {
+        self.0[j].push(v);
+    }
+    fn unput(&mut self, j: usize) {
+        self.0[j].pop();
+    }
+}
+
 /// Scans one chunk of whole lines; `slots[k]` is where column k's values go
-/// (`None`: checked only), `out[j]` the selected columns' rows of this chunk.
-fn scan_chunk(
+/// (`None`: checked only) in `out`.
+fn scan_chunk<S: Sink>(
     chunk: &[u8],
     first_line: usize,
     one_column: bool,
     slots: &[Option<usize>],
-    out: &mut [&mut [f64]],
+    out: &mut S,
 ) -> Option<ChunkInfo> {
     let mut info = ChunkInfo::default();
     let mut pos = 0;
@@ -338,7 +370,7 @@ fn scan_chunk(
                 None => cell::<false>(chunk, pos)?,
             };
             if let Some(j) = slots[k] {
-                out[j][row] = v;
+                out.put(j, row, v);
             }
             k += 1;
             match end {
@@ -356,6 +388,9 @@ fn scan_chunk(
                 }
                 End::Line(next) if k == 1 && empty => {
                     // A blank line in a wider file: an error if a row follows.
+                    if let Some(j) = slots[0] {
+                        out.unput(j);
+                    }
                     if info.first_blank.is_none() {
                         info.first_blank = Some(line);
                     }
@@ -499,7 +534,9 @@ struct Body {
 
 /// Scans `body` in chunks of about `chunk_bytes` (on every core when it is
 /// large); `None` where the fast reader declines.
-fn scan_body(body: &[u8], layout: &Layout, chunk_bytes: usize) -> Option<Body> {
+/// `body` cut into chunks of about `chunk_bytes`, each moved forward to
+/// the end of a line.
+fn chunks(body: &[u8], chunk_bytes: usize) -> Vec<&[u8]> {
     let mut bounds = vec![0];
     let mut start = 0;
     while start < body.len() {
@@ -512,7 +549,11 @@ fn scan_body(body: &[u8], layout: &Layout, chunk_bytes: usize) -> Option<Body> {
         bounds.push(end);
         start = end;
     }
-    let chunks: Vec<&[u8]> = bounds.windows(2).map(|w| &body[w[0]..w[1]]).collect();
+    bounds.windows(2).map(|w| &body[w[0]..w[1]]).collect()
+}
+
+fn scan_body(body: &[u8], layout: &Layout, chunk_bytes: usize) -> Option<Body> {
+    let chunks = chunks(body, chunk_bytes);
     // Small files are read on the calling thread: waking the pool costs
     // more than their lines.
     let parallel = body.len() >= PARALLEL_FROM;
@@ -541,7 +582,7 @@ fn scan_body(body: &[u8], layout: &Layout, chunk_bytes: usize) -> Option<Body> {
     }
     let (one_column, slots) = (layout.one_column, &layout.slots);
     let scan = |((c, out), first): ((&&[u8], &mut Vec<&mut [f64]>), &usize)| {
-        scan_chunk(c, *first, one_column, slots, out)
+        scan_chunk(c, *first, one_column, slots, &mut Place(out))
     };
     let infos: Option<Vec<ChunkInfo>> = if parallel {
         numlab_core::threads::install(|| {
@@ -707,7 +748,9 @@ impl StreamState {
         Some(order)
     }
 
-    /// Scans a run of whole lines and hands its rows on.
+    /// Scans a run of whole lines and hands its rows on, chunk by chunk
+    /// (each chunk scanned once, its rows appended: no count of its lines
+    /// first, and the chunk is still in cache while it is read).
     fn section(
         &mut self,
         text: &[u8],
@@ -716,23 +759,35 @@ impl StreamState {
         chunk_bytes: usize,
         visit: &mut dyn FnMut(&[&[f64]]) -> Option<()>,
     ) -> Option<()> {
-        let body = scan_body(text, layout, chunk_bytes)?;
-        if body.last_row.is_some() && self.saw_blank {
-            return None;
-        }
-        if let (Some(b), Some(r)) = (body.first_blank, body.last_row) {
-            if b < r {
+        let chunks = chunks(text, chunk_bytes);
+        let (one_column, slots) = (layout.one_column, &layout.slots);
+        let scan = |c: &&[u8]| {
+            let mut cols: Vec<Vec<f64>> = layout
+                .selected
+                .iter()
+                .map(|_| Vec::with_capacity(c.len() / 8 + 1))
+                .collect();
+            scan_chunk(c, 0, one_column, slots, &mut Push(&mut cols)).map(|info| (cols, info))
+        };
+        let parts: Option<Vec<(Vec<Vec<f64>>, ChunkInfo)>> = if text.len() >= PARALLEL_FROM {
+            numlab_core::threads::install(|| chunks.par_iter().map(scan).collect())
+        } else {
+            chunks.iter().map(scan).collect()
+        };
+        for (cols, info) in parts? {
+            if info.last_row.is_some() && self.saw_blank {
                 return None;
             }
-        }
-        self.saw_blank |= body.first_blank.is_some();
-        if let Some(r) = body.last_row {
-            let mut cols = body.columns;
-            for c in cols.iter_mut() {
-                c.truncate(r + 1);
+            if let (Some(b), Some(r)) = (info.first_blank, info.last_row) {
+                if b < r {
+                    return None;
+                }
             }
-            visit(&order.iter().map(|&j| &cols[j][..]).collect::<Vec<_>>())?;
-            self.rows += r + 1;
+            self.saw_blank |= info.first_blank.is_some();
+            if info.last_row.is_some() {
+                visit(&order.iter().map(|&j| &cols[j][..]).collect::<Vec<_>>())?;
+                self.rows += cols.first().map_or(0, Vec::len);
+            }
         }
         Some(())
     }
