@@ -2,7 +2,7 @@
 //!
 //! The reader ([`Columns::read_keys`]) maps the file and reads it on every
 //! core ([`scan`]), converting only the columns a command uses; the files it
-//! does not take on go to the reference reader ([`reference`]), numlab's
+//! does not take on go to the reference reader ([`mod@reference`]), numlab's
 //! first reader kept as it was, which also words every error.
 
 mod reference;

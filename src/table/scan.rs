@@ -6,7 +6,7 @@
 //! header row (quoted or not, any UTF-8), blank lines before the first row
 //! and after the last, blank lines between the rows of a one-column file
 //! (missing values). Everything else it hands back (`None`) to the reference
-//! reader ([`super::reference`]), which then reads the file as numlab always
+//! reader ([`mod@super::reference`]), which then reads the file as numlab always
 //! did: quoted fields below the first row, a blank line between the rows of a
 //! wider file, bytes that are not ASCII below the first row, a lone `\r`, and
 //! every error. So what the two readers accept, refuse and say is the same by
