@@ -186,17 +186,10 @@ fn line_count(chunk: &[u8]) -> usize {
 #[inline(always)]
 fn plain_number(b: &[u8], mut i: usize) -> Option<(f64, usize)> {
     let n = b.len();
-    let neg = match b.get(i) {
-        Some(b'-') => {
-            i += 1;
-            true
-        }
-        Some(b'+') => {
-            i += 1;
-            false
-        }
-        _ => false,
-    };
+    // Without branches: signs come in random order.
+    let c = b.get(i).copied().unwrap_or(0);
+    let neg = c == b'-';
+    i += usize::from(neg | (c == b'+'));
     let mut mant: u64 = 0;
     let start = i;
     while i < n && b[i].is_ascii_digit() {
@@ -252,7 +245,8 @@ fn plain_number(b: &[u8], mut i: usize) -> Option<(f64, usize)> {
     } else {
         m * POW10[e10 as usize]
     };
-    Some((if neg { -v } else { v }, i))
+    // The sign bit set without a branch (-0.0 for "-0").
+    Some((f64::from_bits(v.to_bits() | (u64::from(neg) << 63)), i))
 }
 
 /// How a cell ended.
