@@ -162,19 +162,26 @@ struct ChunkInfo {
 
 /// The lines of a chunk: `\n` ends, and a last line without one.
 fn line_count(chunk: &[u8]) -> usize {
-    // Byte counts in 32 lanes of u8, emptied before they can overflow: the
-    // compiler turns this into vector compares and adds.
+    // Byte counts in 64 lanes of u8 over fixed-size blocks, emptied before
+    // they can overflow: the compiler turns this into vector compares and
+    // subtractions.
     let mut total = 0usize;
-    let mut blocks = chunk.chunks_exact(32 * 255);
+    let mut lanes = [0u8; 64];
+    let mut filled = 0;
+    let mut blocks = chunk.chunks_exact(64);
     for block in &mut blocks {
-        let mut lanes = [0u8; 32];
-        for row in block.chunks_exact(32) {
-            for (l, &b) in lanes.iter_mut().zip(row) {
-                *l += u8::from(b == b'\n');
-            }
+        let block: &[u8; 64] = block.try_into().unwrap_or(&[0; 64]);
+        for (l, &b) in lanes.iter_mut().zip(block) {
+            *l = l.wrapping_add(u8::from(b == b'\n'));
         }
-        total += lanes.iter().map(|&l| l as usize).sum::<usize>();
+        filled += 1;
+        if filled == 255 {
+            total += lanes.iter().map(|&l| l as usize).sum::<usize>();
+            lanes = [0; 64];
+            filled = 0;
+        }
     }
+    total += lanes.iter().map(|&l| l as usize).sum::<usize>();
     total += blocks.remainder().iter().filter(|&&b| b == b'\n').count();
     total + usize::from(chunk.last().is_some_and(|&b| b != b'\n'))
 }
