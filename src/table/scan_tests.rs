@@ -345,12 +345,24 @@ fn shapes_and_refusals() {
         ("x,y\n1,2\n3,4\n\u{ff}", false),
         ("x;y\n1;2\n", false),
     ];
-    for &(text, fast) in cases {
+    let dir = std::env::temp_dir();
+    for (i, &(text, fast)) in cases.iter().enumerate() {
         for header in [Header::Detect, Header::Present] {
             let took = same_as_reference(text.as_bytes(), "s.csv", header);
             if header == Header::Detect {
                 assert_eq!(took, fast, "{text:?}");
             }
+            // Through a file, as the commands read it: the same table, or
+            // the same one-line error, as the reference reader.
+            let p = dir.join(format!("numlab-shape-{}-{i}.csv", std::process::id()));
+            std::fs::write(&p, text).unwrap();
+            let path = p.to_str().unwrap();
+            match (Columns::read(path, header), reference::read(path, header)) {
+                (Ok(a), Ok(b)) => assert_same_table(&a, &b, text),
+                (Err(a), Err(b)) => assert_eq!(a, b, "{text:?}"),
+                (a, b) => panic!("{text:?}: {:?} against {:?}", a.err(), b.err()),
+            }
+            let _ = std::fs::remove_file(&p);
         }
     }
     // A bad cell in a column not asked for is refused all the same.
