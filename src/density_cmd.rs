@@ -10,7 +10,7 @@ use numlab_core::density::{
 use numlab_core::NumlabError;
 
 use crate::output::{check_output, note, outln, print, write_output};
-use crate::table::{float, npy_bytes_shaped, Columns, Header};
+use crate::table::{npy_bytes_shaped, push_float, Columns, Header};
 
 /// Arguments of `numlab density`.
 #[derive(Args)]
@@ -43,7 +43,10 @@ pub struct DensityArgs {
     /// hist (counts, numpy.histogram2d), gauss (counts blurred by a Gaussian
     /// of --sigma px), box (--passes box sums of the radius whose variance
     /// matches --sigma), knn (k-nearest-neighbour density, per unit area),
-    /// kde (Gaussian KDE, per unit area).
+    /// kde (Gaussian KDE, per unit area). hist and box stream the file in
+    /// bounded memory (without --view, reading it twice: bounds, then
+    /// counts); gauss, knn and kde, and --overlay, read all the points into
+    /// memory.
     #[arg(long, value_name = "METHOD", default_value = "gauss")]
     method: String,
     /// Gaussian sigma in pixels (cells), for gauss and box; its reach (4 sigma,
@@ -148,17 +151,17 @@ pub fn box_radius(sigma: f64, passes: usize) -> usize {
     ((-1.0 + (1.0 + 12.0 * v).sqrt()) / 2.0).round().max(0.0) as usize
 }
 
-fn csv_grid(d: &Density) -> String {
+fn csv_grid(d: &Density) -> Vec<u8> {
     let g = &d.grid;
-    let mut s = String::with_capacity(g.values.len() * 20);
+    let mut s = Vec::with_capacity(g.values.len() * 20);
     for r in 0..g.height {
         for (c, v) in g.row(r).iter().enumerate() {
             if c > 0 {
-                s.push(',');
+                s.push(b',');
             }
-            s.push_str(&float(*v));
+            push_float(&mut s, *v);
         }
-        s.push('\n');
+        s.push(b'\n');
     }
     s
 }
@@ -242,7 +245,19 @@ pub fn run(a: DensityArgs) -> Result<(), String> {
             a.size
         ));
     }
-    let table = Columns::read(&a.input, Header::from_flag(a.header))?;
+    let keys = vec![
+        a.x_col.clone().unwrap_or_else(|| "0".into()),
+        a.y_col.clone().unwrap_or_else(|| "1".into()),
+    ];
+    // hist and box stream the points (bounded memory); anything the stream
+    // declines (and every error) takes the whole-file path below, which
+    // words the message.
+    if matches!(a.method.as_str(), "hist" | "box") && !a.overlay {
+        if let Some((d, n)) = streamed(&a, &keys, view, w, h) {
+            return finish(&a, out_kind, &d, n, &[], &[]);
+        }
+    }
+    let table = Columns::read_keys(&a.input, Header::from_flag(a.header), &|_| keys.clone())?;
     if table.values.len() < 2 && (a.x_col.is_none() || a.y_col.is_none()) {
         return Err(format!(
             "{}: needs two columns (x and y) of points",
@@ -297,26 +312,169 @@ pub fn run(a: DensityArgs) -> Result<(), String> {
         }
     }
     .map_err(flag_error)?;
+    finish(&a, out_kind, &d, x.len(), x, y)
+}
+
+/// Writes the density (to --output, or stdout) and says what was written;
+/// `n` points were read, `x`, `y` are the points for --overlay.
+fn finish(
+    a: &DensityArgs,
+    out_kind: &str,
+    d: &Density,
+    n: usize,
+    x: &[f64],
+    y: &[f64],
+) -> Result<(), String> {
+    let (w, h) = (d.grid.width, d.grid.height);
     let bytes = match out_kind {
-        "png" => png_grid(&d, x, y, a.overlay)?,
+        "png" => png_grid(d, x, y, a.overlay)?,
         "npy" => npy_bytes_shaped(&d.grid.values, &[h, w]),
-        _ => csv_grid(&d).into_bytes(),
+        _ => csv_grid(d),
     };
     if d.nonfinite > 0 {
         note(&format!(
             "{} of {} points skipped (NaN or inf in x or y)",
-            d.nonfinite,
-            x.len()
+            d.nonfinite, n
         ));
     }
     match &a.output {
         Some(path) => {
             write_output(path, &bytes)?;
-            outln!("{}", summary(&a.method, path, &d, x.len()));
+            outln!("{}", summary(&a.method, path, d, n));
             Ok(())
         }
         None => print(&bytes),
     }
+}
+
+/// `--method hist` or `box` with the points streamed from the file, block
+/// by block, in bounded memory: without --view a first pass finds the
+/// bounds. Counts are summed as exact integers, so the result is the
+/// whole-file result bit for bit. `None` where the whole-file path must run
+/// (a file the stream declines, any error, no finite point, bad --sigma or
+/// --passes: that path words the message in its order).
+fn streamed(
+    a: &DensityArgs,
+    keys: &[String],
+    view: Option<View>,
+    w: usize,
+    h: usize,
+) -> Option<(Density, usize)> {
+    let header = Header::from_flag(a.header);
+    let view = match view {
+        Some(v) => v,
+        None => {
+            let (mut x0, mut x1, mut y0, mut y1) =
+                (f64::INFINITY, -f64::INFINITY, f64::INFINITY, -f64::INFINITY);
+            let mut finite = false;
+            Columns::stream(&a.input, header, keys, &mut |cols| {
+                for (&p, &q) in cols[0].iter().zip(cols[1]) {
+                    if p.is_finite() && q.is_finite() {
+                        x0 = x0.min(p);
+                        x1 = x1.max(p);
+                        y0 = y0.min(q);
+                        y1 = y1.max(q);
+                        finite = true;
+                    }
+                }
+                Some(())
+            })?;
+            if !finite {
+                return None;
+            }
+            // As View::bounds: the same bounds, the same refusal.
+            View::new(x0, y0, x1, y1).ok()?
+        }
+    };
+    // The grid the points are counted on: the view, or for box the view
+    // padded by passes x radius cells (as box_density pads it).
+    let (pad, radius) = match a.method.as_str() {
+        "box" => {
+            if !(a.sigma.is_finite() && a.sigma > 0.0)
+                || a.passes == 0
+                || a.passes > numlab_core::density::MAX_BOX_PASSES
+            {
+                return None;
+            }
+            let radius = box_radius(a.sigma, a.passes);
+            let pad = radius.saturating_mul(a.passes);
+            numlab_core::density::check_padded(
+                w,
+                h,
+                pad,
+                "radius",
+                radius as f64,
+                a.passes as f64,
+                "cells of radius",
+            )
+            .ok()?;
+            (pad, radius)
+        }
+        _ => (0, 0),
+    };
+    let (hx, hy) = (view.cell_width(w), view.cell_height(h));
+    let counted = View {
+        x0: view.x0 - pad as f64 * hx,
+        x1: view.x1 + pad as f64 * hx,
+        y0: view.y0 - pad as f64 * hy,
+        y1: view.y1 + pad as f64 * hy,
+    };
+    let (wp, hp) = (w + 2 * pad, h + 2 * pad);
+    let mut counts = vec![0.0; wp * hp];
+    let (mut nonfinite, mut finite) = (0, 0);
+    // Points are counted a batch at a time (a grid per call to merge).
+    const BATCH: usize = 1 << 20;
+    let (mut bx, mut by) = (Vec::with_capacity(BATCH), Vec::with_capacity(BATCH));
+    let mut flush = |bx: &mut Vec<f64>, by: &mut Vec<f64>| -> Option<()> {
+        let bad = bx
+            .iter()
+            .zip(by.iter())
+            .filter(|(p, q)| !(p.is_finite() && q.is_finite()))
+            .count();
+        nonfinite += bad;
+        if bad < bx.len() {
+            finite += bx.len() - bad;
+            let part = histogram2d(bx, by, counted, wp, hp).ok()?;
+            for (c, v) in counts.iter_mut().zip(&part.grid.values) {
+                *c += v;
+            }
+        }
+        bx.clear();
+        by.clear();
+        Some(())
+    };
+    let n = Columns::stream(&a.input, header, keys, &mut |cols| {
+        bx.extend_from_slice(cols[0]);
+        by.extend_from_slice(cols[1]);
+        if bx.len() >= BATCH {
+            flush(&mut bx, &mut by)?;
+        }
+        Some(())
+    })?;
+    flush(&mut bx, &mut by)?;
+    if finite == 0 {
+        return None;
+    }
+    let grid = if pad > 0 || a.method == "box" {
+        numlab_core::density::box_sum_passes(&mut counts, wp, hp, radius, a.passes, true).ok()?;
+        let full = numlab_core::density::Grid {
+            width: wp,
+            height: hp,
+            view: counted,
+            values: counts,
+        };
+        let mut cropped = full.crop(pad, pad, h, w).ok()?;
+        cropped.view = view;
+        cropped
+    } else {
+        numlab_core::density::Grid {
+            width: w,
+            height: h,
+            view,
+            values: counts,
+        }
+    };
+    Some((Density { grid, nonfinite }, n))
 }
 
 fn summary(method: &str, path: &Path, d: &Density, n: usize) -> String {
@@ -329,4 +487,97 @@ fn summary(method: &str, path: &Path, d: &Density, n: usize) -> String {
         n,
         d.nonfinite
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: DensityArgs,
+    }
+
+    /// The streamed hist and box densities equal the whole-file ones bit
+    /// for bit, with and without --view, at block sizes that cut rows and
+    /// numbers anywhere; files the stream declines say so.
+    #[test]
+    fn streamed_equals_whole_file() {
+        let path = std::env::temp_dir().join(format!("numlab-stream-{}.csv", std::process::id()));
+        let p = path.to_str().unwrap().to_string();
+        let mut state: u64 = 0x7374_7265_616d_3131;
+        let mut next = || {
+            state ^= state >> 12;
+            state ^= state << 25;
+            state ^= state >> 27;
+            (state.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut text = String::from("a,x,y\r\n");
+        for i in 0..20_000 {
+            let (x, y) = (next() * 2.2 - 1.1, next() * 2.0 - 1.0);
+            match i % 997 {
+                5 => text.push_str(&format!("{i},nan,{y:.6}\r\n")),
+                6 => text.push_str(&format!("{i},,{y}\r\n")),
+                7 => text.push_str(&format!("{i},{x:e},inf\r\n")),
+                _ => text.push_str(&format!("{i},{x:.6},{y:.17}\r\n")),
+            }
+        }
+        text.push_str("\r\n\r\n");
+        std::fs::write(&path, &text).unwrap();
+        let whole = Columns::read(&p, Header::Detect).unwrap();
+        let (x, y) = (
+            whole.column("x", "--x").unwrap(),
+            whole.column("y", "--y").unwrap(),
+        );
+        let keys = vec!["x".to_string(), "y".to_string()];
+        for block in [61, 4096, 1 << 20] {
+            crate::table::STREAM_BLOCK.store(block, std::sync::atomic::Ordering::Relaxed);
+            for (method, view) in [
+                ("hist", Some("-1,-1,1,1")),
+                ("hist", None),
+                ("box", Some("-0.5,-1,1,0.25")),
+                ("box", None),
+            ] {
+                let mut argv = vec![
+                    "t",
+                    p.as_str(),
+                    "--method",
+                    method,
+                    "--sigma",
+                    "2.5",
+                    "--passes",
+                    "3",
+                ];
+                if let Some(v) = view {
+                    argv.extend(["--view", v]);
+                }
+                let a = Cli::parse_from(argv).args;
+                let view = a.view.as_deref().map(parse_view).transpose().unwrap();
+                let (w, h) = (37, 23);
+                let (d, n) = streamed(&a, &keys, view, w, h).expect("streamed");
+                let view = view.unwrap_or_else(|| View::bounds(x, y).unwrap());
+                let want = match method {
+                    "hist" => histogram2d(x, y, view, w, h).unwrap(),
+                    _ => box_density(x, y, view, w, h, box_radius(2.5, 3), 3).unwrap(),
+                };
+                assert_eq!(n, x.len());
+                assert_eq!(d.nonfinite, want.nonfinite);
+                assert_eq!(d.grid.view, want.grid.view);
+                let bits = |g: &[f64]| g.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+                assert_eq!(
+                    bits(&d.grid.values),
+                    bits(&want.grid.values),
+                    "{method} {block}"
+                );
+            }
+        }
+        crate::table::STREAM_BLOCK.store(1 << 24, std::sync::atomic::Ordering::Relaxed);
+        // A quoted cell: the stream declines, the whole-file path reads it.
+        std::fs::write(&path, "x,y\n1,2\n\"3\",4\n").unwrap();
+        let a = Cli::parse_from(["t", p.as_str(), "--method", "hist"]).args;
+        assert!(streamed(&a, &["0".into(), "1".into()], None, 4, 4).is_none());
+        let _ = std::fs::remove_file(&path);
+    }
 }

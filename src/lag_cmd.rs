@@ -6,8 +6,7 @@ use numlab_core::xcorr::{DelayEstimator, Subsample, Weighting};
 use numlab_core::NumlabError;
 
 use crate::output::print;
-use crate::spectrum_cmd::signal;
-use crate::table::{Columns, Header};
+use crate::spectrum_cmd::{read_signal, signal};
 
 #[derive(Args)]
 pub struct LagArgs {
@@ -106,8 +105,8 @@ pub fn run(a: LagArgs) -> Result<(), String> {
         };
         est = est.with_band(low, high).map_err(flag)?;
     }
-    let ta = Columns::read(&a.a, Header::from_flag(a.header))?;
-    let tb = Columns::read(&a.b, Header::from_flag(a.header))?;
+    let ta = read_signal(&a.a, a.header, a.column.as_deref())?;
+    let tb = read_signal(&a.b, a.header, a.column.as_deref())?;
     let (xa, what_a) = signal(&ta, a.column.as_deref())?;
     let (xb, what_b) = signal(&tb, a.column.as_deref())?;
     let d = est.estimate(xa, xb).map_err(|e| {

@@ -20,7 +20,7 @@ use numlab_core::smoothing::{gaussian_flatten, Cutoff, EdgeMode, GaussianSmoothe
 use numlab_studies::bench;
 
 use output::{emit, outln};
-use table::{csv_text, npy_bytes, Columns, Header};
+use table::{csv_bytes, npy_bytes, Columns, Header};
 
 #[derive(Parser)]
 #[command(
@@ -109,6 +109,23 @@ enum Command {
     ///
     /// Example: numlab density points.csv --size 256x256 --view -0.5,-0.5,0.5,0.5 --method gauss --sigma 10 --output heat.png --overlay
     Density(density_cmd::DensityArgs),
+    /// Reads columns of a CSV file and prints the row count and each column's
+    /// sum: the reader alone, timed end to end by `scripts/bench-peers`
+    /// (workload csv-read-1e7). Hidden from the command list.
+    #[command(hide = true)]
+    ReadCsv(ReadCsvArgs),
+}
+
+#[derive(Args)]
+struct ReadCsvArgs {
+    /// CSV file.
+    input: String,
+    /// Columns to read, by name or 0-based index, comma-separated (default all).
+    #[arg(long, value_delimiter = ',')]
+    columns: Vec<String>,
+    /// The first row is a header.
+    #[arg(long)]
+    header: bool,
 }
 
 #[derive(Args)]
@@ -227,6 +244,7 @@ fn main() -> ExitCode {
         Command::Neuron(a) => neuron_cmd::neuron(a),
         Command::Network(a) => neuron_cmd::network(a),
         Command::Density(a) => density_cmd::run(a),
+        Command::ReadCsv(a) => read_csv(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -282,7 +300,15 @@ fn figures(a: FiguresArgs) -> Result<(), String> {
 
 fn smooth(a: SmoothArgs) -> Result<(), String> {
     output::check_output(a.output.as_ref())?;
-    let table = Columns::read(&a.input, Header::from_flag(a.header))?;
+    // The columns used (as picked below); the others are checked, not kept.
+    let keys = |width: usize| match (&a.x_col, &a.y_col) {
+        (None, yc) if width == 1 => vec![yc.clone().unwrap_or_else(|| "0".into())],
+        (xc, yc) => vec![
+            xc.clone().unwrap_or_else(|| "0".into()),
+            yc.clone().unwrap_or_else(|| "1".into()),
+        ],
+    };
+    let table = Columns::read_keys(&a.input, Header::from_flag(a.header), &keys)?;
     let (x, y): (Vec<f64>, &[f64]) = match (&a.x_col, &a.y_col) {
         // A single column is y, with x = 0..n-1 (also when named by --y).
         (None, yc) if table.values.len() == 1 => (
@@ -355,8 +381,27 @@ fn smooth(a: SmoothArgs) -> Result<(), String> {
             })?
             .values
     };
-    let text = csv_text(&["x", "y", "smoothed"], &[&x, y, &smoothed]);
-    emit(a.output.as_ref(), text.as_bytes())
+    let text = csv_bytes(&["x", "y", "smoothed"], &[&x, y, &smoothed]);
+    emit(a.output.as_ref(), &text)
+}
+
+fn read_csv(a: ReadCsvArgs) -> Result<(), String> {
+    let keys = |width: usize| match a.columns.is_empty() {
+        true => (0..width).map(|k| k.to_string()).collect(),
+        false => a.columns.clone(),
+    };
+    let table = Columns::read_keys(&a.input, Header::from_flag(a.header), &keys)?;
+    let keys = keys(table.values.len());
+    let mut line = String::new();
+    for key in &keys {
+        let c = table.column(key, "--columns")?;
+        if line.is_empty() {
+            line = format!("{} rows", c.len());
+        }
+        line.push_str(&format!("; {key}: sum {}", c.iter().sum::<f64>()));
+    }
+    outln!("{line}");
+    Ok(())
 }
 
 fn run_bench(a: BenchArgs) -> Result<(), String> {

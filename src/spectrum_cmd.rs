@@ -6,7 +6,7 @@ use clap::Args;
 use numlab_core::spectrum::{RealDft, Sides, SpectrumOptions, Window};
 
 use crate::output::{check_output, emit};
-use crate::table::{csv_text, float, Columns, Header};
+use crate::table::{csv_text, push_float, Columns, Header};
 
 #[derive(Args)]
 pub struct SpectrumArgs {
@@ -95,6 +95,22 @@ pub(crate) fn signal<'a>(
     Ok((values, format!("{}, column '{name}'", table.path)))
 }
 
+/// Reads a signal file, converting only the column that [`signal`] picks.
+pub(crate) fn read_signal(
+    path: &str,
+    header: bool,
+    column: Option<&str>,
+) -> Result<Columns, String> {
+    let keys = |width: usize| {
+        vec![match column {
+            Some(c) => c.to_string(),
+            None if width == 1 => "0".to_string(),
+            None => "1".to_string(),
+        }]
+    };
+    Columns::read_keys(path, Header::from_flag(header), &keys)
+}
+
 pub fn spectrum(a: SpectrumArgs) -> Result<(), String> {
     check_output(a.output.as_ref())?;
     let window: Window = a
@@ -112,7 +128,7 @@ pub fn spectrum(a: SpectrumArgs) -> Result<(), String> {
         }
         (None, None) => return Err("give the sampling as --dt DT (seconds) or --rate HZ".into()),
     };
-    let table = Columns::read(&a.input, Header::from_flag(a.header))?;
+    let table = read_signal(&a.input, a.header, a.column.as_deref())?;
     let (x, what) = signal(&table, a.column.as_deref())?;
     let s = options
         .with_window(window)
@@ -138,7 +154,7 @@ pub fn spectrum(a: SpectrumArgs) -> Result<(), String> {
 
 pub fn lowpass(a: LowpassArgs) -> Result<(), String> {
     check_output(a.output.as_ref())?;
-    let table = Columns::read(&a.input, Header::from_flag(a.header))?;
+    let table = read_signal(&a.input, a.header, a.column.as_deref())?;
     let (x, what) = signal(&table, a.column.as_deref())?;
     // The sample spacing does not change the rebuilt samples.
     let dft = RealDft::new(x, 1.0).map_err(|e| format!("{what}: {e}"))?;
@@ -148,10 +164,15 @@ pub fn lowpass(a: LowpassArgs) -> Result<(), String> {
         (None, None) => return Err("give --keep K or --threshold T".into()),
     };
     let rebuilt = low.rebuild();
-    let mut text = String::with_capacity(48 * x.len() + 32);
-    text.push_str("index,original,rebuilt\n");
+    let mut text = Vec::with_capacity(48 * x.len() + 32);
+    text.extend_from_slice(b"index,original,rebuilt\n");
     for (i, (v, r)) in x.iter().zip(&rebuilt).enumerate() {
-        text.push_str(&format!("{i},{},{}\n", float(*v), float(*r)));
+        text.extend_from_slice(i.to_string().as_bytes());
+        text.push(b',');
+        push_float(&mut text, *v);
+        text.push(b',');
+        push_float(&mut text, *r);
+        text.push(b'\n');
     }
-    emit(a.output.as_ref(), text.as_bytes())
+    emit(a.output.as_ref(), &text)
 }

@@ -32,6 +32,12 @@ Adding a workload (later studies)
    several peers: register it again with another label.
 The default selection is every registered workload that `numlab bench --list`
 knows (every registered one with --self-inputs).
+
+End-to-end file workloads (csv-read-1e7, ...) are registered differently:
+scripts/peers/csv_peers.py makes (and caches) an input file, names numlab's
+command line, which is timed as a process, and the peers, functions
+`f(path, out_dir) -> callable` timed in this process. Add one there with
+register_file(FileWorkload(...), [(label, f, check), ...]).
 """
 
 import argparse
@@ -75,6 +81,10 @@ GOALS = {
     "density-30k-256": 10,
     "density-1e6-1024": 10,
     "kde-30k-256": 2000,  # vs scipy gaussian_kde; >= 1 vs KDEpy FFTKDE
+    # End to end from a file (scripts/peers/csv_peers.py).
+    "csv-read-1e7": 1.5,  # vs polars.read_csv
+    "density-csv-1e7-512": 2,
+    "smooth-csv-1e6": 5,
 }
 
 
@@ -309,6 +319,18 @@ import density_peers  # noqa: E402
 
 density_peers.register_all(register, Inputs)
 
+# Issue 17: end to end from a CSV file (scripts/peers/csv_peers.py).
+import csv_peers  # noqa: E402
+
+FILE_REGISTRY = {}  # workload name -> (FileWorkload, [(label, prepare, check), ...])
+
+
+def register_file(workload, peers):
+    FILE_REGISTRY[workload.name] = (workload, peers)
+
+
+csv_peers.register_all(register_file)
+
 SELF_TESTS = [self_test_offset_loop]
 
 
@@ -440,6 +462,56 @@ def select(patterns, known):
     return chosen
 
 
+def run_file_workload(name, ours, args):
+    """One end-to-end workload: numlab's process, then each peer in-process."""
+    import shutil
+    workload, peers = FILE_REGISTRY[name]
+    print("  %s: input file (made once, then cached) ..." % name, file=sys.stderr, flush=True)
+    path = workload.make_file()
+    out = tempfile.mkdtemp(prefix="numlab-bench-out-")
+    rows = []
+    try:
+        ours_times = None
+        if ours is not None:
+            ours_times = csv_peers.time_ours(ours.binary, ours.env, workload.ours_args(path, out),
+                                             time_runs, args.min_time, args.min_runs)
+        for label, prepare, check in peers:
+            fn = prepare(path, out)
+            res = fn()  # warm-up (numba compiles), and proof that the peer runs
+            if check:
+                check(path, res)
+            del res
+            times = time_runs(fn, args.min_time, args.min_runs)
+            goal = GOALS.get(name) if label == peers[0][0] else None
+            row = {
+                "workload": name,
+                "peer": label,
+                "peer_median_s": statistics.median(times),
+                "peer_min_s": min(times),
+                "peer_runs": len(times),
+                "ours_median_s": statistics.median(ours_times) if ours_times else None,
+                "ours_min_s": min(ours_times) if ours_times else None,
+                "ours_runs": len(ours_times) if ours_times else None,
+                "goal": goal,
+                "inputs": "cached file %s; ours timed as a process: numlab %s"
+                          % (path, " ".join(workload.ours_args(path, "OUT"))),
+            }
+            row["ratio"] = (row["peer_median_s"] / row["ours_median_s"]
+                            if row["ours_median_s"] else None)
+            row["goal_met"] = (row["ratio"] >= goal
+                               if row["ratio"] is not None and goal is not None else None)
+            rows.append(row)
+            if args.json:
+                print(json.dumps(row, sort_keys=True), flush=True)
+            else:
+                print("  %s: peer %s %s (%d runs), ours %s (end to end)"
+                      % (name, label, fmt_time(row["peer_median_s"]), row["peer_runs"],
+                         fmt_time(row["ours_median_s"])), file=sys.stderr, flush=True)
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    return rows
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description="Time numlab and its Python peers side by side.")
     ap.add_argument("workloads", nargs="*", metavar="WORKLOAD",
@@ -460,6 +532,9 @@ def main(argv=None):
         for name, peers in REGISTRY.items():
             for p in peers:
                 print("%s\t%s\tgoal >= %s" % (name, p.label, p.goal))
+        for name, (_, peers) in FILE_REGISTRY.items():
+            for label, _, _ in peers:
+                print("%s\t%s\tgoal >= %s (end to end)" % (name, label, GOALS.get(name)))
         return 0
 
     for test in SELF_TESTS:
@@ -485,13 +560,17 @@ def main(argv=None):
     # Globs pick among the workloads both sides know; an exact name must be known to both.
     exact = [w for w in args.workloads if not any(c in w for c in "*?[")]
     for w in exact:
+        if w in FILE_REGISTRY:
+            continue
         if w not in REGISTRY:
-            raise SystemExit("bench-peers: no peer registered for %r (known: %s)" % (w, ", ".join(REGISTRY)))
+            raise SystemExit("bench-peers: no peer registered for %r (known: %s)"
+                             % (w, ", ".join(list(REGISTRY) + list(FILE_REGISTRY))))
         if have_ours and not args.self_inputs and w not in ours_names:
             raise SystemExit("bench-peers: numlab bench does not know %s" % w)
     if have_ours and not args.self_inputs:
         known = [n for n in known if n in ours_names]
-    names = select(args.workloads, known)
+    # End-to-end workloads run only when named (their files take a while to make).
+    names = select(args.workloads, known + [n for n in FILE_REGISTRY if n in args.workloads])
 
     env = environment(unset_note)
     log = sys.stderr if args.json else sys.stdout
@@ -507,11 +586,16 @@ def main(argv=None):
             tmp = tempfile.TemporaryDirectory(prefix="numlab-bench-inputs-")
             inputs_dir = tmp.name
         os.makedirs(inputs_dir, exist_ok=True)
-        ours.write_inputs(inputs_dir, names)
+        in_process = [n for n in names if n not in FILE_REGISTRY]
+        if in_process:
+            ours.write_inputs(inputs_dir, in_process)
 
     rows = []
     try:
         for name in names:
+            if name in FILE_REGISTRY:
+                rows += run_file_workload(name, ours if have_ours else None, args)
+                continue
             for peer in REGISTRY[name]:
                 if args.self_inputs:
                     inp = peer.self_inputs(np.random.default_rng([args.seed, zlib.crc32(name.encode())]))

@@ -1,0 +1,519 @@
+//! Reading CSV tables and picking columns; writing CSV and NPY.
+//!
+//! The reader ([`Columns::read_keys`]) maps the file and reads it on every
+//! core ([`scan`]), converting only the columns a command uses; the files it
+//! does not take on go to the reference reader ([`mod@reference`]), numlab's
+//! first reader kept as it was, which also words every error.
+
+mod reference;
+mod scan;
+#[cfg(test)]
+mod scan_tests;
+mod source;
+
+/// Bytes per block of [`Columns::stream`] (tests make it small).
+pub(crate) static STREAM_BLOCK: std::sync::atomic::AtomicUsize =
+    std::sync::atomic::AtomicUsize::new(scan::BLOCK);
+
+/// A CSV file as named columns of numbers.
+#[derive(Debug, Clone)]
+pub struct Columns {
+    /// Column names (from the header row, or "0", "1", ... without one).
+    pub names: Vec<String>,
+    /// The values, column by column (empty for a column not asked for).
+    pub values: Vec<Vec<f64>>,
+    /// The file, for messages.
+    pub path: String,
+    /// Which columns were converted.
+    parsed: Vec<bool>,
+}
+
+/// Whether the first row of a file is a header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Header {
+    /// A first row of text is a header, a row of numbers is data, and a row
+    /// that mixes them is an error (a typo in a number must not hide a row).
+    Detect,
+    /// The first row is a header, whatever it holds (`--header`).
+    Present,
+}
+
+impl Header {
+    /// `--header` given or not.
+    pub fn from_flag(given: bool) -> Self {
+        if given {
+            Header::Present
+        } else {
+            Header::Detect
+        }
+    }
+}
+
+impl Columns {
+    /// Reads a CSV file, every column. With [`Header::Detect`] the first row
+    /// is a header when none of its cells is a number (empty cells aside),
+    /// data when all are, and an error naming the cell when it mixes both;
+    /// every other row must hold as many numeric cells as the first.
+    #[allow(dead_code)] // the commands use `read_keys`; the tests read whole tables
+    pub fn read(path: &str, header: Header) -> Result<Self, String> {
+        Self::read_some(path, header, None)
+    }
+
+    /// Reads a CSV file as [`Columns::read`] does (the same rows, values,
+    /// messages and refusals), converting only the columns that `keys(width)`
+    /// names (by name or 0-based index, as [`Columns::column`]); every other
+    /// cell is checked to be a number but not kept. Keys that name no column
+    /// are left for [`Columns::column`] to report.
+    pub fn read_keys(
+        path: &str,
+        header: Header,
+        keys: &dyn Fn(usize) -> Vec<String>,
+    ) -> Result<Self, String> {
+        Self::read_some(path, header, Some(keys))
+    }
+
+    /// Streams the columns `keys` names (in that order) through `visit`, a
+    /// block of rows at a time, reading the file in blocks: memory stays
+    /// bounded whatever its size. Returns the number of rows, or `None` when
+    /// the file must be read whole instead ([`Columns::read_keys`]; it then
+    /// gives the table or the error): a file of one column, a file the fast
+    /// reader leaves to the reference reader, any error, a key that names no
+    /// column, or `visit` returning `None`. `visit` may have seen some blocks
+    /// by then.
+    pub fn stream(
+        path: &str,
+        header: Header,
+        keys: &[String],
+        visit: &mut dyn FnMut(&[&[f64]]) -> Option<()>,
+    ) -> Option<usize> {
+        let keys = |_: usize| keys.to_vec();
+        let block = STREAM_BLOCK.load(std::sync::atomic::Ordering::Relaxed);
+        scan::stream(path, header, &keys, block, scan::CHUNK, visit).map(|s| s.rows)
+    }
+
+    fn read_some(
+        path: &str,
+        header: Header,
+        keys: Option<&dyn Fn(usize) -> Vec<String>>,
+    ) -> Result<Self, String> {
+        let Ok(data) = source::Source::open(path) else {
+            // The reference reader words the error.
+            return reference::read(path, header);
+        };
+        match scan::read(data.bytes(), path, header, keys, scan::CHUNK) {
+            Some(t) => Ok(t),
+            None => reference::read_bytes(data.bytes().to_vec(), path, header),
+        }
+    }
+
+    /// The column named `key`, or at 0-based index `key`.
+    pub fn column(&self, key: &str, flag: &str) -> Result<&[f64], String> {
+        if let Some(k) = scan::find(&self.names, key) {
+            return match self.parsed[k] {
+                true => Ok(&self.values[k]),
+                false => Err(format!(
+                    "{flag} {key}: column not read from {} (numlab asked the reader for other columns)",
+                    self.path
+                )),
+            };
+        }
+        Err(format!(
+            "{flag} {key}: no such column in {} (columns: {})",
+            self.path,
+            self.names
+                .iter()
+                .map(|n| n.escape_debug().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    }
+}
+
+/// A float as the shortest text that parses back to the same f64.
+pub fn float(v: f64) -> String {
+    let mut out = Vec::with_capacity(24);
+    push_float(&mut out, v);
+    // Only ASCII is pushed.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Appends [`float`]'s text of `v`: `nan`, `inf`, `-inf`, or the shortest
+/// digits that parse back to `v`, as Rust's `{:?}` writes them (decimal for
+/// 1e-4 <= |v| < 1e16, else `1.5e-7`, `1e16`). `ryu` writes the same text
+/// except for 1e-5 <= |v| < 1e-4, which it writes as decimals and `{:?}`
+/// with an exponent; those go through `{:?}` (the tests compare both on
+/// random bit patterns).
+#[inline]
+pub fn push_float(out: &mut Vec<u8>, v: f64) {
+    use std::io::Write;
+    if v.is_nan() {
+        out.extend_from_slice(b"nan");
+    } else if v.is_infinite() {
+        out.extend_from_slice(if v > 0.0 { b"inf" } else { b"-inf" });
+    } else if (1e-5..1e-4).contains(&v.abs()) {
+        let _ = write!(out, "{v:?}");
+    } else {
+        let mut buf = ryu::Buffer::new();
+        let text = buf.format_finite(v).as_bytes();
+        if tie(v, text) {
+            let _ = write!(out, "{v:?}");
+        } else {
+            out.extend_from_slice(text);
+        }
+    }
+}
+
+/// Whether `v` lies exactly halfway between `text` (ryu's shortest digits
+/// of `v`) and its neighbour one unit in the last digit away. There `ryu`
+/// rounds the tie to even and `{:?}` up (858934470821930.25 is
+/// "858934470821930.2" to one, "858934470821930.3" to the other); such values
+/// (a few fractional bits, 16 or more digits) go through `{:?}`.
+///
+/// With |v| = m 2^q (m = m' 2^t, m' odd) and the text D 10^e, a tie is
+/// 2|v| = (2D ± 1) 10^e, which holds only if t + q + 1 = e and
+/// m' = (2D ± 1) 5^e (e >= 0) or m' 5^-e = 2D ± 1 (e < 0).
+fn tie(v: f64, text: &[u8]) -> bool {
+    let bits = v.to_bits();
+    let biased = ((bits >> 52) & 0x7ff) as i32;
+    let frac = bits & ((1 << 52) - 1);
+    let (m, q) = match biased {
+        0 => (frac, -1074),
+        _ => (frac | 1 << 52, biased - 1075),
+    };
+    if m == 0 {
+        return false;
+    }
+    let t = m.trailing_zeros() as i32;
+    // A tie needs an exact decimal expansion of at most 18 significant
+    // digits (the text, at most 17, and a 5). For |v| = m' 2^k with k < 0
+    // that is the odd integer m' 5^-k, of at least (bits(m') - 1) log10 2 +
+    // -k log10 5 digits: most values stop here. For k >= 0 the test below
+    // needs 5^(k+1) to divide m' < 2^53, so k < 22.
+    let bits = 64 - (m >> t).leading_zeros() as i32;
+    let k = t + q;
+    if (k < 0 && 301 * (bits - 1) + 699 * -k > 18_500) || k >= 22 {
+        return false;
+    }
+    let m_odd = (m >> t) as u128;
+    let (mut d, mut digits, mut fraction, mut point) = (0u128, 0, 0i32, false);
+    let mut exp = 0i32;
+    for (i, &b) in text.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => {
+                d = d * 10 + (b - b'0') as u128;
+                digits += 1;
+                if digits > 30 {
+                    return true;
+                }
+                fraction += i32::from(point);
+            }
+            b'.' => point = true,
+            b'e' | b'E' => {
+                let Some(e) = std::str::from_utf8(&text[i + 1..])
+                    .ok()
+                    .and_then(|s| s.parse::<i32>().ok())
+                else {
+                    return true;
+                };
+                exp = e;
+                break;
+            }
+            _ => {}
+        }
+    }
+    let e = exp - fraction;
+    if t + q + 1 != e {
+        return false;
+    }
+    let Some(five) = 5u128.checked_pow(e.unsigned_abs()) else {
+        return false;
+    };
+    [2 * d + 1, (2 * d).saturating_sub(1)].iter().any(|&n| {
+        if e >= 0 {
+            n.checked_mul(five) == Some(m_odd)
+        } else {
+            m_odd.checked_mul(five) == Some(n)
+        }
+    })
+}
+
+/// Rows per block of [`csv_bytes`] (formatted in parallel).
+const ROWS_PER_BLOCK: usize = 1 << 14;
+
+/// CSV text with a header and columns of equal length: [`float`]'s text of
+/// each value, rows formatted in blocks on every core.
+pub fn csv_bytes(header: &[&str], columns: &[&[f64]]) -> Vec<u8> {
+    use rayon::prelude::*;
+    let n = columns.first().map_or(0, |c| c.len());
+    let blocks: Vec<Vec<u8>> = numlab_core::threads::install(|| {
+        (0..n.div_ceil(ROWS_PER_BLOCK))
+            .into_par_iter()
+            .map(|b| {
+                let rows = b * ROWS_PER_BLOCK..((b + 1) * ROWS_PER_BLOCK).min(n);
+                let mut out = Vec::with_capacity(rows.len() * 20 * columns.len());
+                for i in rows {
+                    for (k, c) in columns.iter().enumerate() {
+                        if k > 0 {
+                            out.push(b',');
+                        }
+                        push_float(&mut out, c[i]);
+                    }
+                    out.push(b'\n');
+                }
+                out
+            })
+            .collect()
+    });
+    let head = header.join(",");
+    let mut out = Vec::with_capacity(head.len() + 1 + blocks.iter().map(Vec::len).sum::<usize>());
+    out.extend_from_slice(head.as_bytes());
+    out.push(b'\n');
+    for b in &blocks {
+        out.extend_from_slice(b);
+    }
+    out
+}
+
+/// [`csv_bytes`] as a `String`.
+pub fn csv_text(header: &[&str], columns: &[&[f64]]) -> String {
+    // Only ASCII digits, signs and the header's UTF-8 are written.
+    String::from_utf8(csv_bytes(header, columns)).unwrap_or_default()
+}
+
+/// A 1-D little-endian float64 NPY file (format version 1.0).
+pub fn npy_bytes(values: &[f64]) -> Vec<u8> {
+    npy_bytes_shaped(values, &[values.len()])
+}
+
+/// A little-endian float64 NPY file (version 1.0) of `values` in C order with
+/// the given shape (whose product is `values.len()`).
+pub fn npy_bytes_shaped(values: &[f64], shape: &[usize]) -> Vec<u8> {
+    let dims: Vec<String> = shape.iter().map(usize::to_string).collect();
+    let shape = if dims.len() == 1 {
+        format!("({},)", dims[0])
+    } else {
+        format!("({})", dims.join(", "))
+    };
+    let mut header = format!("{{'descr': '<f8', 'fortran_order': False, 'shape': {shape}, }}");
+    // Magic (6) + version (2) + header length (2) + header + '\n', padded to 64.
+    let total = 10 + header.len() + 1;
+    header.push_str(&" ".repeat((64 - total % 64) % 64));
+    header.push('\n');
+    let mut out = Vec::with_capacity(10 + header.len() + 8 * values.len());
+    out.extend_from_slice(b"\x93NUMPY\x01\x00");
+    out.extend_from_slice(&(header.len() as u16).to_le_bytes());
+    out.extend_from_slice(header.as_bytes());
+    for v in values {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    /// The fast formatter writes what `{:?}` wrote (the committed outputs and
+    /// the CLI tests hold those bytes), and it parses back.
+    #[test]
+    fn floats_as_debug() {
+        let debug = |v: f64| {
+            if v.is_nan() {
+                "nan".to_string()
+            } else if v.is_infinite() {
+                if v > 0.0 { "inf" } else { "-inf" }.to_string()
+            } else {
+                format!("{v:?}")
+            }
+        };
+        let mut state: u64 = 0x666c_6f61_745f_7465;
+        let mut next = || {
+            state ^= state >> 12;
+            state ^= state << 25;
+            state ^= state >> 27;
+            state.wrapping_mul(0x2545_f491_4f6c_dd1d)
+        };
+        let mut edges = vec![
+            0.0,
+            -0.0,
+            1.0,
+            0.1,
+            1e-4,
+            1e-5,
+            1e16,
+            1e15,
+            9.999999999999999e15,
+        ];
+        edges.extend([
+            f64::MIN_POSITIVE,
+            5e-324,
+            f64::MAX,
+            f64::EPSILON,
+            123456.789,
+        ]);
+        for e in -30..30 {
+            let p = 10f64.powi(e);
+            edges.extend([p, p.next_up(), p.next_down(), 1.5 * p, -p]);
+        }
+        // Ties: values with a few fractional bits and 16 or more digits.
+        for k in 0..100_000u64 {
+            let n = (1u64 << 51) + next() % (1u64 << 51);
+            let scale = [0.5, 0.25, 0.125, 0.0625, 1.0, 2.0, 1024.0][(k % 7) as usize];
+            edges.push((n as f64 + 0.5) * scale);
+            edges.push(n as f64 * scale * 0.5 + 0.25);
+        }
+        edges.push(858934470821930.25);
+        // Ties among large integers (k >= 0): a 5-multiple mantissa.
+        for k in 0..200_000u64 {
+            let m = (next() >> 11) | 1;
+            let m = m - m % 5 + 5 * (k % 3);
+            edges.push(m as f64 * 2f64.powi((k % 24) as i32));
+        }
+        for k in 0..1_000_000u64 {
+            let v = match k % 3 {
+                0 => f64::from_bits(next()),
+                1 => (next() as f64 / u64::MAX as f64) * 10f64.powi((next() % 50) as i32 - 25),
+                _ => (next() % 2_000_000_001) as f64 / 1e6 - 1000.0,
+            };
+            edges.push(v);
+        }
+        for v in edges {
+            assert_eq!(float(v), debug(v), "{:e} ({:#x})", v, v.to_bits());
+            if v.is_finite() {
+                assert_eq!(float(v).parse::<f64>().unwrap().to_bits(), v.to_bits());
+            }
+        }
+        let x = [0.5, -1e-5, f64::NAN];
+        let y = [f64::INFINITY, 2.0, 3e20];
+        assert_eq!(
+            csv_text(&["a", "b"], &[&x, &y]),
+            "a,b\n0.5,inf\n-1e-5,2.0\nnan,3e20\n"
+        );
+    }
+
+    #[test]
+    fn floats_round_trip() {
+        for v in [0.1, 1.0, -2.5e-300, 1e300, 123456.789, f64::MIN_POSITIVE] {
+            assert_eq!(float(v).parse::<f64>().unwrap(), v);
+        }
+        assert_eq!(float(f64::NAN), "nan");
+    }
+
+    /// A few thousand random files and random mutations of valid ones: the
+    /// reader returns a table or one line of error, never panics, and every
+    /// table it returns is rectangular and not empty.
+    #[test]
+    fn fuzzed_files_never_panic() {
+        const SEED: u64 = 0x7461_626c_6531_3377;
+        const CASES: usize = 2000;
+        let path =
+            std::env::temp_dir().join(format!("numlab-table-fuzz-{}.csv", std::process::id()));
+        let path_str = path.to_str().unwrap().to_string();
+        let valid = [
+            "x,y\n0,1\n1,2.5\n2,-3e-2\n3,nan\n4,inf\n",
+            "\u{feff}time,volts\r\n0.0,1\r\n0.5,2\r\n1.0,\"3\"\r\n",
+            "1\n2\n\n4\n5\n",
+            "a,b,c\n1,2,3\n4,,6\n7,8,9",
+            "\"q,1\",b\n1,2\n",
+        ];
+        let alphabet = b"0123456789.,-+eE\n\r\" naifNI\xef\xbb\xbf\xe9\x00;\t";
+        let mut state = SEED;
+        let mut next = |n: usize| {
+            state ^= state >> 12;
+            state ^= state << 25;
+            state ^= state >> 27;
+            (state.wrapping_mul(0x2545_f491_4f6c_dd1d) % n as u64) as usize
+        };
+        let (mut tables, mut errors) = (0, 0);
+        for case in 0..CASES {
+            let mut bytes: Vec<u8> = if case % 4 == 0 {
+                (0..next(48))
+                    .map(|_| alphabet[next(alphabet.len())])
+                    .collect()
+            } else {
+                valid[next(valid.len())].as_bytes().to_vec()
+            };
+            for _ in 0..1 + next(4) {
+                let at = next(bytes.len() + 1);
+                match next(3) {
+                    0 if at < bytes.len() => {
+                        bytes.remove(at);
+                    }
+                    1 if at < bytes.len() => bytes[at] = alphabet[next(alphabet.len())],
+                    _ => bytes.insert(at, alphabet[next(alphabet.len())]),
+                }
+            }
+            fs::write(&path, &bytes).unwrap();
+            for header in [Header::Detect, Header::Present] {
+                scan_tests::same_as_reference_at(&bytes, &path_str, header, &[1, 7, 4096]);
+                match Columns::read(&path_str, header) {
+                    Ok(t) => {
+                        tables += 1;
+                        assert_eq!(t.names.len(), t.values.len());
+                        let n = t.values[0].len();
+                        assert!(
+                            n > 0 && t.values.iter().all(|c| c.len() == n),
+                            "case {case}"
+                        );
+                    }
+                    Err(e) => {
+                        errors += 1;
+                        assert!(
+                            !e.contains('\n') && e.starts_with(&path_str),
+                            "case {case}: {e}"
+                        );
+                    }
+                }
+            }
+        }
+        let _ = fs::remove_file(&path);
+        assert!(
+            tables > 100 && errors > 100,
+            "{tables} tables, {errors} errors"
+        );
+    }
+
+    /// A quoted empty cell is a missing value; a first row that mixes numbers
+    /// and text is an error unless it is declared a header; bytes that are
+    /// not UTF-8 are named by line and byte.
+    #[test]
+    fn quoted_empty_cells_and_headers() {
+        let dir = std::env::temp_dir();
+        let write = |name: &str, text: &str| {
+            let p = dir.join(format!("numlab-table-{}-{name}", std::process::id()));
+            fs::write(&p, text).unwrap();
+            p.to_str().unwrap().to_string()
+        };
+        let p = write("q.csv", "y\n1.5\n\"\"\n-2e3\n");
+        let t = Columns::read(&p, Header::Detect).unwrap();
+        assert_eq!(t.names, ["y"]);
+        assert_eq!(t.values[0].len(), 3);
+        assert_eq!(t.values[0][0], 1.5);
+        assert!(t.values[0][1].is_nan());
+        assert_eq!(t.values[0][2], -2e3);
+        let p = write("mixed.csv", "1,x\n2,3\n");
+        let e = Columns::read(&p, Header::Detect).unwrap_err();
+        assert!(
+            e.contains("line 1") && e.contains("'x'") && e.contains("field 2"),
+            "{e}"
+        );
+        let t = Columns::read(&p, Header::Present).unwrap();
+        assert_eq!(t.names, ["1", "x"]);
+        assert_eq!(t.values, [vec![2.0], vec![3.0]]);
+        let bytes = b"a,b\n1,2\n3,\xff\n".to_vec();
+        let e = reference::utf8_text(bytes, "f.csv").unwrap_err();
+        assert_eq!(
+            e,
+            "f.csv: line 3, byte 3: 0xff is not UTF-8 text (save the file as UTF-8)"
+        );
+    }
+
+    #[test]
+    fn npy_header_is_aligned() {
+        let b = npy_bytes(&[1.0, 2.0]);
+        let hlen = u16::from_le_bytes([b[8], b[9]]) as usize;
+        assert_eq!((10 + hlen) % 64, 0);
+        assert_eq!(b.len(), 10 + hlen + 16);
+    }
+}
