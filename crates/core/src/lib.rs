@@ -24,6 +24,7 @@ pub mod error;
 pub mod fastmath;
 pub mod neuron;
 pub mod signals;
+pub mod simd;
 pub mod smoothing;
 pub mod spectrum;
 pub mod threads;
