@@ -48,6 +48,7 @@
 //! the [`Avx512`] token it gets from [`Simd::avx512`]. A token exists only on
 //! a CPU that has its features, which makes those methods safe to call.
 
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::OnceLock;
 
 use crate::error::{NumlabError, Result};
@@ -194,17 +195,39 @@ pub fn from_env() -> Result<Isa> {
         .clone()
 }
 
-/// The path the kernels take ([`from_env`]).
+/// The path the kernels take ([`from_env`]). Kernels ask for it on every
+/// call: after the first, one relaxed atomic load.
 ///
 /// # Panics
 /// If `NUMLAB_SIMD` names a path this CPU lacks or is not a path name: a
 /// program that lets users set it checks [`from_env`] first (the `numlab`
 /// command line does, and exits 2 with the message).
+#[inline]
 pub fn isa() -> Isa {
-    match from_env() {
+    match CHOSEN_ISA.load(Ordering::Relaxed) {
+        1 => Isa::Scalar,
+        2 => Isa::Avx2,
+        3 => Isa::Avx512,
+        _ => first_isa(),
+    }
+}
+
+/// [`isa`]'s answer, 0 until the first call.
+static CHOSEN_ISA: AtomicU8 = AtomicU8::new(0);
+
+#[cold]
+fn first_isa() -> Isa {
+    let isa = match from_env() {
         Ok(isa) => isa,
         Err(e) => panic!("{e}"),
-    }
+    };
+    let code = match isa {
+        Isa::Scalar => 1,
+        Isa::Avx2 => 2,
+        Isa::Avx512 => 3,
+    };
+    CHOSEN_ISA.store(code, Ordering::Relaxed);
+    isa
 }
 
 /// A proof that the CPU has a path's features, and the operations the
