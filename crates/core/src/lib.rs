@@ -18,6 +18,9 @@
 //! ([`smoothing::UniformPlan`]); bad input returns a [`NumlabError`] naming the
 //! parameter and its value, never a panic; randomness from explicit seeds.
 
+#![deny(unsafe_op_in_unsafe_fn)]
+#![warn(missing_docs)]
+
 pub(crate) mod alloc;
 pub mod density;
 pub mod error;
