@@ -29,8 +29,9 @@
 //!
 //! # Writing a kernel
 //!
-//! A kernel is written once, as safe, `#[inline(always)]` code generic over a
-//! [`Simd`] token (the first argument), and declared with [`dispatch!`]:
+//! A kernel is written once, as safe, `#[inline(always)]` code generic over
+//! a `Simd` token (the first argument; crate-internal), and declared with the
+//! crate-internal `dispatch!` macro:
 //!
 //! ```ignore
 //! #[inline(always)]
@@ -43,10 +44,12 @@
 //! The macro compiles the generic code once per path, with that path's
 //! `target_feature`s on, so the compiler vectorises plain loops with the
 //! path's instructions, and calls the one [`Isa`] asks for. Code that needs
-//! explicit vectors uses the token's methods ([`Simd`]'s eight-lane groups
-//! and table exponential) or, for the few AVX-512-only kernels, the methods of
-//! the [`Avx512`] token it gets from [`Simd::avx512`]. A token exists only on
-//! a CPU that has its features, which makes those methods safe to call.
+//! explicit vectors uses the token's methods (`Simd`'s eight-lane groups and
+//! table exponential) or, for the few AVX-512-only kernels, the methods of
+//! the `Avx512` token it gets from `Simd::avx512`. A token exists only on a
+//! CPU that has its features, which makes those methods safe to call. The
+//! intrinsics live in `simd/x86/` (`avx2.rs`, `avx512.rs`); `simd/scalar.rs`
+//! is the portable path.
 
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::OnceLock;
