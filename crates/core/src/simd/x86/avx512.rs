@@ -1,10 +1,10 @@
 //! The AVX-512 path: eight f64 lanes, FMA, mask registers; and the three
 //! kernels written for AVX-512 only (the blur's fused column pass, the
 //! histogram's cell indices, the leapfrog's register-blocked line steps),
-//! moved here unchanged from their modules. This machine family's CPUs
-//! (AMD Zen 3) lack AVX-512: this file is compiled and type-checked on them
-//! but runs only on AVX-512 machines, where the path tests compare it with
-//! the scalar code bit for bit.
+//! moved here unchanged from their modules (2026-12: the AMD Zen 3
+//! machines that moved them lack AVX-512, so there this file was compiled but
+//! not run). On an AVX-512 machine the path tests (`cargo test`) run it and
+//! compare it with the scalar code bit for bit.
 
 use std::arch::x86_64::*;
 
