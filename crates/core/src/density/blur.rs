@@ -109,14 +109,25 @@ impl GridBlur {
         width: usize,
         height: usize,
     ) -> Result<Vec<f64>> {
-        if self.plan.method() != Method::Fft
-            && (1..=4).contains(&parts.len())
-            && width > 2 * self.radius
-            && fused_columns_pay()
-        {
-            return Ok(columns_first_parts(
-                &self.plan, parts, width, height, self.auto,
-            ));
+        // The route depends on the plan and the grid only, never on the CPU
+        // or the number of parts (threads), so every path gives the same bits.
+        if self.plan.method() != Method::Fft && width > 2 * self.radius && !parts.is_empty() {
+            if parts.len() <= 4 {
+                return Ok(columns_first_parts(
+                    &self.plan, parts, width, height, self.auto,
+                ));
+            }
+            // More parts than the fused kernel takes: their exact sum as one
+            // part (the two-pass route below only if a cell overflows u32).
+            if let Some(sum) = sum_parts(parts) {
+                return Ok(columns_first_parts(
+                    &self.plan,
+                    &[sum],
+                    width,
+                    height,
+                    self.auto,
+                ));
+            }
         }
         self.valid(width, height, |row, buf| {
             let base = row * width;
@@ -200,11 +211,17 @@ where
     Ok(out)
 }
 
-/// The fused columns-first path is fast only with its AVX-512 kernel: the
-/// generic version spills its accumulators (measured slower than the
-/// two-pass route), so other CPUs keep the two-pass route.
-fn fused_columns_pay() -> bool {
-    simd::isa() == simd::Isa::Avx512
+/// The cell-by-cell sum of the parts, or `None` if a cell's count
+/// overflows u32.
+fn sum_parts(parts: &[Vec<u32>]) -> Option<Vec<u32>> {
+    let (first, rest) = parts.split_first()?;
+    let mut sum = first.clone();
+    for p in rest {
+        for (s, &c) in sum.iter_mut().zip(p) {
+            *s = s.checked_add(c)?;
+        }
+    }
+    Some(sum)
 }
 
 /// The valid blur of the sum of integer histograms, columns first and fused:
