@@ -233,6 +233,11 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // NUMLAB_SIMD names a code path the CPU must offer (numlab_core::simd).
+    if let Err(e) = numlab_core::simd::from_env() {
+        output::error(&e.to_string());
+        return ExitCode::from(2);
+    }
     let result = match cli.command {
         Command::Figures(a) => figures(a),
         Command::Smooth(a) => smooth(a),

@@ -94,8 +94,11 @@ pub enum NumlabError {
     /// to vary (a correlation coefficient, a correlation peak).
     #[error("{name} is constant (every sample is {value:?}): {why}")]
     Constant {
+        /// The signal, e.g. `"a"`.
         name: &'static str,
+        /// Its one value.
         value: f64,
+        /// Why that cannot be, e.g. what needs the signal to vary.
         why: &'static str,
     },
     /// A combination of options that cannot work together.
@@ -128,6 +131,19 @@ pub enum NumlabError {
         /// What it crosses, with the numbers.
         why: String,
     },
+    /// A code path forced by an environment variable (`NUMLAB_SIMD`) that
+    /// this CPU lacks ([`crate::simd`]).
+    #[error("{variable}={value}: this CPU does not offer that path (it needs {features}); it offers {offered}")]
+    SimdUnavailable {
+        /// The variable, `"NUMLAB_SIMD"`.
+        variable: &'static str,
+        /// The path asked for, e.g. `"avx512"`.
+        value: &'static str,
+        /// The CPU features that path needs.
+        features: &'static str,
+        /// The paths this CPU offers, e.g. `"scalar, avx2"`.
+        offered: String,
+    },
 }
 
 /// `Result` with [`NumlabError`].
@@ -147,6 +163,7 @@ impl NumlabError {
             | NumlabError::AboveLimit { name, .. }
             | NumlabError::OutOfRange { name, .. } => Some(name),
             NumlabError::LengthMismatch { a_name, .. } => Some(a_name),
+            NumlabError::SimdUnavailable { variable, .. } => Some(variable),
             NumlabError::Unsupported(_) => None,
         }
     }

@@ -18,12 +18,16 @@
 //! ([`smoothing::UniformPlan`]); bad input returns a [`NumlabError`] naming the
 //! parameter and its value, never a panic; randomness from explicit seeds.
 
+#![deny(unsafe_op_in_unsafe_fn)]
+#![warn(missing_docs)]
+
 pub(crate) mod alloc;
 pub mod density;
 pub mod error;
 pub mod fastmath;
 pub mod neuron;
 pub mod signals;
+pub mod simd;
 pub mod smoothing;
 pub mod spectrum;
 pub mod threads;

@@ -63,10 +63,8 @@ fn names_a_folder(path: &Path) -> bool {
     s.is_empty()
         || s.ends_with(std::path::MAIN_SEPARATOR)
         || s.ends_with('/')
-        || matches!(
-            path.file_name(),
-            None // `.`, `..`, `/`, `a/..`
-        )
+        // `.`, `..`, `/`, `a/..`
+        || path.file_name().is_none()
 }
 
 /// Follows symbolic links from `path` to the file they name (which may not

@@ -7,14 +7,12 @@
 //! w_k·in[r + k][c..c+16]`, so the inner loop is contiguous SIMD, each strip
 //! row loaded serves four outputs, and the strip stays in L1 (a full-width
 //! pass would stream every row from L2 once per tap). One fused multiply-add
-//! per tap where the CPU has FMA. On the FFT path the columns are
+//! per tap (`f64::mul_add`, one rounding, on every [`crate::simd`] path). On the FFT path the columns are
 //! transposed, filtered as rows and transposed back. Rows and row blocks are spread over the threads by size
 //! only, so results do not depend on the thread count.
 
 use crate::error::{check, NumlabError, Result};
-#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
-use crate::fastmath::Fused;
-use crate::fastmath::{MulAdd, Separate};
+use crate::simd::{self, Simd};
 use crate::smoothing::{source_index, Cutoff, EdgeMode, Kernel, Method, UniformPlan};
 use crate::threads;
 
@@ -111,14 +109,25 @@ impl GridBlur {
         width: usize,
         height: usize,
     ) -> Result<Vec<f64>> {
-        if self.plan.method() != Method::Fft
-            && (1..=4).contains(&parts.len())
-            && width > 2 * self.radius
-            && fused_columns_pay()
-        {
-            return Ok(columns_first_parts(
-                &self.plan, parts, width, height, self.auto,
-            ));
+        // The route depends on the plan and the grid only, never on the CPU
+        // or the number of parts (threads), so every path gives the same bits.
+        if self.plan.method() != Method::Fft && width > 2 * self.radius && !parts.is_empty() {
+            if parts.len() <= 4 {
+                return Ok(columns_first_parts(
+                    &self.plan, parts, width, height, self.auto,
+                ));
+            }
+            // More parts than the fused kernel takes: their exact sum as one
+            // part (the two-pass route below only if a cell overflows u32).
+            if let Some(sum) = sum_parts(parts) {
+                return Ok(columns_first_parts(
+                    &self.plan,
+                    &[sum],
+                    width,
+                    height,
+                    self.auto,
+                ));
+            }
         }
         self.valid(width, height, |row, buf| {
             let base = row * width;
@@ -202,18 +211,17 @@ where
     Ok(out)
 }
 
-/// The fused columns-first path is fast only with its AVX-512 kernel: the
-/// generic version spills its accumulators (measured slower than the
-/// two-pass route), so other CPUs keep the two-pass route.
-fn fused_columns_pay() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        std::arch::is_x86_feature_detected!("avx512f") && std::arch::is_x86_feature_detected!("fma")
+/// The cell-by-cell sum of the parts, or `None` if a cell's count
+/// overflows u32.
+fn sum_parts(parts: &[Vec<u32>]) -> Option<Vec<u32>> {
+    let (first, rest) = parts.split_first()?;
+    let mut sum = first.clone();
+    for p in rest {
+        for (s, &c) in sum.iter_mut().zip(p) {
+            *s = s.checked_add(c)?;
+        }
     }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
+    Some(sum)
 }
 
 /// The valid blur of the sum of integer histograms, columns first and fused:
@@ -237,6 +245,7 @@ fn columns_first_parts(
     let weights = &plan.kernel().weights;
     let mut out = crate::alloc::zeroed(h * w);
     let out_rows_per_chunk = ((1usize << 15).div_ceil(w).max(1)).next_multiple_of(ROWS_AT_ONCE);
+    let isa = simd::isa();
     threads::for_each_chunk(&mut out, out_rows_per_chunk * w, |start, part| {
         let mut band = vec![0.0; ROWS_AT_ONCE * width];
         let row0 = start / w;
@@ -246,11 +255,11 @@ fn columns_first_parts(
             let rows = ROWS_AT_ONCE.min(n_rows - i);
             let band = &mut band[..rows * width];
             match parts {
-                [a] => vertical_parts_dispatch([a], width, row0 + i, weights, band),
-                [a, b] => vertical_parts_dispatch([a, b], width, row0 + i, weights, band),
-                [a, b, c] => vertical_parts_dispatch([a, b, c], width, row0 + i, weights, band),
+                [a] => vertical_parts_on(isa, [a], width, row0 + i, weights, band),
+                [a, b] => vertical_parts_on(isa, [a, b], width, row0 + i, weights, band),
+                [a, b, c] => vertical_parts_on(isa, [a, b, c], width, row0 + i, weights, band),
                 [a, b, c, d] => {
-                    vertical_parts_dispatch([a, b, c, d], width, row0 + i, weights, band)
+                    vertical_parts_on(isa, [a, b, c, d], width, row0 + i, weights, band)
                 }
                 _ => unreachable!("one to four parts, checked by the caller"),
             }
@@ -263,128 +272,34 @@ fn columns_first_parts(
     out
 }
 
-fn vertical_parts_dispatch<const P: usize>(
+simd::dispatch!(fn vertical_parts_on<const P: usize>(
+    parts: [&Vec<u32>; P],
+    w: usize,
+    row0: usize,
+    weights: &[f64],
+    out: &mut [f64]
+) => vertical_parts_widest);
+
+/// [`vertical_parts`], by the AVX-512 kernel for the full strips of four
+/// output rows where the path has it (`simd::Avx512::column_strips`: the
+/// same operations in the same order, the accumulators in registers).
+#[inline(always)]
+fn vertical_parts_widest<S: Simd, const P: usize>(
+    s: S,
     parts: [&Vec<u32>; P],
     w: usize,
     row0: usize,
     weights: &[f64],
     out: &mut [f64],
 ) {
-    // Only called where `fused_columns_pay` holds (AVX-512 and FMA); the
-    // generic code is the fallback should that ever change.
     #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx512f")
-            && std::arch::is_x86_feature_detected!("fma")
-        {
-            // SAFETY: the CPU supports AVX-512F and FMA, checked just above.
-            unsafe { vertical_parts_avx512_strips(parts, w, row0, weights, out) };
+    if let Some(v) = s.avx512() {
+        if v.column_strips(parts, w, row0, weights, out) {
             return;
         }
     }
-    vertical_parts::<Separate, P>(parts, w, row0, weights, out);
-}
-
-/// [`vertical_parts`] with AVX-512 intrinsics for the full strips of four
-/// output rows (the accumulators stay in eight registers); the same
-/// operations in the same order as the generic code, which does the rest.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,fma")]
-unsafe fn vertical_parts_avx512_strips<const P: usize>(
-    parts: [&Vec<u32>; P],
-    w: usize,
-    row0: usize,
-    weights: &[f64],
-    out: &mut [f64],
-) {
-    use std::arch::x86_64::*;
-    let taps = weights.len();
-    let rows = out.len() / w;
-    let full = w / STRIP * STRIP;
-    if rows != ROWS_AT_ONCE || taps < ROWS_AT_ONCE || full == 0 {
-        vertical_parts::<Fused, P>(parts, w, row0, weights, out);
-        return;
-    }
-    // Every row read below: row0 .. row0 + taps + 3, all columns < full.
-    let need = (row0 + taps + ROWS_AT_ONCE - 1) * w;
-    for p in &parts {
-        assert!(p.len() >= need, "rows beyond the histogram");
-    }
-    let ptrs: [*const u32; P] = std::array::from_fn(|k| parts[k].as_ptr());
-    // SAFETY (all loads): base + 16 <= need <= every part's length, asserted above.
-    let load = |base: usize| -> [__m512d; 2] {
-        let q = ptrs[0].add(base);
-        let mut lo = _mm512_cvtepu32_pd(_mm256_loadu_si256(q.cast()));
-        let mut hi = _mm512_cvtepu32_pd(_mm256_loadu_si256(q.add(8).cast()));
-        for p in &ptrs[1..] {
-            let q = p.add(base);
-            lo = _mm512_add_pd(lo, _mm512_cvtepu32_pd(_mm256_loadu_si256(q.cast())));
-            hi = _mm512_add_pd(hi, _mm512_cvtepu32_pd(_mm256_loadu_si256(q.add(8).cast())));
-        }
-        [lo, hi]
-    };
-    let mut col = 0;
-    while col < full {
-        let z = _mm512_setzero_pd();
-        let mut acc = [[z; 2]; ROWS_AT_ONCE];
-        for m in 0..ROWS_AT_ONCE - 1 {
-            let x = load((row0 + m) * w + col);
-            for o in 0..=m {
-                let wk = _mm512_set1_pd(weights[m - o]);
-                acc[o][0] = _mm512_fmadd_pd(wk, x[0], acc[o][0]);
-                acc[o][1] = _mm512_fmadd_pd(wk, x[1], acc[o][1]);
-            }
-        }
-        let (mut a0l, mut a0h, mut a1l, mut a1h) = (acc[0][0], acc[0][1], acc[1][0], acc[1][1]);
-        let (mut a2l, mut a2h, mut a3l, mut a3h) = (acc[2][0], acc[2][1], acc[3][0], acc[3][1]);
-        for m in ROWS_AT_ONCE - 1..taps {
-            let [xl, xh] = load((row0 + m) * w + col);
-            let w0 = _mm512_set1_pd(*weights.get_unchecked(m));
-            let w1 = _mm512_set1_pd(*weights.get_unchecked(m - 1));
-            let w2 = _mm512_set1_pd(*weights.get_unchecked(m - 2));
-            let w3 = _mm512_set1_pd(*weights.get_unchecked(m - 3));
-            a0l = _mm512_fmadd_pd(w0, xl, a0l);
-            a0h = _mm512_fmadd_pd(w0, xh, a0h);
-            a1l = _mm512_fmadd_pd(w1, xl, a1l);
-            a1h = _mm512_fmadd_pd(w1, xh, a1h);
-            a2l = _mm512_fmadd_pd(w2, xl, a2l);
-            a2h = _mm512_fmadd_pd(w2, xh, a2h);
-            a3l = _mm512_fmadd_pd(w3, xl, a3l);
-            a3h = _mm512_fmadd_pd(w3, xh, a3h);
-        }
-        acc = [[a0l, a0h], [a1l, a1h], [a2l, a2h], [a3l, a3h]];
-        for m in taps..taps + ROWS_AT_ONCE - 1 {
-            let x = load((row0 + m) * w + col);
-            for o in m + 1 - taps..ROWS_AT_ONCE {
-                let wk = _mm512_set1_pd(weights[m - o]);
-                acc[o][0] = _mm512_fmadd_pd(wk, x[0], acc[o][0]);
-                acc[o][1] = _mm512_fmadd_pd(wk, x[1], acc[o][1]);
-            }
-        }
-        for (o, a) in acc.iter().enumerate() {
-            let dst = &mut out[o * w + col..o * w + col + STRIP];
-            _mm512_storeu_pd(dst.as_mut_ptr(), a[0]);
-            _mm512_storeu_pd(dst.as_mut_ptr().add(8), a[1]);
-        }
-        col += STRIP;
-    }
-    if full < w {
-        // The last, narrower strip: the generic code on those columns only.
-        for o in 0..ROWS_AT_ONCE {
-            for c in full..w {
-                let mut a = 0.0;
-                for (k, &wk) in weights.iter().enumerate() {
-                    let base = (row0 + o + k) * w + c;
-                    let mut x = f64::from(parts[0][base]);
-                    for p in &parts[1..] {
-                        x += f64::from(p[base]);
-                    }
-                    a = Fused::mul_add(wk, x, a);
-                }
-                out[o * w + c] = a;
-            }
-        }
-    }
+    let _ = s;
+    vertical_parts(parts, w, row0, weights, out);
 }
 
 /// `STRIP` counts of row `row` from column `col` (`width` of them, the rest
@@ -416,7 +331,7 @@ fn load_counts<const P: usize>(parts: [&Vec<u32>; P], base: usize, width: usize)
 /// [`vertical`] on the sum of `u32` parts (`w` columns each): output rows
 /// `row0..` of the column pass into `out` (rows of `w`).
 #[inline(always)]
-fn vertical_parts<M: MulAdd, const P: usize>(
+fn vertical_parts<const P: usize>(
     parts: [&Vec<u32>; P],
     w: usize,
     row0: usize,
@@ -435,7 +350,7 @@ fn vertical_parts<M: MulAdd, const P: usize>(
                 for o in 0..=m {
                     let wk = weights[m - o];
                     for l in 0..STRIP {
-                        acc[o][l] = M::mul_add(wk, x[l], acc[o][l]);
+                        acc[o][l] = f64::mul_add(wk, x[l], acc[o][l]);
                     }
                 }
             }
@@ -443,10 +358,10 @@ fn vertical_parts<M: MulAdd, const P: usize>(
                 let x = load_counts(parts, (row0 + m) * w + col, width);
                 let (w0, w1, w2, w3) = (weights[m], weights[m - 1], weights[m - 2], weights[m - 3]);
                 for l in 0..STRIP {
-                    acc[0][l] = M::mul_add(w0, x[l], acc[0][l]);
-                    acc[1][l] = M::mul_add(w1, x[l], acc[1][l]);
-                    acc[2][l] = M::mul_add(w2, x[l], acc[2][l]);
-                    acc[3][l] = M::mul_add(w3, x[l], acc[3][l]);
+                    acc[0][l] = f64::mul_add(w0, x[l], acc[0][l]);
+                    acc[1][l] = f64::mul_add(w1, x[l], acc[1][l]);
+                    acc[2][l] = f64::mul_add(w2, x[l], acc[2][l]);
+                    acc[3][l] = f64::mul_add(w3, x[l], acc[3][l]);
                 }
             }
             for m in taps..taps + ROWS_AT_ONCE - 1 {
@@ -454,7 +369,7 @@ fn vertical_parts<M: MulAdd, const P: usize>(
                 for o in m + 1 - taps..ROWS_AT_ONCE {
                     let wk = weights[m - o];
                     for l in 0..STRIP {
-                        acc[o][l] = M::mul_add(wk, x[l], acc[o][l]);
+                        acc[o][l] = f64::mul_add(wk, x[l], acc[o][l]);
                     }
                 }
             }
@@ -463,7 +378,7 @@ fn vertical_parts<M: MulAdd, const P: usize>(
                 for (k, &wk) in weights.iter().enumerate() {
                     let x = load_counts(parts, (row0 + o + k) * w + col, width);
                     for l in 0..STRIP {
-                        a[l] = M::mul_add(wk, x[l], a[l]);
+                        a[l] = f64::mul_add(wk, x[l], a[l]);
                     }
                 }
             }
@@ -498,41 +413,21 @@ pub(crate) fn vertical_dispatch(
     weights: &[f64],
     out: &mut [f64],
 ) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx512f")
-            && std::arch::is_x86_feature_detected!("fma")
-        {
-            // SAFETY: the CPU supports AVX-512F and FMA, checked just above.
-            unsafe { vertical_avx512(src, w, row0, weights, out) };
-            return;
-        }
-        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
-        {
-            // SAFETY: the CPU supports AVX2 and FMA, checked just above.
-            unsafe { vertical_avx2(src, w, row0, weights, out) };
-            return;
-        }
-    }
-    #[cfg(target_arch = "aarch64")]
-    {
-        vertical::<Fused>(src, w, row0, weights, out);
-        return;
-    }
-    #[allow(unreachable_code)]
-    vertical::<Separate>(src, w, row0, weights, out);
+    vertical_on(simd::isa(), src, w, row0, weights, out);
 }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,fma")]
-unsafe fn vertical_avx512(src: &[f64], w: usize, row0: usize, weights: &[f64], out: &mut [f64]) {
-    vertical::<Fused>(src, w, row0, weights, out);
-}
+simd::dispatch!(fn vertical_on(src: &[f64], w: usize, row0: usize, weights: &[f64], out: &mut [f64]) => vertical_generic);
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-unsafe fn vertical_avx2(src: &[f64], w: usize, row0: usize, weights: &[f64], out: &mut [f64]) {
-    vertical::<Fused>(src, w, row0, weights, out);
+#[inline(always)]
+fn vertical_generic<S: Simd>(
+    _: S,
+    src: &[f64],
+    w: usize,
+    row0: usize,
+    weights: &[f64],
+    out: &mut [f64],
+) {
+    vertical(src, w, row0, weights, out);
 }
 
 /// Columns per strip of the column pass: a strip of (taps + 3) rows stays in
@@ -540,13 +435,15 @@ unsafe fn vertical_avx2(src: &[f64], w: usize, row0: usize, weights: &[f64], out
 const STRIP: usize = 16;
 /// Output rows computed together: each strip row loaded is used by all of them.
 const ROWS_AT_ONCE: usize = 4; // the main loop of `vertical` names four rows
+                               // `simd::Avx512::column_strips` is written for these two.
+const _: () = assert!(STRIP == 16 && ROWS_AT_ONCE == 4);
 
 /// Output rows `row0..` of the column pass, `out[i][c] = Σ_k w_k·src[row0 + i + k][c]`,
 /// by strips of [`STRIP`] columns and [`ROWS_AT_ONCE`] output rows held in
 /// registers, so every loaded strip row serves four outputs and the strip
 /// (taps + 3 rows of 128 bytes) stays in L1.
 #[inline(always)]
-fn vertical<M: MulAdd>(src: &[f64], w: usize, row0: usize, weights: &[f64], out: &mut [f64]) {
+fn vertical(src: &[f64], w: usize, row0: usize, weights: &[f64], out: &mut [f64]) {
     let taps = weights.len();
     let n_rows = out.len() / w;
     let mut col = 0;
@@ -565,7 +462,7 @@ fn vertical<M: MulAdd>(src: &[f64], w: usize, row0: usize, weights: &[f64], out:
                     for o in 0..=m {
                         let wk = weights[m - o];
                         for l in 0..STRIP {
-                            acc[o][l] = M::mul_add(wk, x[l], acc[o][l]);
+                            acc[o][l] = f64::mul_add(wk, x[l], acc[o][l]);
                         }
                     }
                 }
@@ -575,10 +472,10 @@ fn vertical<M: MulAdd>(src: &[f64], w: usize, row0: usize, weights: &[f64], out:
                     let (w0, w1, w2, w3) =
                         (weights[m], weights[m - 1], weights[m - 2], weights[m - 3]);
                     for l in 0..STRIP {
-                        acc[0][l] = M::mul_add(w0, x[l], acc[0][l]);
-                        acc[1][l] = M::mul_add(w1, x[l], acc[1][l]);
-                        acc[2][l] = M::mul_add(w2, x[l], acc[2][l]);
-                        acc[3][l] = M::mul_add(w3, x[l], acc[3][l]);
+                        acc[0][l] = f64::mul_add(w0, x[l], acc[0][l]);
+                        acc[1][l] = f64::mul_add(w1, x[l], acc[1][l]);
+                        acc[2][l] = f64::mul_add(w2, x[l], acc[2][l]);
+                        acc[3][l] = f64::mul_add(w3, x[l], acc[3][l]);
                     }
                 }
                 for m in taps..taps + ROWS_AT_ONCE - 1 {
@@ -587,7 +484,7 @@ fn vertical<M: MulAdd>(src: &[f64], w: usize, row0: usize, weights: &[f64], out:
                     for o in m + 1 - taps..ROWS_AT_ONCE {
                         let wk = weights[m - o];
                         for l in 0..STRIP {
-                            acc[o][l] = M::mul_add(wk, x[l], acc[o][l]);
+                            acc[o][l] = f64::mul_add(wk, x[l], acc[o][l]);
                         }
                     }
                 }
@@ -596,7 +493,7 @@ fn vertical<M: MulAdd>(src: &[f64], w: usize, row0: usize, weights: &[f64], out:
                     for (k, &wk) in weights.iter().enumerate() {
                         let base = (row0 + i + o + k) * w + col;
                         for l in 0..width {
-                            a[l] = M::mul_add(wk, src[base + l], a[l]);
+                            a[l] = f64::mul_add(wk, src[base + l], a[l]);
                         }
                     }
                 }
@@ -658,4 +555,46 @@ pub fn gaussian_filter2d(
         }
     }
     blur.blur_valid(&ext, we, he)
+}
+
+#[cfg(test)]
+mod path_tests {
+    use super::*;
+    use crate::simd::assert_same_bits_on_every_path;
+
+    /// Both column passes give the scalar bits on every path, on full bands
+    /// of four rows, short bands and narrow last strips.
+    #[test]
+    fn column_passes_agree_on_every_path() {
+        let weights: Vec<f64> = (0..9)
+            .map(|k| 1.0 / (1.0 + (k as f64 - 4.0).powi(2)))
+            .collect();
+        for (w, rows) in [(37, 4), (32, 4), (5, 3), (16, 1)] {
+            let h = rows + weights.len() - 1;
+            let src: Vec<f64> = (0..w * h)
+                .map(|i| ((i * 7919) % 1013) as f64 / 7.0)
+                .collect();
+            assert_same_bits_on_every_path(&format!("vertical {w}x{rows}"), |isa| {
+                let mut out = vec![0.0; w * rows];
+                vertical_on(isa, &src, w, 0, &weights, &mut out);
+                out
+            });
+            let a: Vec<u32> = (0..w * h).map(|i| ((i * 31) % 17) as u32).collect();
+            let b: Vec<u32> = (0..w * h).map(|i| ((i * 13) % 5) as u32).collect();
+            let want = assert_same_bits_on_every_path(&format!("parts {w}x{rows}"), |isa| {
+                let mut out = vec![0.0; w * rows];
+                vertical_parts_on(isa, [&a, &b], w, 0, &weights, &mut out);
+                out
+            });
+            // The sum of the parts through the f64 column pass: the same bits.
+            let sum: Vec<f64> = a
+                .iter()
+                .zip(&b)
+                .map(|(&x, &y)| f64::from(x) + f64::from(y))
+                .collect();
+            let mut out = vec![0.0; w * rows];
+            vertical_on(crate::simd::Isa::Scalar, &sum, w, 0, &weights, &mut out);
+            assert_eq!(out, want);
+        }
+    }
 }

@@ -69,6 +69,18 @@ impl Axis {
         (s - (down & usize::from(s > 0)), inside)
     }
 
+    /// The numbers the AVX-512 binning reads.
+    #[cfg(target_arch = "x86_64")]
+    fn bins(&self) -> crate::simd::Bins {
+        crate::simd::Bins {
+            lo: self.lo,
+            hi: self.hi,
+            scale: self.scale,
+            last: self.last,
+            n: self.n,
+        }
+    }
+
     /// NumPy's bin of `v`, or `None` outside (NaN included).
     #[cfg(test)]
     pub(crate) fn bin(&self, v: f64) -> Option<usize> {
@@ -121,71 +133,24 @@ pub(crate) fn count_parts(
 /// first every cell index of a block (arithmetic only), then the increments,
 /// so that their cache misses overlap instead of waiting on the arithmetic.
 fn count_into(x: &[f64], y: &[f64], ax: &Axis, ay: &Axis, width: usize, h: &mut [u32]) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx512f")
-            && std::arch::is_x86_feature_detected!("avx512vl")
-            && width <= u32::MAX as usize
-        {
-            // SAFETY: AVX-512F and VL checked just above.
-            unsafe { count_into_avx512(x, y, ax, ay, width, h) };
-            return;
-        }
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: AVX2 checked just above.
-            unsafe { count_into_avx2(x, y, ax, ay, width, h) };
-            return;
-        }
-    }
-    count_into_generic(x, y, ax, ay, width, h);
+    count_into_on(crate::simd::isa(), x, y, ax, ay, width, h);
 }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn count_into_avx2(x: &[f64], y: &[f64], ax: &Axis, ay: &Axis, width: usize, h: &mut [u32]) {
-    count_into_generic(x, y, ax, ay, width, h);
-}
-
-/// Eight lanes of [`Axis::bin_fast`] (the same operations: NumPy's edges
-/// recomputed as `i·step + lo` exactly as [`edges`] does, unfused): the bins
-/// as u32 lanes and the inside mask.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
-unsafe fn bins_avx512(
+crate::simd::dispatch!(fn count_into_on(
+    x: &[f64],
+    y: &[f64],
     ax: &Axis,
-    v: std::arch::x86_64::__m512d,
-) -> (std::arch::x86_64::__m256i, std::arch::x86_64::__mmask8) {
-    use std::arch::x86_64::*;
-    let lo = _mm512_set1_pd(ax.lo);
-    let hi = _mm512_set1_pd(ax.hi);
-    let inside = _mm512_cmp_pd_mask::<_CMP_GE_OQ>(v, lo) & _mm512_cmp_pd_mask::<_CMP_LE_OQ>(v, hi);
-    let t = _mm512_mul_pd(_mm512_sub_pd(v, lo), _mm512_set1_pd(ax.scale));
-    // max(NaN, 0) = 0 as f64::max: maxpd returns its second operand on NaN.
-    let t = _mm512_min_pd(
-        _mm512_max_pd(t, _mm512_setzero_pd()),
-        _mm512_set1_pd(ax.last),
-    );
-    let b0 = _mm512_cvttpd_epi32(t);
-    let step = _mm512_set1_pd((ax.hi - ax.lo) / ax.n as f64);
-    let e0 = _mm512_add_pd(_mm512_mul_pd(_mm512_cvtepi32_pd(b0), step), lo);
-    let b1 = _mm256_add_epi32(b0, _mm256_set1_epi32(1));
-    let n = _mm256_set1_epi32(ax.n as i32);
-    let e1 = _mm512_add_pd(_mm512_mul_pd(_mm512_cvtepi32_pd(b1), step), lo);
-    let last_edge = _mm256_cmpeq_epi32_mask(b1, n);
-    let e1 = _mm512_mask_blend_pd(last_edge, e1, hi);
-    let down = _mm512_cmp_pd_mask::<_CMP_LT_OQ>(v, e0);
-    let up = _mm512_cmp_pd_mask::<_CMP_GE_OQ>(v, e1);
-    let one = _mm256_set1_epi32(1);
-    let s = _mm256_mask_add_epi32(b0, up, b0, one);
-    let s = _mm256_mask_sub_epi32(s, _mm256_cmpeq_epi32_mask(s, n), s, one);
-    let pos = _mm256_cmpgt_epi32_mask(s, _mm256_setzero_si256());
-    (_mm256_mask_sub_epi32(s, down & pos, s, one), inside)
-}
+    ay: &Axis,
+    width: usize,
+    h: &mut [u32]
+) => count_into_widest);
 
-/// [`count_into_generic`] with the cell indices of eight points at a time.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512vl")]
-unsafe fn count_into_avx512(
+/// [`count_into_generic`], with the cell indices of eight points at a time
+/// on the AVX-512 path (`simd::Avx512::hist_cells`: the same operations as
+/// [`Axis::bin_fast`]).
+#[inline(always)]
+fn count_into_widest<S: crate::simd::Simd>(
+    s: S,
     x: &[f64],
     y: &[f64],
     ax: &Axis,
@@ -193,35 +158,17 @@ unsafe fn count_into_avx512(
     width: usize,
     h: &mut [u32],
 ) {
-    use std::arch::x86_64::*;
-    const BLOCK: usize = 256;
-    let mut idx = [0u64; BLOCK];
-    let mut add = [0u32; BLOCK];
-    let wv = _mm512_set1_epi64(width as i64);
-    let n = x.len().min(y.len());
-    let full = n / BLOCK * BLOCK;
-    let mut start = 0;
-    while start < full {
-        for k in (0..BLOCK).step_by(8) {
-            // SAFETY: start + k + 8 <= full <= n.
-            let vx = _mm512_loadu_pd(x.as_ptr().add(start + k));
-            let vy = _mm512_loadu_pd(y.as_ptr().add(start + k));
-            let (c, cin) = bins_avx512(ax, vx);
-            let (r, rin) = bins_avx512(ay, vy);
-            let i = _mm512_add_epi64(
-                _mm512_mul_epu32(_mm512_cvtepu32_epi64(r), wv),
-                _mm512_cvtepu32_epi64(c),
-            );
-            _mm512_storeu_si512(idx.as_mut_ptr().add(k).cast(), i);
-            let a = _mm256_maskz_set1_epi32(cin & rin, 1);
-            _mm256_storeu_si256(add.as_mut_ptr().add(k).cast(), a);
+    #[cfg(target_arch = "x86_64")]
+    if let Some(v) = s.avx512() {
+        if width <= u32::MAX as usize {
+            let n = x.len().min(y.len());
+            let done = v.hist_cells(x, y, &ax.bins(), &ay.bins(), width, h);
+            count_into_generic(&x[done..n], &y[done..n], ax, ay, width, h);
+            return;
         }
-        for (&i, &v) in idx.iter().zip(&add) {
-            h[i as usize] += v;
-        }
-        start += BLOCK;
     }
-    count_into_generic(&x[full..n], &y[full..n], ax, ay, width, h);
+    let _ = s;
+    count_into_generic(x, y, ax, ay, width, h);
 }
 
 #[inline(always)]
@@ -305,6 +252,31 @@ pub fn histogram2d(
 
 #[cfg(test)]
 mod tests {
+
+    /// The cell counts are the same on every path (AVX-512: eight points'
+    /// cells at a time), for points inside, outside, on edges and NaN.
+    #[test]
+    fn counts_agree_on_every_path() {
+        let ax = Axis::new(-1.0, 2.0, 37);
+        let ay = Axis::new(0.0, 1.0, 21);
+        let n = 3 * 256 + 45;
+        let x: Vec<f64> = (0..n)
+            .map(|i| match i % 11 {
+                0 => f64::NAN,
+                1 => 2.0,
+                2 => -1.0,
+                _ => -1.5 + 4.0 * ((i * 7919) % 1000) as f64 / 1000.0,
+            })
+            .collect();
+        let y: Vec<f64> = (0..n)
+            .map(|i| -0.2 + 1.4 * ((i * 104_729) % 997) as f64 / 997.0)
+            .collect();
+        crate::simd::assert_same_bits_on_every_path("counts", |isa| {
+            let mut h = vec![0u32; 37 * 21];
+            count_into_on(isa, &x, &y, &ax, &ay, 37, &mut h);
+            h
+        });
+    }
     use super::*;
 
     #[test]

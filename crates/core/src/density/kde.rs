@@ -44,8 +44,8 @@ use std::str::FromStr;
 use super::{check_size, Density, Grid, Points, View};
 use crate::error::{check, num, sig3, NumlabError, Result};
 #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
-use crate::fastmath::Fused;
-use crate::fastmath::{exp1, exp_table, MulAdd, Separate};
+use crate::fastmath::{exp1, exp_table};
+use crate::simd::{self, Simd};
 use crate::smoothing::{Kernel, Method, UniformPlan};
 use crate::threads;
 
@@ -774,40 +774,11 @@ struct SpreadBox<'a> {
 
 impl SpreadBox<'_> {
     fn band(&self, list: &[u32], row0: usize, part: &mut [f64]) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if std::arch::is_x86_feature_detected!("avx512f")
-                && std::arch::is_x86_feature_detected!("fma")
-            {
-                // SAFETY: AVX-512F and FMA checked just above.
-                unsafe { self.band_avx512(list, row0, part) };
-                return;
-            }
-            if std::arch::is_x86_feature_detected!("avx2")
-                && std::arch::is_x86_feature_detected!("fma")
-            {
-                // SAFETY: AVX2 and FMA checked just above.
-                unsafe { self.band_avx2(list, row0, part) };
-                return;
-            }
-        }
-        self.band_generic(list, row0, part);
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx512f,fma")]
-    unsafe fn band_avx512(&self, list: &[u32], row0: usize, part: &mut [f64]) {
-        self.band_generic(list, row0, part);
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2,fma")]
-    unsafe fn band_avx2(&self, list: &[u32], row0: usize, part: &mut [f64]) {
-        self.band_generic(list, row0, part);
+        band_on(simd::isa(), self, list, row0, part);
     }
 
     #[inline(always)]
-    fn band_generic(&self, list: &[u32], row0: usize, part: &mut [f64]) {
+    fn band_generic<S: Simd>(&self, s: S, list: &[u32], row0: usize, part: &mut [f64]) {
         let SpreadBox {
             u,
             v,
@@ -839,8 +810,10 @@ impl SpreadBox<'_> {
                 let dy = dy0 + j as f64;
                 *e = -0.5 * pc * dy * dy - pb * dx0 * j as f64;
             }
-            exp_batch(&mut ux);
-            exp_batch(&mut vy);
+            // exp(min(t, 700)) by the table exponential (relative error
+            // below 3e-16), eight lanes with AVX-512, four with AVX2.
+            s.exp_table_in_place(&mut ux);
+            s.exp_table_in_place(&mut vy);
             // Rows of the box inside this band, columns inside the lattice.
             let (i0, j0) = (i0 as isize, j0 as isize);
             let jlo = (row0 as isize - j0).max(0) as usize;
@@ -869,99 +842,27 @@ impl SpreadBox<'_> {
     }
 }
 
-/// `t[k] = exp(t[k])` for t <= 700, by study 01's table exponential
-/// (eight lanes with AVX-512, four with AVX2), relative error below 3e-16.
-fn exp_batch(t: &mut [f64]) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx512f")
-            && std::arch::is_x86_feature_detected!("fma")
-        {
-            // SAFETY: AVX-512F and FMA checked just above.
-            unsafe { exp_batch_avx512(t) };
-            return;
-        }
-        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
-        {
-            // SAFETY: AVX2 and FMA checked just above.
-            unsafe { exp_batch_avx2(t) };
-            return;
-        }
-    }
-    #[cfg(target_arch = "aarch64")]
-    {
-        for v in t.iter_mut() {
-            *v = exp_table::<Fused, true>(v.min(700.0));
-        }
-        return;
-    }
-    #[allow(unreachable_code)]
-    for v in t.iter_mut() {
-        *v = exp_table::<Separate, true>(v.min(700.0));
-    }
-}
+simd::dispatch!(fn band_on(
+    sb: &SpreadBox<'_>,
+    list: &[u32],
+    row0: usize,
+    part: &mut [f64]
+) => band_widest);
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,fma")]
-unsafe fn exp_batch_avx512(t: &mut [f64]) {
-    use std::arch::x86_64::*;
-    let mut chunks = t.chunks_exact_mut(8);
-    for c in &mut chunks {
-        let x = _mm512_min_pd(_mm512_loadu_pd(c.as_ptr()), _mm512_set1_pd(700.0));
-        let e = crate::fastmath::avx512::exp_table8::<true>(x);
-        _mm512_storeu_pd(c.as_mut_ptr(), e);
-    }
-    for v in chunks.into_remainder() {
-        *v = exp_table::<Fused, true>(v.min(700.0));
-    }
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-unsafe fn exp_batch_avx2(t: &mut [f64]) {
-    use std::arch::x86_64::*;
-    let mut chunks = t.chunks_exact_mut(4);
-    for c in &mut chunks {
-        let x = _mm256_min_pd(_mm256_loadu_pd(c.as_ptr()), _mm256_set1_pd(700.0));
-        let e = crate::fastmath::avx2::exp_table4::<true>(x);
-        _mm256_storeu_pd(c.as_mut_ptr(), e);
-    }
-    for v in chunks.into_remainder() {
-        *v = exp_table::<Fused, true>(v.min(700.0));
-    }
+#[inline(always)]
+fn band_widest<S: Simd>(s: S, sb: &SpreadBox<'_>, list: &[u32], row0: usize, part: &mut [f64]) {
+    sb.band_generic(s, list, row0, part);
 }
 
 /// `t[k] = exp(t[k])` for t <= 0.5 ([`exp1`], the same bits in every lane).
 fn exp_in_place(t: &mut [f64]) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx512f") {
-            // SAFETY: AVX-512F checked just above.
-            unsafe { exp_avx512(t) };
-            return;
-        }
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: AVX2 checked just above.
-            unsafe { exp_avx2(t) };
-            return;
-        }
-    }
-    for v in t.iter_mut() {
-        *v = exp1(*v);
-    }
+    exp_in_place_on(simd::isa(), t);
 }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
-unsafe fn exp_avx512(t: &mut [f64]) {
-    for v in t.iter_mut() {
-        *v = exp1(*v);
-    }
-}
+simd::dispatch!(fn exp_in_place_on(t: &mut [f64]) => exp_in_place_generic);
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn exp_avx2(t: &mut [f64]) {
+#[inline(always)]
+fn exp_in_place_generic<S: Simd>(_: S, t: &mut [f64]) {
     for v in t.iter_mut() {
         *v = exp1(*v);
     }
@@ -970,49 +871,20 @@ unsafe fn exp_avx2(t: &mut [f64]) {
 /// Σ_i exp(-½ dᵀ P d), d = (cx - x_i, cy - y_i), P = [xx, xy, yy]: the exact
 /// sum, lanes of 8 points (vectorised), the lanes added in a fixed order.
 fn exact_sum(x: &[f64], y: &[f64], cx: f64, cy: f64, p: [f64; 3]) -> f64 {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx512f")
-            && std::arch::is_x86_feature_detected!("fma")
-        {
-            // SAFETY: the CPU supports AVX-512F and FMA, checked just above.
-            return unsafe { exact_sum_avx512(x, y, cx, cy, p) };
-        }
-        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
-        {
-            // SAFETY: the CPU supports AVX2 and FMA, checked just above.
-            return unsafe { exact_sum_avx2(x, y, cx, cy, p) };
-        }
-    }
-    #[cfg(target_arch = "aarch64")]
-    {
-        return exact_sum_generic::<Fused>(x, y, cx, cy, p);
-    }
-    #[allow(unreachable_code)]
-    exact_sum_generic::<Separate>(x, y, cx, cy, p)
+    exact_sum_on(simd::isa(), x, y, cx, cy, p)
 }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,fma")]
-unsafe fn exact_sum_avx512(x: &[f64], y: &[f64], cx: f64, cy: f64, p: [f64; 3]) -> f64 {
-    exact_sum_generic::<Fused>(x, y, cx, cy, p)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-unsafe fn exact_sum_avx2(x: &[f64], y: &[f64], cx: f64, cy: f64, p: [f64; 3]) -> f64 {
-    exact_sum_generic::<Fused>(x, y, cx, cy, p)
-}
+simd::dispatch!(fn exact_sum_on(x: &[f64], y: &[f64], cx: f64, cy: f64, p: [f64; 3]) -> f64 => exact_sum_generic);
 
 #[inline(always)]
-fn exact_sum_generic<M: MulAdd>(x: &[f64], y: &[f64], cx: f64, cy: f64, p: [f64; 3]) -> f64 {
+fn exact_sum_generic<S: Simd>(_: S, x: &[f64], y: &[f64], cx: f64, cy: f64, p: [f64; 3]) -> f64 {
     const L: usize = 8;
     let (a, b, c) = (-0.5 * p[0], -p[1], -0.5 * p[2]);
     let term = |xi: f64, yi: f64| {
         let dx = cx - xi;
         let dy = cy - yi;
-        let t = M::mul_add(a * dx, dx, M::mul_add(b * dx, dy, c * dy * dy));
-        exp_table::<M, true>(t)
+        let t = (a * dx).mul_add(dx, (b * dx).mul_add(dy, c * dy * dy));
+        exp_table::<true>(t)
     };
     let mut acc = [0.0f64; L];
     let n = x.len() / L * L;
@@ -1080,4 +952,34 @@ pub fn kde_points(
     bandwidth: Bandwidth,
 ) -> Result<Vec<f64>> {
     Kde::new(x, y, bandwidth)?.at(qx, qy)
+}
+
+#[cfg(test)]
+mod path_tests {
+    use super::*;
+    use crate::simd::assert_same_bits_on_every_path;
+
+    /// The exact sum and both exponentials give the scalar bits on every path.
+    #[test]
+    fn kernels_agree_on_every_path() {
+        let x: Vec<f64> = (0..1003)
+            .map(|i| ((i * 7919) % 1009) as f64 / 1009.0)
+            .collect();
+        let y: Vec<f64> = (0..1003)
+            .map(|i| ((i * 104_729) % 997) as f64 / 997.0)
+            .collect();
+        for p in [[50.0, 3.0, 40.0], [5000.0, -100.0, 900.0]] {
+            assert_same_bits_on_every_path("exact_sum", |isa| {
+                exact_sum_on(isa, &x, &y, 0.4, 0.6, p)
+            });
+        }
+        let t: Vec<f64> = (0..1003)
+            .map(|i| -745.0 * (i as f64 / 1003.0).powi(2) + 0.5)
+            .collect();
+        assert_same_bits_on_every_path("exp1", |isa| {
+            let mut v = t.clone();
+            exp_in_place_on(isa, &mut v);
+            v
+        });
+    }
 }

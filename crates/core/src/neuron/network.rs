@@ -713,7 +713,7 @@ fn neuron_step(
 }
 
 #[inline(always)]
-fn update_generic(b: &mut Block, c: &Consts) {
+fn update_generic<S: crate::simd::Simd>(_: S, b: &mut Block, c: &Consts) {
     let len = b.v.len();
     let (v, m, h, n) = (
         &mut b.v[..len],
@@ -729,33 +729,10 @@ fn update_generic(b: &mut Block, c: &Consts) {
     }
 }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn update_avx2(b: &mut Block, c: &Consts) {
-    // The same operations as `update_generic`, in the same order (no fused
-    // multiply-adds: Rust never contracts), on 4 lanes: the same bits.
-    update_generic(b, c);
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
-unsafe fn update_avx512(b: &mut Block, c: &Consts) {
-    update_generic(b, c);
-}
-
+/// The same operations as `update_generic`, in the same order (no fused
+/// multiply-adds: Rust never contracts), on the path's lanes: the same bits.
 fn update(b: &mut Block, c: &Consts) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::is_x86_feature_detected!("avx512f") {
-            // SAFETY: the CPU has AVX-512F (checked just above).
-            unsafe { update_avx512(b, c) };
-            return;
-        }
-        if std::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU has AVX2 (checked just above).
-            unsafe { update_avx2(b, c) };
-            return;
-        }
-    }
-    update_generic(b, c);
+    update_on(crate::simd::isa(), b, c);
 }
+
+crate::simd::dispatch!(fn update_on(b: &mut Block, c: &Consts) => update_generic);

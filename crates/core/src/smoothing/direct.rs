@@ -13,9 +13,7 @@
 //! same, and AVX2 and AVX-512 give the same bits.
 
 use super::kernel::Kernel;
-#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
-use crate::fastmath::Fused;
-use crate::fastmath::{MulAdd, Separate};
+use crate::simd::{self, Isa, Simd};
 use crate::threads;
 
 /// Valid correlation: `out[i] = sum_j weights[j] * ext[i + j]`, for
@@ -35,57 +33,35 @@ pub(crate) fn correlate_valid(ext: &[f64], kernel: &Kernel, out: &mut [f64]) {
 }
 
 fn dispatch(ext: &[f64], kernel: &Kernel, out: &mut [f64]) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx512f")
-            && std::arch::is_x86_feature_detected!("fma")
-        {
-            // SAFETY: the CPU supports AVX-512F and FMA, checked just above.
-            unsafe { run_avx512(ext, kernel, out) };
-            return;
-        }
-        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
-        {
-            // SAFETY: the CPU supports AVX2 and FMA, checked just above.
-            unsafe { run_avx2(ext, kernel, out) };
-            return;
-        }
-    }
-    #[cfg(target_arch = "aarch64")]
-    {
-        // Every aarch64 CPU has FMA.
-        run::<Fused, 16>(ext, kernel, out);
-        return;
-    }
-    #[allow(unreachable_code)]
-    run::<Separate, 16>(ext, kernel, out);
+    run_on(simd::isa(), ext, kernel, out);
 }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,fma")]
-unsafe fn run_avx512(ext: &[f64], kernel: &Kernel, out: &mut [f64]) {
-    run::<Fused, 64>(ext, kernel, out);
-}
+simd::dispatch!(fn run_on(ext: &[f64], kernel: &Kernel, out: &mut [f64]) => run_widest);
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-unsafe fn run_avx2(ext: &[f64], kernel: &Kernel, out: &mut [f64]) {
-    run::<Fused, 32>(ext, kernel, out);
+/// [`run`] with blocks of four vectors of the path (16 lanes on the scalar
+/// path); the block does not change the bits.
+#[inline(always)]
+fn run_widest<S: Simd>(_: S, ext: &[f64], kernel: &Kernel, out: &mut [f64]) {
+    match S::ISA {
+        Isa::Avx512 => run::<64>(ext, kernel, out),
+        Isa::Avx2 => run::<32>(ext, kernel, out),
+        Isa::Scalar => run::<16>(ext, kernel, out),
+    }
 }
 
 /// The sums in blocks of `BLOCK` outputs (held in registers).
 #[inline(always)]
-fn run<M: MulAdd, const BLOCK: usize>(ext: &[f64], kernel: &Kernel, out: &mut [f64]) {
+fn run<const BLOCK: usize>(ext: &[f64], kernel: &Kernel, out: &mut [f64]) {
     if kernel.is_symmetric() {
-        symmetric::<M, BLOCK>(ext, kernel, out);
+        symmetric::<BLOCK>(ext, kernel, out);
     } else {
-        general::<M, BLOCK>(ext, kernel, out);
+        general::<BLOCK>(ext, kernel, out);
     }
 }
 
 /// `out[i] = w0 * ext[c] + sum_{k=1..r} w_k * (ext[c - k] + ext[c + k])`, `c = i + r`.
 #[inline(always)]
-fn symmetric<M: MulAdd, const BLOCK: usize>(ext: &[f64], kernel: &Kernel, out: &mut [f64]) {
+fn symmetric<const BLOCK: usize>(ext: &[f64], kernel: &Kernel, out: &mut [f64]) {
     let r = kernel.left;
     let w = &kernel.weights[r..];
     let n = out.len();
@@ -101,7 +77,7 @@ fn symmetric<M: MulAdd, const BLOCK: usize>(ext: &[f64], kernel: &Kernel, out: &
             let hi = &ext[i + r + k..i + r + k + BLOCK];
             let wk = w[k];
             for l in 0..BLOCK {
-                acc[l] = M::mul_add(wk, lo[l] + hi[l], acc[l]);
+                acc[l] = f64::mul_add(wk, lo[l] + hi[l], acc[l]);
             }
         }
         out[i..i + BLOCK].copy_from_slice(&acc);
@@ -111,7 +87,7 @@ fn symmetric<M: MulAdd, const BLOCK: usize>(ext: &[f64], kernel: &Kernel, out: &
         let c = idx + r;
         let mut acc = w[0] * ext[c];
         for k in 1..=r {
-            acc = M::mul_add(w[k], ext[c - k] + ext[c + k], acc);
+            acc = f64::mul_add(w[k], ext[c - k] + ext[c + k], acc);
         }
         *o = acc;
     }
@@ -119,7 +95,7 @@ fn symmetric<M: MulAdd, const BLOCK: usize>(ext: &[f64], kernel: &Kernel, out: &
 
 /// `out[i] = sum_j w_j * ext[i + j]` for any window.
 #[inline(always)]
-fn general<M: MulAdd, const BLOCK: usize>(ext: &[f64], kernel: &Kernel, out: &mut [f64]) {
+fn general<const BLOCK: usize>(ext: &[f64], kernel: &Kernel, out: &mut [f64]) {
     let w = &kernel.weights;
     let n = out.len();
     let mut i = 0;
@@ -128,7 +104,7 @@ fn general<M: MulAdd, const BLOCK: usize>(ext: &[f64], kernel: &Kernel, out: &mu
         for (j, &wj) in w.iter().enumerate() {
             let x = &ext[i + j..i + j + BLOCK];
             for l in 0..BLOCK {
-                acc[l] = M::mul_add(wj, x[l], acc[l]);
+                acc[l] = f64::mul_add(wj, x[l], acc[l]);
             }
         }
         out[i..i + BLOCK].copy_from_slice(&acc);
@@ -137,7 +113,7 @@ fn general<M: MulAdd, const BLOCK: usize>(ext: &[f64], kernel: &Kernel, out: &mu
     for (o, idx) in out[i..].iter_mut().zip(i..) {
         let mut acc = 0.0;
         for (j, &wj) in w.iter().enumerate() {
-            acc = M::mul_add(wj, ext[idx + j], acc);
+            acc = f64::mul_add(wj, ext[idx + j], acc);
         }
         *o = acc;
     }
@@ -147,8 +123,8 @@ fn general<M: MulAdd, const BLOCK: usize>(ext: &[f64], kernel: &Kernel, out: &mu
 mod tests {
     use super::*;
 
-    /// The FMA variants give the same bits whatever the block (vector width);
-    /// the portable sum without FMA stays within rounding of them.
+    /// Every path gives the bits of the scalar path, whatever the block
+    /// (vector width).
     #[test]
     fn instruction_sets_agree() {
         let y = crate::signals::uniform(1000, -4.0, 4.0, 3).unwrap_or_default();
@@ -164,25 +140,14 @@ mod tests {
                 f(&mut out);
                 out
             };
-            let want = run(&|o| super::run::<Fused, 16>(&y, &kernel, o));
-            let separate = run(&|o| super::run::<Separate, 16>(&y, &kernel, o));
-            assert!(want
-                .iter()
-                .zip(&separate)
-                .all(|(a, b)| (a - b).abs() <= 1e-14));
-            #[cfg(target_arch = "x86_64")]
-            {
-                use std::arch::is_x86_feature_detected as has;
-                if has!("fma") && has!("avx2") {
-                    // SAFETY: AVX2 and FMA checked just above.
-                    let got = run(&|o| unsafe { run_avx2(&y, &kernel, o) });
-                    assert_eq!(got, want);
-                }
-                if has!("fma") && has!("avx512f") {
-                    // SAFETY: AVX-512F and FMA checked just above.
-                    let got = run(&|o| unsafe { run_avx512(&y, &kernel, o) });
-                    assert_eq!(got, want);
-                }
+            let want = crate::simd::assert_same_bits_on_every_path("direct", |isa| {
+                run(&|o| run_on(isa, &y, &kernel, o))
+            });
+            for block in [
+                run(&|o| super::run::<16>(&y, &kernel, o)),
+                run(&|o| super::run::<64>(&y, &kernel, o)),
+            ] {
+                assert_eq!(block, want);
             }
         }
     }

@@ -34,6 +34,7 @@
 //!   property of DCT-5", ICIP 2013.
 
 use super::kernel::Kernel;
+use crate::simd::{self, Simd};
 use crate::threads;
 
 /// Lane counts the sliding loop is compiled for (number of harmonics K).
@@ -153,21 +154,7 @@ impl SlidingPlan {
     }
 
     fn dispatch(&self, ext: &[f64], out: &mut [f64]) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if std::arch::is_x86_feature_detected!("avx2") {
-                // SAFETY: the CPU supports AVX2, checked just above.
-                unsafe { self.block_avx2(ext, out) };
-                return;
-            }
-        }
-        self.block_any(ext, out);
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    unsafe fn block_avx2(&self, ext: &[f64], out: &mut [f64]) {
-        self.block_any(ext, out);
+        block_on(simd::isa(), self, ext, out);
     }
 
     #[inline(always)]
@@ -241,4 +228,12 @@ impl SlidingPlan {
             }
         }
     }
+}
+
+// At most AVX2, as before this layer: its AVX-512 build was never measured.
+simd::dispatch!(fn block_on(plan: &SlidingPlan, ext: &[f64], out: &mut [f64]) => block_generic, max = Avx2);
+
+#[inline(always)]
+fn block_generic<S: Simd>(_: S, plan: &SlidingPlan, ext: &[f64], out: &mut [f64]) {
+    plan.block_any(ext, out);
 }

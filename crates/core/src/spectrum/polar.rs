@@ -131,26 +131,29 @@ fn needs_hypot(s: f64) -> bool {
 }
 
 /// `amplitude[k] = |c_k| · scale`, `phase[k] = arg c_k` (radians). Runs an
-/// AVX2 build of the same code where the CPU has it (same operations, same
-/// results: Rust does not contract a·b + c into an FMA).
+/// AVX2 build of the same code on the AVX2 and AVX-512 paths of
+/// [`crate::simd`] (same operations, same results: Rust does not contract
+/// a·b + c into an FMA).
 pub(crate) fn polar_into(c: &[Complex64], scale: f64, amplitude: &mut [f64], phase: &mut [f64]) {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
-        // SAFETY: the CPU supports AVX2, checked just above.
-        unsafe { polar_into_avx2(c, scale, amplitude, phase) };
-        return;
-    }
-    polar_into_generic(c, scale, amplitude, phase);
+    polar_into_on(crate::simd::isa(), c, scale, amplitude, phase);
 }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn polar_into_avx2(c: &[Complex64], scale: f64, amplitude: &mut [f64], phase: &mut [f64]) {
-    polar_into_generic(c, scale, amplitude, phase);
-}
+// At most AVX2, as before this layer.
+crate::simd::dispatch!(fn polar_into_on(
+    c: &[Complex64],
+    scale: f64,
+    amplitude: &mut [f64],
+    phase: &mut [f64]
+) => polar_into_generic, max = Avx2);
 
 #[inline(always)]
-fn polar_into_generic(c: &[Complex64], scale: f64, amplitude: &mut [f64], phase: &mut [f64]) {
+fn polar_into_generic<S: crate::simd::Simd>(
+    _: S,
+    c: &[Complex64],
+    scale: f64,
+    amplitude: &mut [f64],
+    phase: &mut [f64],
+) {
     for (c, p) in c.iter().zip(phase.iter_mut()) {
         *p = atan2(c.im, c.re);
     }
@@ -172,6 +175,29 @@ fn polar_into_generic(c: &[Complex64], scale: f64, amplitude: &mut [f64], phase:
 
 #[cfg(test)]
 mod tests {
+
+    /// Amplitude and phase are the same on every path, hypot cases included.
+    #[test]
+    fn polar_agrees_on_every_path() {
+        let c: Vec<Complex64> = (0..1037)
+            .map(|i| {
+                let f = i as f64;
+                let s = if i % 97 == 0 {
+                    1e-160
+                } else if i % 89 == 0 {
+                    1e160
+                } else {
+                    1.0
+                };
+                Complex64::new(s * (f * 0.37).sin(), s * (f * 0.11).cos() - 0.2)
+            })
+            .collect();
+        crate::simd::assert_same_bits_on_every_path("polar", |isa| {
+            let (mut a, mut p) = (vec![0.0; c.len()], vec![0.0; c.len()]);
+            polar_into_on(isa, &c, 0.5, &mut a, &mut p);
+            (a, p)
+        });
+    }
     use super::*;
 
     fn ulps(a: f64, b: f64) -> u64 {

@@ -26,6 +26,7 @@
 //! redundant halo work costs `2 (BLOCK_STEPS + 1) / TILE` of the total.
 
 use super::problems::ExactTables;
+use crate::simd::Simd;
 
 /// Cells per tile of the blocked advance: p and u of a tile and its halo fill
 /// about 200 KiB, inside a 1 MiB L2 cache. Measured on 1e6 cells x 1000 steps,
@@ -77,26 +78,19 @@ fn step_ring(p: &mut [f64], u: &mut [f64], c: f64) {
 
 /// One periodic step in place (fields of equal length).
 pub(crate) fn step(p: &mut [f64], u: &mut [f64], c: f64) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if has_fma() {
-            // SAFETY: the CPU supports FMA (checked just above).
-            unsafe { x86::step_ring_fma(p, u, c) };
-            return;
-        }
-    }
+    step_on(crate::simd::isa(), p, u, c);
+}
+
+// At most AVX2: as before this layer (one step was built for FMA only).
+crate::simd::dispatch!(fn step_on(p: &mut [f64], u: &mut [f64], c: f64) => step_generic, max = Avx2);
+
+#[inline(always)]
+fn step_generic<S: Simd>(_: S, p: &mut [f64], u: &mut [f64], c: f64) {
     step_ring(p, u, c);
 }
 
-/// The CPU has fused multiply-add (x86-64).
-#[cfg(target_arch = "x86_64")]
 #[inline(always)]
-fn has_fma() -> bool {
-    std::arch::is_x86_feature_detected!("fma")
-}
-
-#[inline(always)]
-fn step_ring_many(p: &mut [f64], u: &mut [f64], c: f64, steps: u64) {
+fn step_ring_many<S: Simd>(_: S, p: &mut [f64], u: &mut [f64], c: f64, steps: u64) {
     for _ in 0..steps {
         step_ring(p, u, c);
     }
@@ -133,9 +127,13 @@ fn fill_scratch(
     }
 }
 
+/// One tile of `steps` line steps; on the AVX-512 path by
+/// `simd::Avx512::line_steps` (the same operations per cell, p and u in
+/// registers for two steps at a time).
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-fn advance_tile(
+fn advance_tile<S: Simd>(
+    s: S,
     p: &[f64],
     u: &[f64],
     c: f64,
@@ -148,16 +146,24 @@ fn advance_tile(
 ) {
     fill_scratch(p, u, steps, start, out_p.len(), sp, su);
     let (h, w) = (steps + 1, out_p.len());
-    for _ in 0..steps {
-        update_p_line(sp, su, c);
-        update_u_line(sp, su, c);
+    #[cfg(target_arch = "x86_64")]
+    let done = s.avx512().is_some_and(|v| v.line_steps(sp, su, c, steps));
+    #[cfg(not(target_arch = "x86_64"))]
+    let done = {
+        let _ = s;
+        false
+    };
+    if !done {
+        for _ in 0..steps {
+            update_p_line(sp, su, c);
+            update_u_line(sp, su, c);
+        }
     }
     out_p.copy_from_slice(&sp[h..h + w]);
     out_u.copy_from_slice(&su[h..h + w]);
 }
 
-#[allow(clippy::too_many_arguments)]
-fn advance_tile_dispatch(
+crate::simd::dispatch!(fn advance_tile_on(
     p: &[f64],
     u: &[f64],
     c: f64,
@@ -166,196 +172,17 @@ fn advance_tile_dispatch(
     out_p: &mut [f64],
     out_u: &mut [f64],
     sp: &mut Vec<f64>,
-    su: &mut Vec<f64>,
-) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx512f") && has_fma() {
-            // SAFETY: the CPU supports AVX-512F and FMA (checked above).
-            unsafe { x86::advance_tile_avx512(p, u, c, steps, start, out_p, out_u, sp, su) };
-            return;
-        }
-        if std::arch::is_x86_feature_detected!("avx2") && has_fma() {
-            // SAFETY: the CPU supports AVX2 and FMA (checked above).
-            unsafe { x86::advance_tile_avx2(p, u, c, steps, start, out_p, out_u, sp, su) };
-            return;
-        }
-    }
-    advance_tile(p, u, c, steps, start, out_p, out_u, sp, su);
-}
+    su: &mut Vec<f64>
+) => advance_tile);
 
-fn step_many_dispatch(p: &mut [f64], u: &mut [f64], c: f64, steps: u64) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx2") && has_fma() {
-            // SAFETY: the CPU supports AVX2 and FMA (checked above).
-            unsafe { x86::step_ring_many_avx2(p, u, c, steps) };
-            return;
-        }
-    }
-    step_ring_many(p, u, c, steps);
-}
-
-#[cfg(target_arch = "x86_64")]
-mod x86 {
-    use std::arch::x86_64::*;
-
-    #[target_feature(enable = "avx2,fma")]
-    pub(super) unsafe fn step_ring_many_avx2(p: &mut [f64], u: &mut [f64], c: f64, steps: u64) {
-        super::step_ring_many(p, u, c, steps);
-    }
-
-    #[target_feature(enable = "fma")]
-    pub(super) unsafe fn step_ring_fma(p: &mut [f64], u: &mut [f64], c: f64) {
-        super::step_ring(p, u, c);
-    }
-
-    #[target_feature(enable = "avx2,fma")]
-    #[allow(clippy::too_many_arguments)]
-    pub(super) unsafe fn advance_tile_avx2(
-        p: &[f64],
-        u: &[f64],
-        c: f64,
-        steps: usize,
-        start: usize,
-        out_p: &mut [f64],
-        out_u: &mut [f64],
-        sp: &mut Vec<f64>,
-        su: &mut Vec<f64>,
-    ) {
-        super::advance_tile(p, u, c, steps, start, out_p, out_u, sp, su);
-    }
-
-    #[target_feature(enable = "avx512f,fma")]
-    #[allow(clippy::too_many_arguments)]
-    pub(super) unsafe fn advance_tile_avx512(
-        p: &[f64],
-        u: &[f64],
-        c: f64,
-        steps: usize,
-        start: usize,
-        out_p: &mut [f64],
-        out_u: &mut [f64],
-        sp: &mut Vec<f64>,
-        su: &mut Vec<f64>,
-    ) {
-        super::fill_scratch(p, u, steps, start, out_p.len(), sp, su);
-        line_steps_avx512(sp, su, c, steps);
-        let (h, w) = (steps + 1, out_p.len());
-        out_p.copy_from_slice(&sp[h..h + w]);
-        out_u.copy_from_slice(&su[h..h + w]);
-    }
-
-    /// [prev7, cur0..cur6]: each lane's left neighbour.
-    #[inline(always)]
-    unsafe fn back(cur: __m512d, prev: __m512d) -> __m512d {
-        _mm512_castsi512_pd(_mm512_alignr_epi64::<7>(
-            _mm512_castpd_si512(cur),
-            _mm512_castpd_si512(prev),
-        ))
-    }
-
-    /// [cur1..cur7, next0]: each lane's right neighbour.
-    #[inline(always)]
-    unsafe fn fwd(next: __m512d, cur: __m512d) -> __m512d {
-        _mm512_castsi512_pd(_mm512_alignr_epi64::<1>(
-            _mm512_castpd_si512(next),
-            _mm512_castpd_si512(cur),
-        ))
-    }
-
-    /// `x + c (a - b)` as `fma(c, a - b, x)`, the scalar paths' `c.mul_add(a - b, x)`.
-    #[inline(always)]
-    unsafe fn upd(x: __m512d, cv: __m512d, a: __m512d, b: __m512d) -> __m512d {
-        _mm512_fmadd_pd(cv, _mm512_sub_pd(a, b), x)
-    }
-
-    /// `steps` line steps over blocks of 8 cells, two steps per pass: in
-    /// pass order, block i gets step s's p update, block i-1 step s's u
-    /// update (it needs block i's new p), block i-1 step s+1's p update and
-    /// block i-2 step s+1's u update, all fed from registers, so p and u are
-    /// loaded and stored once per two steps. Per cell the same operations as
-    /// the plain loops. The two end cells lack a neighbour and compute
-    /// nonsense, which (like the plain line step's stale ends) reaches only
-    /// one cell further per step, never past the halo.
-    #[target_feature(enable = "avx512f,fma")]
-    unsafe fn line_steps_avx512(p: &mut [f64], u: &mut [f64], c: f64, steps: usize) {
-        let m = p.len().min(u.len());
-        let nb = m / 8;
-        if nb < 2 || nb * 8 != m {
-            for _ in 0..steps {
-                super::update_p_line(p, u, c);
-                super::update_u_line(p, u, c);
-            }
-            return;
-        }
-        let pp = p.as_mut_ptr();
-        let up = u.as_mut_ptr();
-        let cv = _mm512_set1_pd(c);
-        // SAFETY (every load and store below): blocks k < nb lie inside p and u (m = 8 nb).
-        for _ in 0..steps / 2 {
-            let u0 = _mm512_loadu_pd(up);
-            let p0 = _mm512_loadu_pd(pp);
-            let mut su_prev = u0; // u block i-1, level s
-            let mut sp_prev = upd(p0, cv, back(u0, u0), u0); // p block i-1, level s+1
-            let mut tu_prev = _mm512_setzero_pd(); // u block i-2, level s+1
-            let mut tp_prev = _mm512_setzero_pd(); // p block i-2, level s+2
-            for i in 1..nb {
-                let ui = _mm512_loadu_pd(up.add(8 * i));
-                let pi = _mm512_loadu_pd(pp.add(8 * i));
-                let pin = upd(pi, cv, back(ui, su_prev), ui);
-                let u1 = upd(su_prev, cv, sp_prev, fwd(pin, sp_prev));
-                let left = if i == 1 {
-                    back(u1, u1)
-                } else {
-                    back(u1, tu_prev)
-                };
-                let p2 = upd(sp_prev, cv, left, u1);
-                _mm512_storeu_pd(pp.add(8 * (i - 1)), p2);
-                if i >= 2 {
-                    let u2 = upd(tu_prev, cv, tp_prev, fwd(p2, tp_prev));
-                    _mm512_storeu_pd(up.add(8 * (i - 2)), u2);
-                }
-                tu_prev = u1;
-                tp_prev = p2;
-                su_prev = ui;
-                sp_prev = pin;
-            }
-            let u_last = upd(su_prev, cv, sp_prev, fwd(sp_prev, sp_prev));
-            let p2 = upd(sp_prev, cv, back(u_last, tu_prev), u_last);
-            _mm512_storeu_pd(pp.add(8 * (nb - 1)), p2);
-            let u2 = upd(tu_prev, cv, tp_prev, fwd(p2, tp_prev));
-            _mm512_storeu_pd(up.add(8 * (nb - 2)), u2);
-            let u2 = upd(u_last, cv, p2, fwd(p2, p2));
-            _mm512_storeu_pd(up.add(8 * (nb - 1)), u2);
-        }
-        if steps % 2 == 1 {
-            let u0 = _mm512_loadu_pd(up);
-            let p0 = _mm512_loadu_pd(pp);
-            let p0n = upd(p0, cv, back(u0, u0), u0);
-            _mm512_storeu_pd(pp, p0n);
-            let (mut prev_u, mut prev_p) = (u0, p0n);
-            for k in 1..nb {
-                let uk = _mm512_loadu_pd(up.add(8 * k));
-                let pk = _mm512_loadu_pd(pp.add(8 * k));
-                let pkn = upd(pk, cv, back(uk, prev_u), uk);
-                _mm512_storeu_pd(pp.add(8 * k), pkn);
-                let un = upd(prev_u, cv, prev_p, fwd(pkn, prev_p));
-                _mm512_storeu_pd(up.add(8 * (k - 1)), un);
-                prev_u = uk;
-                prev_p = pkn;
-            }
-            let un = upd(prev_u, cv, prev_p, fwd(prev_p, prev_p));
-            _mm512_storeu_pd(up.add(8 * (nb - 1)), un);
-        }
-    }
-}
+// At most AVX2, as before this layer.
+crate::simd::dispatch!(fn step_many_on(p: &mut [f64], u: &mut [f64], c: f64, steps: u64) => step_ring_many, max = Avx2);
 
 /// `steps` periodic steps in place; bit-identical to [`step`] repeated.
 pub(crate) fn advance(p: &mut [f64], u: &mut [f64], c: f64, steps: u64) {
     let n = p.len().min(u.len());
     if n < BLOCKED_MIN_N || steps < 4 {
-        step_many_dispatch(p, u, c, steps);
+        step_many_on(crate::simd::isa(), p, u, c, steps);
         return;
     }
     let mut q = crate::alloc::zeroed(n);
@@ -374,10 +201,11 @@ pub(crate) fn advance(p: &mut [f64], u: &mut [f64], c: f64, steps: u64) {
         };
         // One task per tile: a tile's values depend only on the source
         // fields, never on which thread computes it.
+        let isa = crate::simd::isa();
         crate::threads::for_each_chunk_pair(dst_p, dst_u, TILE, |start, tp, tu| {
             let mut sp = Vec::with_capacity(TILE + 2 * BLOCK_STEPS + 2);
             let mut su = Vec::with_capacity(TILE + 2 * BLOCK_STEPS + 2);
-            advance_tile_dispatch(src_p, src_u, c, k, start, tp, tu, &mut sp, &mut su);
+            advance_tile_on(isa, src_p, src_u, c, k, start, tp, tu, &mut sp, &mut su);
         });
         src_is_pu = !src_is_pu;
         left -= k as u64;
@@ -437,4 +265,47 @@ fn sum_sq_error(
         acc[0] += e * e;
     }
     (acc[0] + acc[1]) + (acc[2] + acc[3])
+}
+
+#[cfg(test)]
+mod path_tests {
+    use super::*;
+    use crate::simd::assert_same_bits_on_every_path;
+
+    fn fields(n: usize) -> (Vec<f64>, Vec<f64>) {
+        let p = (0..n).map(|i| (i as f64 * 0.013).sin()).collect();
+        let u = (0..n).map(|i| (i as f64 * 0.007).cos()).collect();
+        (p, u)
+    }
+
+    /// One step, many steps and the blocked tiles (AVX-512: line steps in
+    /// registers) give the scalar bits on every path.
+    #[test]
+    fn steps_agree_on_every_path() {
+        let c = 0.3;
+        for n in [5, 64, 1001] {
+            assert_same_bits_on_every_path("step", |isa| {
+                let (mut p, mut u) = fields(n);
+                step_on(isa, &mut p, &mut u, c);
+                (p, u)
+            });
+            assert_same_bits_on_every_path("steps", |isa| {
+                let (mut p, mut u) = fields(n);
+                step_many_on(isa, &mut p, &mut u, c, 7);
+                (p, u)
+            });
+        }
+        let n = 4096;
+        let (p, u) = fields(n);
+        for (steps, start, w) in [(5, 0, 512), (8, 1000, 777), (1, 4000, 96)] {
+            assert_same_bits_on_every_path("tile", |isa| {
+                let (mut op, mut ou) = (vec![0.0; w], vec![0.0; w]);
+                let (mut sp, mut su) = (Vec::new(), Vec::new());
+                advance_tile_on(
+                    isa, &p, &u, c, steps, start, &mut op, &mut ou, &mut sp, &mut su,
+                );
+                (op, ou)
+            });
+        }
+    }
 }

@@ -27,45 +27,6 @@
 //! positive delay means b is a delayed copy of a, `b(t) = a(t - delay)`: b
 //! lags a, a leads. [`Delay`] says so in words too ([`Leader`]).
 
-/// Compiles `$generic` (an `#[inline(always)]` function) once more for
-/// AVX-512 and for AVX2 with FMA, and calls the widest the CPU has. Kernels
-/// fuse multiply-adds only by `f64::mul_add`, which rounds exactly once on
-/// every CPU (in software where there is no FMA unit), so every version gives
-/// the same bits.
-macro_rules! widest {
-    ($name:ident => $generic:ident ($($arg:ident: $ty:ty),*)) => {
-        widest!($name => $generic($($arg: $ty),*) -> ());
-    };
-    ($name:ident => $generic:ident ($($arg:ident: $ty:ty),*) -> $ret:ty) => {
-        #[allow(clippy::too_many_arguments)]
-        fn $name($($arg: $ty),*) -> $ret {
-            #[cfg(target_arch = "x86_64")]
-            {
-                #[target_feature(enable = "avx512f,fma")]
-                #[allow(clippy::too_many_arguments)]
-                unsafe fn avx512($($arg: $ty),*) -> $ret {
-                    $generic($($arg),*)
-                }
-                #[target_feature(enable = "avx2,fma")]
-                #[allow(clippy::too_many_arguments)]
-                unsafe fn avx2($($arg: $ty),*) -> $ret {
-                    $generic($($arg),*)
-                }
-                use std::arch::is_x86_feature_detected as has;
-                if has!("avx512f") && has!("fma") {
-                    // SAFETY: the CPU has AVX-512F and FMA.
-                    return unsafe { avx512($($arg),*) };
-                }
-                if has!("avx2") && has!("fma") {
-                    // SAFETY: the CPU has AVX2 and FMA.
-                    return unsafe { avx2($($arg),*) };
-                }
-            }
-            $generic($($arg),*)
-        }
-    };
-}
-
 mod delay;
 mod direct;
 pub(crate) mod fft;
@@ -78,7 +39,12 @@ pub use preprocess::{bandpass, remove_mean};
 
 use crate::error::{check, NumlabError, Result};
 
-widest!(first_max => first_max_generic(x: &[f64]) -> (usize, f64));
+crate::simd::dispatch!(fn first_max_on(x: &[f64]) -> (usize, f64) => first_max_widest);
+
+#[inline(always)]
+fn first_max_widest<S: crate::simd::Simd>(_: S, x: &[f64]) -> (usize, f64) {
+    first_max_generic(x)
+}
 
 /// The largest value (-inf for none; NaN never counts), in eight lanes so
 /// that the comparisons vectorise.
@@ -127,10 +93,11 @@ pub fn argmax(x: &[f64]) -> Option<usize> {
     }
     let chunks = x.len().div_ceil(CHUNK);
     let mut found = vec![0.0; 2 * chunks];
+    let isa = crate::simd::isa();
     crate::threads::for_each_chunk(&mut found, 2, |start, slot| {
         let c = start / 2;
         let part = &x[c * CHUNK..((c + 1) * CHUNK).min(x.len())];
-        let (i, v) = first_max(part);
+        let (i, v) = first_max_on(isa, part);
         slot[0] = if i == usize::MAX {
             f64::NAN
         } else {
@@ -726,6 +693,23 @@ pub(crate) fn overlap_coefficient(sab: f64, pa: &Prefix, pb: &Prefix, lag: i64) 
 
 #[cfg(test)]
 mod tests {
+
+    /// The maximum scan and the energies agree on every path.
+    #[test]
+    fn scans_agree_on_every_path() {
+        let mut x: Vec<f64> = (0..10_007)
+            .map(|i| ((i * 7919) % 10_009) as f64 - 5000.0)
+            .collect();
+        x[77] = f64::NAN;
+        crate::simd::assert_same_bits_on_every_path("first_max", |isa| {
+            let (i, v) = first_max_on(isa, &x);
+            (i, v)
+        });
+        x[77] = 0.25;
+        crate::simd::assert_same_bits_on_every_path("energies", |isa| {
+            packed::sum_of_squares_on(isa, &x)
+        });
+    }
     use super::*;
 
     #[test]

@@ -52,6 +52,7 @@ use rustfft::num_complex::Complex64;
 use rustfft::Fft;
 
 use super::fft::Twiddles;
+use crate::simd::Simd;
 use crate::spectrum::transform::complex_plan;
 use crate::threads;
 
@@ -205,19 +206,20 @@ pub(crate) fn correlation(
 /// every value is finite and the sum does not overflow, so the caller can
 /// use them as its check for NaN and infinity.
 pub(crate) fn energies(x: &[f64], y: &[f64]) -> (f64, f64) {
+    let isa = crate::simd::isa();
     if x.len() + y.len() < 1 << 20 {
-        (sum_of_squares(x), sum_of_squares(y))
+        (sum_of_squares_on(isa, x), sum_of_squares_on(isa, y))
     } else {
-        threads::join(|| sum_of_squares(x), || sum_of_squares(y))
+        threads::join(|| sum_of_squares_on(isa, x), || sum_of_squares_on(isa, y))
     }
 }
 
-widest!(sum_of_squares => sum_of_squares_generic(v: &[f64]) -> f64);
+crate::simd::dispatch!(pub(crate) fn sum_of_squares_on(v: &[f64]) -> f64 => sum_of_squares_generic);
 
 /// Summed in 32 independent lanes (four AVX-512 registers), so the adds
 /// do not wait for each other, then pairwise.
 #[inline(always)]
-fn sum_of_squares_generic(v: &[f64]) -> f64 {
+fn sum_of_squares_generic<S: Simd>(_: S, v: &[f64]) -> f64 {
     let mut acc = [0.0f64; 32];
     let mut blocks = v.chunks_exact(32);
     for block in &mut blocks {
@@ -268,11 +270,11 @@ fn half(src: &Sources<'_>, len: usize, parity: usize, f: f64, plans: &Plans<'_>,
     );
     let q = len / 4;
     let buf = &mut work.buf;
-    fold(src, parity, buf, plans.tw_n);
+    fold_on(crate::simd::isa(), src, parity, buf, plans.tw_n);
     plans
         .forward
         .process_with_scratch(buf, &mut work.scratch[..fs]);
-    pair_up(buf, parity, f, plans.tw_h, plans.tw_n);
+    pair_up_on(crate::simd::isa(), buf, parity, f, plans.tw_h, plans.tw_n);
     plans
         .inverse
         .process_with_scratch(&mut buf[..q], &mut work.scratch[..is]);
@@ -329,14 +331,15 @@ fn combine(
     // twiddle table), writing c from 2·split and from H + 2·split.
     let split = (q / 2) / BLOCK * BLOCK;
     let window = peak.then_some((start, start + keep));
+    let isa = crate::simd::isa();
     let mut out: Vec<f64> = Vec::with_capacity(len);
     let (first, second) = {
         let (lo, hi) = out.spare_capacity_mut()[..len].split_at_mut(h);
         let (lo_a, lo_b) = lo.split_at_mut(2 * split);
         let (hi_a, hi_b) = hi.split_at_mut(2 * split);
         threads::join(
-            || butterfly(even, odd, 0, h, lo_a, hi_a, tw_h, window),
-            || butterfly(even, odd, split, h, lo_b, hi_b, tw_h, window),
+            || butterfly_on(isa, even, odd, 0, h, lo_a, hi_a, tw_h, window),
+            || butterfly_on(isa, even, odd, split, h, lo_b, hi_b, tw_h, window),
         )
     };
     // SAFETY: the two `butterfly` calls wrote every element of both halves
@@ -358,9 +361,9 @@ fn combine(
     (out, index)
 }
 
-widest!(fold => fold_generic(src: &Sources<'_>, parity: usize, buf: &mut [Complex64], tw_n: &Twiddles));
-widest!(pair_up => pair_up_generic(buf: &mut [Complex64], parity: usize, f: f64, tw_h: &Twiddles, tw_n: &Twiddles));
-widest!(butterfly => butterfly_generic(
+crate::simd::dispatch!(fn fold_on(src: &Sources<'_>, parity: usize, buf: &mut [Complex64], tw_n: &Twiddles) => fold_generic);
+crate::simd::dispatch!(fn pair_up_on(buf: &mut [Complex64], parity: usize, f: f64, tw_h: &Twiddles, tw_n: &Twiddles) => pair_up_generic);
+crate::simd::dispatch!(fn butterfly_on(
     even: &[Complex64],
     odd: &[Complex64],
     l0: usize,
@@ -369,7 +372,7 @@ widest!(butterfly => butterfly_generic(
     hi: &mut [MaybeUninit<f64>],
     tw_h: &Twiddles,
     window: Option<(usize, usize)>
-) -> Peak);
+) -> Peak => butterfly_generic);
 
 static ZEROS: [f64; BLOCK] = [0.0; BLOCK];
 
@@ -402,7 +405,13 @@ fn window<'a>(
 /// `buf[m] = z_m + z_{m+H}` (parity 0) or `(z_m - z_{m+H}) w^-m` (parity 1),
 /// m < H = `buf.len()`.
 #[inline(always)]
-fn fold_generic(src: &Sources<'_>, parity: usize, buf: &mut [Complex64], tw_n: &Twiddles) {
+fn fold_generic<S: Simd>(
+    _: S,
+    src: &Sources<'_>,
+    parity: usize,
+    buf: &mut [Complex64],
+    tw_n: &Twiddles,
+) {
     let h = buf.len();
     let (alpha, beta) = (src.alpha, src.beta);
     let fr: [f64; BLOCK] = std::array::from_fn(|j| tw_n.fine[j].re);
@@ -444,7 +453,14 @@ fn fold_generic(src: &Sources<'_>, parity: usize, buf: &mut [Complex64], tw_n: &
 /// leaves for nobody. Pairs with r <= r' are done; a pair with r = r'
 /// (r = 0 for parity 0, and the middle) writes only U[r].
 #[inline(always)]
-fn pair_up_generic(buf: &mut [Complex64], parity: usize, f: f64, tw_h: &Twiddles, tw_n: &Twiddles) {
+fn pair_up_generic<S: Simd>(
+    _: S,
+    buf: &mut [Complex64],
+    parity: usize,
+    f: f64,
+    tw_h: &Twiddles,
+    tw_n: &Twiddles,
+) {
     let h = buf.len();
     let q = h / 2;
     // w^{2r + parity} = v^r w^parity, v = w^2 the step of the table of H.
@@ -544,7 +560,8 @@ fn cross(zr: f64, zi: f64, mr: f64, mi: f64, f: f64) -> (f64, f64) {
 /// in c falls in `window`.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-fn butterfly_generic(
+fn butterfly_generic<S: Simd>(
+    _: S,
     even: &[Complex64],
     odd: &[Complex64],
     l0: usize,
