@@ -201,10 +201,12 @@ pub fn from_env() -> Result<Isa> {
 /// The path the kernels take ([`from_env`]). Kernels ask for it on every
 /// call: after the first, one relaxed atomic load.
 ///
-/// # Panics
-/// If `NUMLAB_SIMD` names a path this CPU lacks or is not a path name: a
-/// program that lets users set it checks [`from_env`] first (the `numlab`
-/// command line does, and exits 2 with the message).
+/// A `NUMLAB_SIMD` that names a path this CPU lacks, or no path, is not
+/// fatal here (a notebook kernel must not die of it): one line on stderr
+/// says so, and the best path the CPU offers runs (every path gives the same
+/// bits, so only the speed differs). A program that wants to refuse it
+/// checks [`from_env`] first (the `numlab` command line does, and exits 2
+/// with the message).
 #[inline]
 pub fn isa() -> Isa {
     match CHOSEN_ISA.load(Ordering::Relaxed) {
@@ -222,7 +224,12 @@ static CHOSEN_ISA: AtomicU8 = AtomicU8::new(0);
 fn first_isa() -> Isa {
     let isa = match from_env() {
         Ok(isa) => isa,
-        Err(e) => panic!("{e}"),
+        Err(e) => {
+            let best = Isa::best();
+            static WARNED: std::sync::Once = std::sync::Once::new();
+            WARNED.call_once(|| eprintln!("numlab: {e}; running the {} path instead", best.name()));
+            best
+        }
     };
     let code = match isa {
         Isa::Scalar => 1,
