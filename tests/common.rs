@@ -1,6 +1,7 @@
 //! Helpers of the end-to-end tests: run the binary, make scratch folders.
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -62,4 +63,39 @@ pub fn max_abs_diff(a: &[f64], b: &[f64]) -> f64 {
         .zip(b)
         .map(|(x, y)| (x - y).abs())
         .fold(0.0, f64::max)
+}
+
+/// The files of `dir`, by name, with their bytes.
+pub fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// summary.md without its measured sections (from a "### Measured on this
+/// machine" heading to the next study marker): the part every run and every
+/// CPU path must reproduce byte for byte.
+pub fn deterministic_part(summary: &str) -> String {
+    let mut out = String::new();
+    let mut skipping = false;
+    for line in summary.lines() {
+        if line.starts_with("### Measured on this machine") {
+            skipping = true;
+        }
+        if line.starts_with("<!-- end study") {
+            skipping = false;
+        }
+        if !skipping {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
 }

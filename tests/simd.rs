@@ -5,7 +5,6 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -20,39 +19,6 @@ fn numlab_on(simd: &str, dir: &Path, args: &[&str]) -> Output {
         .env("NUMLAB_SIMD", simd)
         .output()
         .expect("the numlab binary runs")
-}
-
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .map(|e| {
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
-}
-
-/// summary.md without its measured sections (from a "### Measured" heading
-/// to the next study marker), as in `tests/figures.rs`.
-fn deterministic_part(summary: &str) -> String {
-    let mut out = String::new();
-    let mut skipping = false;
-    for line in summary.lines() {
-        if line.starts_with("### Measured on this machine") {
-            skipping = true;
-        }
-        if line.starts_with("<!-- end study") {
-            skipping = false;
-        }
-        if !skipping {
-            out.push_str(line);
-            out.push('\n');
-        }
-    }
-    out
 }
 
 /// `NUMLAB_SIMD=scalar numlab figures --out DIR`: every figure whose name
