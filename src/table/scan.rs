@@ -186,6 +186,66 @@ fn line_count(chunk: &[u8]) -> usize {
     total + usize::from(chunk.last().is_some_and(|&b| b != b'\n'))
 }
 
+/// The run of ASCII digits at `b[i..]` appended to `mant` (`mant * 10^k +
+/// digits`, wrapping like the byte loop it replaces): the new mantissa and
+/// the index after the run.
+///
+/// Eight bytes at a time where the slice has them (SWAR: one load, a mask of
+/// the bytes that are digits, and the multiply-shift combination of
+/// Lemire's `parse_eight_digits_unrolled`), so a six-decimal fraction costs
+/// a handful of instructions instead of a chain of six multiply-adds. Runs
+/// longer than eight digits, and the last bytes of the slice, go on byte by
+/// byte; the value is the same either way (a test compares both).
+/// [`plain_number`] uses it for the fraction only: integer parts are mostly
+/// one or two digits, which the byte loop reads in fewer instructions
+/// (callgrind: 404 against 335 instructions per two-column row).
+#[inline(always)]
+pub(super) fn digit_run(b: &[u8], mut i: usize, mut mant: u64) -> (u64, usize) {
+    while let Some(word) = b.get(i..i + 8) {
+        let word = u64::from_le_bytes(word.try_into().unwrap_or([0; 8]));
+        // Byte values 0..=9 for digits; a byte is not a digit when its high
+        // bit is set after `^ b'0'`, or when adding 0x76 sets it (x >= 10).
+        // A carry out of a non-digit byte only spoils bytes after it.
+        let x = word ^ 0x3030_3030_3030_3030;
+        let flags = (x.wrapping_add(0x7676_7676_7676_7676) | x) & 0x8080_8080_8080_8080;
+        let count = (flags.trailing_zeros() / 8) as usize;
+        if count == 0 {
+            return (mant, i);
+        }
+        // The `count` digits moved to the top bytes (zeros below them are
+        // leading zeros), then combined pairwise: 2, 4, then 8 digits.
+        let v = x << (64 - 8 * count as u32);
+        let v = v.wrapping_mul(10).wrapping_add(v >> 8);
+        let v = ((v & 0x0000_00FF_0000_00FF)
+            .wrapping_mul(100 + (1_000_000 << 32))
+            .wrapping_add(((v >> 16) & 0x0000_00FF_0000_00FF).wrapping_mul(1 + (10_000 << 32))))
+            >> 32;
+        mant = mant.wrapping_mul(POW10_U64[count]).wrapping_add(v);
+        i += count;
+        if count < 8 {
+            return (mant, i);
+        }
+    }
+    while i < b.len() && b[i].is_ascii_digit() {
+        mant = mant.wrapping_mul(10).wrapping_add((b[i] - b'0') as u64);
+        i += 1;
+    }
+    (mant, i)
+}
+
+/// 10^k for the digit runs of [`digit_run`].
+const POW10_U64: [u64; 9] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+];
+
 /// A plain decimal number at `b[i..]` (sign, digits, one point, exponent)
 /// whose value the fast path of [`number`] gives: the value and the index
 /// after it. `None` for anything else (no digits, `nan`, long mantissas,
@@ -197,8 +257,8 @@ fn plain_number(b: &[u8], mut i: usize) -> Option<(f64, usize)> {
     let c = b.get(i).copied().unwrap_or(0);
     let neg = c == b'-';
     i += usize::from(neg | (c == b'+'));
-    let mut mant: u64 = 0;
     let start = i;
+    let mut mant: u64 = 0;
     while i < n && b[i].is_ascii_digit() {
         mant = mant.wrapping_mul(10).wrapping_add((b[i] - b'0') as u64);
         i += 1;
@@ -208,10 +268,9 @@ fn plain_number(b: &[u8], mut i: usize) -> Option<(f64, usize)> {
     if i < n && b[i] == b'.' {
         i += 1;
         let fs = i;
-        while i < n && b[i].is_ascii_digit() {
-            mant = mant.wrapping_mul(10).wrapping_add((b[i] - b'0') as u64);
-            i += 1;
-        }
+        let (m, e) = digit_run(b, i, mant);
+        mant = m;
+        i = e;
         frac = (i - fs) as i64;
         digits += i - fs;
     }
@@ -349,6 +408,49 @@ impl Sink for Push<'_> {
     }
 }
 
+/// A row of plain numbers only (no spaces or empty cells, a comma between
+/// cells, then `\n`, `\r\n` or the chunk's end), read in one go: its values
+/// put, and the index of the next line. `None`, with nothing put, for any
+/// other row, which the general loop of [`scan_chunk`] then reads cell by
+/// cell. The values are the general loop's by construction: [`cell`] tries
+/// [`plain_number`] first as well, and accepts the same terminators.
+#[inline(always)]
+fn plain_row<S: Sink>(
+    chunk: &[u8],
+    pos: usize,
+    slots: &[Option<usize>],
+    row: usize,
+    out: &mut S,
+) -> Option<usize> {
+    const MAX: usize = 8;
+    let width = slots.len();
+    if width > MAX {
+        return None;
+    }
+    let mut values = [0.0; MAX];
+    let mut p = pos;
+    for (k, value) in values[..width].iter_mut().enumerate() {
+        let (v, e) = plain_number(chunk, p)?;
+        *value = v;
+        p = if k + 1 < width {
+            (chunk.get(e) == Some(&b',')).then_some(e + 1)?
+        } else {
+            match chunk.get(e) {
+                None => e,
+                Some(b'\n') => e + 1,
+                Some(b'\r') if chunk.get(e + 1) == Some(&b'\n') => e + 2,
+                _ => return None,
+            }
+        };
+    }
+    for (slot, &v) in slots.iter().zip(&values) {
+        if let Some(j) = *slot {
+            out.put(j, row, v);
+        }
+    }
+    Some(p)
+}
+
 /// Scans one chunk of whole lines; `slots[k]` is where column k's values go
 /// (`None`: checked only) in `out`.
 fn scan_chunk<S: Sink>(
@@ -364,6 +466,12 @@ fn scan_chunk<S: Sink>(
     let width = slots.len();
     while pos < chunk.len() {
         let line = first_line + row;
+        if let Some(next) = plain_row(chunk, pos, slots, row, out) {
+            info.last_row = Some(line);
+            pos = next;
+            row += 1;
+            continue;
+        }
         let mut k = 0;
         loop {
             let (v, end, empty) = match slots[k] {

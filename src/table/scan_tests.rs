@@ -435,3 +435,46 @@ fn mapped_and_read_files() {
         reference::read(missing, Header::Detect).unwrap_err()
     );
 }
+
+/// The eight-at-a-time digit runs give what the byte loop gives: every run
+/// length from 0 to 20, ending at each kind of byte (or at the end of the
+/// slice), starting anywhere in the word, with a carried mantissa.
+#[test]
+fn digit_runs_are_the_byte_loop() {
+    fn bytewise(b: &[u8], mut i: usize, mut mant: u64) -> (u64, usize) {
+        while i < b.len() && b[i].is_ascii_digit() {
+            mant = mant.wrapping_mul(10).wrapping_add((b[i] - b'0') as u64);
+            i += 1;
+        }
+        (mant, i)
+    }
+    let mut rng = Rng(SEED ^ 0xd161);
+    // Terminators: the bytes next to '0'..='9' in ASCII, separators, the
+    // bytes whose `^ b'0'` sets the high bit or carries, and none.
+    let ends: [&[u8]; 12] = [
+        b"/", b":", b".", b",", b"\n", b"e", b" ", b"\xff", b"\x80", b"\xba", b"\x00", b"",
+    ];
+    let mut checked = 0;
+    for len in 0..=20 {
+        for end in ends {
+            for lead in 0..9 {
+                for tail in [0usize, 1, 7, 9] {
+                    let mut b: Vec<u8> = (0..lead).map(|_| b'x').collect();
+                    b.extend((0..len).map(|_| b'0' + rng.below(10) as u8));
+                    b.extend_from_slice(end);
+                    b.extend((0..tail).map(|_| b'0' + rng.below(10) as u8));
+                    for carried in [0u64, 7, u64::MAX / 3] {
+                        assert_eq!(
+                            scan::digit_run(&b, lead, carried),
+                            bytewise(&b, lead, carried),
+                            "{:?} from {lead}",
+                            String::from_utf8_lossy(&b)
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(checked, 21 * 12 * 9 * 4 * 3);
+}
