@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use numlab_core::density::{
     box_density, colorize, gaussian_density, histogram2d, kde_grid, knn_density, Bandwidth,
-    Colormap, Density, KdeMethod, KnnFunction, View,
+    Colormap, Density, HistogramCounter, KdeMethod, KnnFunction, View,
 };
 use numlab_core::NumlabError;
 
@@ -420,41 +420,28 @@ fn streamed(
         y1: view.y1 + pad as f64 * hy,
     };
     let (wp, hp) = (w + 2 * pad, h + 2 * pad);
-    let mut counts = vec![0.0; wp * hp];
-    let (mut nonfinite, mut finite) = (0, 0);
-    // Points are counted a batch at a time (a grid per call to merge).
-    const BATCH: usize = 1 << 20;
-    let (mut bx, mut by) = (Vec::with_capacity(BATCH), Vec::with_capacity(BATCH));
-    let mut flush = |bx: &mut Vec<f64>, by: &mut Vec<f64>| -> Option<()> {
-        let bad = bx
-            .iter()
-            .zip(by.iter())
-            .filter(|(p, q)| !(p.is_finite() && q.is_finite()))
-            .count();
-        nonfinite += bad;
-        if bad < bx.len() {
-            finite += bx.len() - bad;
-            let part = histogram2d(bx, by, counted, wp, hp).ok()?;
-            for (c, v) in counts.iter_mut().zip(&part.grid.values) {
-                *c += v;
-            }
-        }
-        bx.clear();
-        by.clear();
-        Some(())
+    // Each block of rows is counted on the thread that read it, into a
+    // counter taken from a shared pool (at most one per thread at a time)
+    // and put back; the counts are integers, so which counter saw which
+    // block does not change a bit of the sum.
+    let fresh = || HistogramCounter::new(counted, wp, hp).ok();
+    let pool: std::sync::Mutex<Vec<HistogramCounter>> = std::sync::Mutex::new(vec![fresh()?]);
+    let take = || pool.lock().ok()?.pop().or_else(fresh);
+    let count = |cols: &[&[f64]]| -> Option<()> {
+        let mut c = take()?;
+        let added = c.add(cols[0], cols[1]).ok();
+        pool.lock().ok()?.push(c);
+        added
     };
-    let n = Columns::stream(&a.input, header, keys, &mut |cols| {
-        bx.extend_from_slice(cols[0]);
-        by.extend_from_slice(cols[1]);
-        if bx.len() >= BATCH {
-            flush(&mut bx, &mut by)?;
-        }
-        Some(())
-    })?;
-    flush(&mut bx, &mut by)?;
-    if finite == 0 {
-        return None;
+    let n = Columns::stream_map(&a.input, header, keys, &count, &mut |done| done)?;
+    let mut counters = pool.into_inner().ok()?.into_iter();
+    let mut all = counters.next()?;
+    for c in counters {
+        all.merge(&c).ok()?;
     }
+    let nonfinite = all.nonfinite();
+    // None when no point is finite (the whole-file route words the error).
+    let mut counts = all.finish().ok()?.grid.values;
     let grid = if pad > 0 || a.method == "box" {
         numlab_core::density::box_sum_passes(&mut counts, wp, hp, radius, a.passes, true).ok()?;
         let full = numlab_core::density::Grid {

@@ -88,7 +88,36 @@ impl Columns {
     ) -> Option<usize> {
         let keys = |_: usize| keys.to_vec();
         let block = STREAM_BLOCK.load(std::sync::atomic::Ordering::Relaxed);
-        scan::stream(path, header, &keys, block, scan::CHUNK, visit).map(|s| s.rows)
+        let mut fold =
+            |cols: Vec<Vec<f64>>| visit(&cols.iter().map(|c| &c[..]).collect::<Vec<_>>());
+        scan::stream(
+            path,
+            header,
+            &keys,
+            block,
+            scan::CHUNK,
+            &|cols| cols,
+            &mut fold,
+        )
+        .map(|s| s.rows)
+    }
+
+    /// [`Columns::stream`] with the work on each block split in two: `map`
+    /// runs on the thread that read the block (in parallel with the others,
+    /// while the block is still in cache), `fold` takes `map`'s results in
+    /// file order on the calling thread. For sums over rows, such as
+    /// counting points into a grid.
+    pub fn stream_map<T: Send>(
+        path: &str,
+        header: Header,
+        keys: &[String],
+        map: &(dyn Fn(&[&[f64]]) -> T + Sync),
+        fold: &mut dyn FnMut(T) -> Option<()>,
+    ) -> Option<usize> {
+        let keys = |_: usize| keys.to_vec();
+        let block = STREAM_BLOCK.load(std::sync::atomic::Ordering::Relaxed);
+        let map = |cols: Vec<Vec<f64>>| map(&cols.iter().map(|c| &c[..]).collect::<Vec<_>>());
+        scan::stream(path, header, &keys, block, scan::CHUNK, &map, fold).map(|s| s.rows)
     }
 
     fn read_some(

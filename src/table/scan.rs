@@ -778,13 +778,14 @@ pub(crate) struct Streamed {
 /// `None` (possibly after some calls of `visit`) where the fast reader
 /// declines, and for a file of one column; the caller then reads the file
 /// whole, which gives the reference reader's table or error.
-pub(crate) fn stream(
+pub(crate) fn stream<T: Send>(
     path: &str,
     header: Header,
     keys: &dyn Fn(usize) -> Vec<String>,
     block_bytes: usize,
     chunk_bytes: usize,
-    visit: &mut dyn FnMut(&[&[f64]]) -> Option<()>,
+    per_block: &(dyn Fn(Vec<Vec<f64>>) -> T + Sync),
+    fold: &mut dyn FnMut(T) -> Option<()>,
 ) -> Option<Streamed> {
     let block_bytes = block_bytes.max(1);
     let source = super::source::Source::open(path).ok()?;
@@ -795,7 +796,7 @@ pub(crate) fn stream(
             // behind each window dropped from memory.
             let data: &[u8] = map;
             let layout = layout(data, true, path, header, Some(keys))?;
-            let order = state.start(&layout, keys, visit)?;
+            let order = state.start(&layout, keys, per_block, fold)?;
             let mut start = layout.body_start;
             while start < data.len() {
                 let nominal = start + block_bytes;
@@ -804,7 +805,14 @@ pub(crate) fn stream(
                 } else {
                     memchr::memchr(b'\n', &data[nominal - 1..]).map_or(data.len(), |k| nominal + k)
                 };
-                state.section(&data[start..end], &layout, &order, chunk_bytes, visit)?;
+                state.section(
+                    &data[start..end],
+                    &layout,
+                    &order,
+                    chunk_bytes,
+                    per_block,
+                    fold,
+                )?;
                 source.release(0..end);
                 start = end;
             }
@@ -812,15 +820,30 @@ pub(crate) fn stream(
         super::source::Source::Read(data) => {
             // A small file, or one that cannot be mapped: read already.
             let layout = layout(data, true, path, header, Some(keys))?;
-            let order = state.start(&layout, keys, visit)?;
+            let order = state.start(&layout, keys, per_block, fold)?;
             let body = &data[layout.body_start..];
-            state.section(body, &layout, &order, chunk_bytes, visit)?;
+            state.section(body, &layout, &order, chunk_bytes, per_block, fold)?;
         }
     }
     if state.rows == 0 {
         return None;
     }
     Some(Streamed { rows: state.rows })
+}
+
+/// The selected columns in the order of the keys (`order[k]` is key k's
+/// slot): moved, or copied where two keys name the same column.
+fn in_order(mut cols: Vec<Vec<f64>>, order: &[usize]) -> Vec<Vec<f64>> {
+    (0..order.len())
+        .map(|k| {
+            let j = order[k];
+            if order[k + 1..].contains(&j) {
+                cols[j].clone()
+            } else {
+                std::mem::take(&mut cols[j])
+            }
+        })
+        .collect()
 }
 
 /// Where a [`stream`] is.
@@ -836,11 +859,12 @@ impl StreamState {
     /// The selected slot of each key (in the keys' order), after handing
     /// on the first row when it is data; `None` for a one-column file or a
     /// key that names no column.
-    fn start(
+    fn start<T>(
         &mut self,
         layout: &Layout,
         keys: &dyn Fn(usize) -> Vec<String>,
-        visit: &mut dyn FnMut(&[&[f64]]) -> Option<()>,
+        map: &(dyn Fn(Vec<Vec<f64>>) -> T + Sync),
+        fold: &mut dyn FnMut(T) -> Option<()>,
     ) -> Option<Vec<usize>> {
         if layout.one_column {
             return None;
@@ -851,7 +875,7 @@ impl StreamState {
             .collect::<Option<_>>()?;
         if let Some(first) = &layout.first_row {
             let row: Vec<Vec<f64>> = layout.selected.iter().map(|&k| vec![first[k]]).collect();
-            visit(&order.iter().map(|&j| &row[j][..]).collect::<Vec<_>>())?;
+            fold(map(in_order(row, &order)))?;
             self.rows += 1;
         }
         Some(order)
@@ -859,14 +883,17 @@ impl StreamState {
 
     /// Scans a run of whole lines and hands its rows on, chunk by chunk
     /// (each chunk scanned once, its rows appended: no count of its lines
-    /// first, and the chunk is still in cache while it is read).
-    fn section(
+    /// first, and the chunk is still in cache while `map` reads it, on the
+    /// thread that scanned it); `fold` then takes the chunks' results in
+    /// file order, on the calling thread.
+    fn section<T: Send>(
         &mut self,
         text: &[u8],
         layout: &Layout,
         order: &[usize],
         chunk_bytes: usize,
-        visit: &mut dyn FnMut(&[&[f64]]) -> Option<()>,
+        map: &(dyn Fn(Vec<Vec<f64>>) -> T + Sync),
+        fold: &mut dyn FnMut(T) -> Option<()>,
     ) -> Option<()> {
         let chunks = chunks(text, chunk_bytes);
         let (one_column, slots) = (layout.one_column, &layout.slots);
@@ -876,14 +903,19 @@ impl StreamState {
                 .iter()
                 .map(|_| Vec::with_capacity(c.len() / 8 + 1))
                 .collect();
-            scan_chunk(c, 0, one_column, slots, &mut Push(&mut cols)).map(|info| (cols, info))
+            let info = scan_chunk(c, 0, one_column, slots, &mut Push(&mut cols))?;
+            let rows = cols.first().map_or(0, Vec::len);
+            // Rows only where the chunk has some (a chunk of blank lines
+            // hands nothing on).
+            let value = info.last_row.map(|_| map(in_order(cols, order)));
+            Some((value, rows, info))
         };
-        let parts: Option<Vec<(Vec<Vec<f64>>, ChunkInfo)>> = if text.len() >= PARALLEL_FROM {
+        let parts: Option<Vec<(Option<T>, usize, ChunkInfo)>> = if text.len() >= PARALLEL_FROM {
             numlab_core::threads::install(|| chunks.par_iter().map(scan).collect())
         } else {
             chunks.iter().map(scan).collect()
         };
-        for (cols, info) in parts? {
+        for (value, rows, info) in parts? {
             if info.last_row.is_some() && self.saw_blank {
                 return None;
             }
@@ -893,9 +925,9 @@ impl StreamState {
                 }
             }
             self.saw_blank |= info.first_blank.is_some();
-            if info.last_row.is_some() {
-                visit(&order.iter().map(|&j| &cols[j][..]).collect::<Vec<_>>())?;
-                self.rows += cols.first().map_or(0, Vec::len);
+            if let Some(value) = value {
+                fold(value)?;
+                self.rows += rows;
             }
         }
         Some(())

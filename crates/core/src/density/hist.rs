@@ -14,7 +14,7 @@
 //! is the same whatever the number of threads.
 
 use super::{check_size, Density, Grid, Points, View};
-use crate::error::Result;
+use crate::error::{check, NumlabError, Result};
 
 /// NumPy's `linspace(lo, hi, n + 1)`.
 pub(crate) fn edges(lo: f64, hi: f64, n: usize) -> Vec<f64> {
@@ -250,8 +250,248 @@ pub fn histogram2d(
     })
 }
 
+/// A 2-D histogram counted a block of points at a time: the bins and counts
+/// of [`histogram2d`] on all the points at once, for inputs that never sit
+/// in memory whole (the command line's streaming `numlab density`).
+///
+/// Give each thread its own counter and [`merge`](Self::merge) them at the
+/// end: counts are integers, so neither the order of the blocks nor the
+/// order of the merges changes a bit of the result.
+///
+/// ```
+/// use numlab_core::density::{histogram2d, HistogramCounter, View};
+/// let (x, y) = ([0.1, 0.6, 0.9, 5.0, f64::NAN], [0.2, 0.2, 0.7, 0.5, 0.5]);
+/// let view = View::new(0.0, 0.0, 1.0, 1.0)?;
+/// let mut a = HistogramCounter::new(view, 2, 2)?;
+/// let mut b = HistogramCounter::new(view, 2, 2)?;
+/// a.add(&x[..2], &y[..2])?;
+/// b.add(&x[2..], &y[2..])?;
+/// a.merge(&b)?;
+/// let whole = histogram2d(&x, &y, view, 2, 2)?;
+/// let streamed = a.finish()?;
+/// assert_eq!(streamed.grid.values, whole.grid.values);
+/// assert_eq!(streamed.nonfinite, 1);
+/// # Ok::<(), numlab_core::NumlabError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct HistogramCounter {
+    ax: Axis,
+    ay: Axis,
+    view: View,
+    width: usize,
+    height: usize,
+    /// Counts of the points added since the last spill into `total`.
+    counts: Vec<u32>,
+    /// Points added to `counts` since then (kept at most `spill_at`, so no
+    /// cell can overflow).
+    pending: usize,
+    /// [`Self::SPILL`] (smaller in the tests, to exercise the spills).
+    spill_at: usize,
+    /// Spilled counts, exact as f64 up to 2^53 per cell.
+    total: Vec<f64>,
+    points: usize,
+    nonfinite: usize,
+}
+
+impl HistogramCounter {
+    /// Points counted into the `u32` cells before they are spilled.
+    const SPILL: usize = 1 << 31;
+
+    /// An empty `width` × `height` histogram over `view`.
+    ///
+    /// # Errors
+    /// As [`check_size`]: zero bins, or a grid beyond
+    /// [`MAX_CELLS`](super::MAX_CELLS).
+    pub fn new(view: View, width: usize, height: usize) -> Result<Self> {
+        check_size(width, height)?;
+        Ok(HistogramCounter {
+            ax: Axis::new(view.x0, view.x1, width),
+            ay: Axis::new(view.y0, view.y1, height),
+            view,
+            width,
+            height,
+            counts: vec![0; width * height],
+            pending: 0,
+            spill_at: Self::SPILL,
+            total: Vec::new(),
+            points: 0,
+            nonfinite: 0,
+        })
+    }
+
+    /// Counts the points `(x[i], y[i])`: each in its bin, or in none when it
+    /// lies outside the view or has a NaN or infinite coordinate (those are
+    /// counted in [`nonfinite`](Self::nonfinite)). Empty blocks are fine.
+    ///
+    /// # Errors
+    /// [`NumlabError::LengthMismatch`](crate::NumlabError::LengthMismatch)
+    /// when `x` and `y` differ in length (nothing is counted).
+    pub fn add(&mut self, x: &[f64], y: &[f64]) -> Result<()> {
+        check::same_len("x", x, "y", y)?;
+        self.nonfinite += x
+            .iter()
+            .zip(y)
+            .filter(|(a, b)| !(a.is_finite() && b.is_finite()))
+            .count();
+        self.points += x.len();
+        let piece = self.spill_at.div_ceil(2);
+        for (xs, ys) in x.chunks(piece).zip(y.chunks(piece)) {
+            if self.pending + xs.len() > self.spill_at {
+                self.spill();
+            }
+            count_into(xs, ys, &self.ax, &self.ay, self.width, &mut self.counts);
+            self.pending += xs.len();
+        }
+        Ok(())
+    }
+
+    /// Adds the counts of `other`, a counter of the same grid.
+    ///
+    /// # Errors
+    /// [`NumlabError::InvalidParameter`](crate::NumlabError::InvalidParameter)
+    /// on `other` when its view or size differs from this one's.
+    pub fn merge(&mut self, other: &HistogramCounter) -> Result<()> {
+        if other.view != self.view || other.width != self.width || other.height != self.height {
+            return Err(NumlabError::invalid(
+                "other",
+                (other.width * other.height) as f64,
+                "must count the same view and grid size",
+            ));
+        }
+        if self.pending + other.pending > self.spill_at {
+            self.spill();
+        }
+        for (c, &o) in self.counts.iter_mut().zip(&other.counts) {
+            *c += o;
+        }
+        self.pending += other.pending;
+        if !other.total.is_empty() {
+            self.spill();
+            for (t, &o) in self.total.iter_mut().zip(&other.total) {
+                *t += o;
+            }
+        }
+        self.points += other.points;
+        self.nonfinite += other.nonfinite;
+        Ok(())
+    }
+
+    /// Points given to [`add`](Self::add) so far (all of them, inside the
+    /// view or not).
+    pub fn points(&self) -> usize {
+        self.points
+    }
+
+    /// Points so far with a NaN or infinite coordinate.
+    pub fn nonfinite(&self) -> usize {
+        self.nonfinite
+    }
+
+    /// Moves the `u32` counts into the f64 totals.
+    fn spill(&mut self) {
+        if self.total.is_empty() {
+            self.total = vec![0.0; self.counts.len()];
+        }
+        for (t, c) in self.total.iter_mut().zip(self.counts.iter_mut()) {
+            *t += f64::from(*c);
+            *c = 0;
+        }
+        self.pending = 0;
+    }
+
+    /// The histogram: what [`histogram2d`] gives on every point added.
+    ///
+    /// # Errors
+    /// [`NumlabError::TooShort`](crate::NumlabError::TooShort) on `finite
+    /// points (x, y)` when no finite point was added, as [`histogram2d`].
+    pub fn finish(mut self) -> Result<Density> {
+        if self.points == self.nonfinite {
+            return Err(NumlabError::TooShort {
+                name: "finite points (x, y)",
+                len: 0,
+                min: 1,
+            });
+        }
+        self.spill();
+        Ok(Density {
+            grid: Grid {
+                width: self.width,
+                height: self.height,
+                view: self.view,
+                values: self.total,
+            },
+            nonfinite: self.nonfinite,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use crate::density::{histogram2d, HistogramCounter, View};
+
+    /// Blocks of every size, counted by three counters (one of them
+    /// spilling every few points) and merged in either order, give
+    /// `histogram2d`'s counts of all the points, bit for bit.
+    #[test]
+    fn counter_blocks_equal_the_whole() {
+        let mut state = 0x6869_7374_u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let view = View::new(-1.0, -0.5, 1.0, 0.5).unwrap();
+        let n = 5000;
+        let (mut x, mut y): (Vec<f64>, Vec<f64>) = (0..n)
+            .map(|_| (next() * 2.4 - 1.2, next() * 1.2 - 0.6))
+            .unzip();
+        // Edges, outside, NaN and inf.
+        x[..6].copy_from_slice(&[-1.0, 1.0, 0.0, f64::NAN, f64::INFINITY, 2.0]);
+        y[..6].copy_from_slice(&[-0.5, 0.5, 0.5, 0.0, 0.0, f64::NEG_INFINITY]);
+        let whole = histogram2d(&x, &y, view, 37, 23).unwrap();
+        for order in [false, true] {
+            let mut c: Vec<HistogramCounter> = (0..3)
+                .map(|_| HistogramCounter::new(view, 37, 23).unwrap())
+                .collect();
+            c[1].spill_at = 7;
+            let (mut i, mut k) = (0, 0);
+            while i < n {
+                let len = (k * 37 % 311).min(n - i);
+                c[k % 3].add(&x[i..i + len], &y[i..i + len]).unwrap();
+                (i, k) = (i + len, k + 1);
+            }
+            let (first, rest) = if order { (2, [0, 1]) } else { (0, [1, 2]) };
+            let mut all = c[first].clone();
+            for r in rest {
+                all.merge(&c[r]).unwrap();
+            }
+            assert_eq!(all.points(), n);
+            let got = all.finish().unwrap();
+            assert_eq!(got.nonfinite, whole.nonfinite);
+            assert_eq!(got.nonfinite, 3);
+            assert_eq!(got.grid.values, whole.grid.values);
+            assert_eq!(got.grid.view, whole.grid.view);
+        }
+    }
+
+    /// Refusals: lengths, another grid, no finite point, zero bins.
+    #[test]
+    fn counter_refusals() {
+        let view = View::new(0.0, 0.0, 1.0, 1.0).unwrap();
+        let mut c = HistogramCounter::new(view, 4, 4).unwrap();
+        assert!(c.add(&[0.5, 0.5], &[0.5]).is_err());
+        assert_eq!(c.points(), 0);
+        let other = HistogramCounter::new(view, 4, 5).unwrap();
+        assert!(c.merge(&other).is_err());
+        c.add(&[f64::NAN], &[0.5]).unwrap();
+        assert!(c.clone().finish().is_err());
+        assert!(HistogramCounter::new(view, 0, 4).is_err());
+        c.add(&[0.25], &[0.75]).unwrap();
+        let d = c.finish().unwrap();
+        assert_eq!(d.grid.values.iter().sum::<f64>(), 1.0);
+        assert_eq!(d.grid.values[3 * 4 + 1], 1.0);
+    }
 
     /// The cell counts are the same on every path (AVX-512: eight points'
     /// cells at a time), for points inside, outside, on edges and NaN.

@@ -71,7 +71,7 @@ pub mod reference;
 pub use blur::{gaussian_filter2d, GridBlur};
 pub use boxsum::box_sum_passes;
 pub use colormap::{colorize, viridis, Colormap};
-pub use hist::histogram2d;
+pub use hist::{histogram2d, HistogramCounter};
 pub use kde::{kde_grid, kde_points, Bandwidth, Kde, KdeMethod, MAX_KDE_WORK};
 pub use knn::{knn_density, KnnFunction, MAX_KNN_WORK};
 
