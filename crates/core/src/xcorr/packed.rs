@@ -493,6 +493,13 @@ fn pair_up_generic<S: Simd>(
     let fr: [f64; BLOCK] = std::array::from_fn(|j| fine[j].re);
     let fi: [f64; BLOCK] = std::array::from_fn(|j| fine[j].im);
     let last = (q - parity) / 2;
+    // Declared once, not zeroed per block: a block of n < BLOCK values
+    // leaves stale values after the first n, and only the first n results
+    // are written back.
+    let zero = Complex64::new(0.0, 0.0);
+    let (mut a0, mut a1, mut b0, mut b1) =
+        ([zero; BLOCK], [zero; BLOCK], [zero; BLOCK], [zero; BLOCK]);
+    let (mut u, mut p) = ([zero; BLOCK], [zero; BLOCK]);
     let mut r0 = 0;
     while r0 <= last {
         let n = BLOCK.min(last + 1 - r0);
@@ -502,10 +509,6 @@ fn pair_up_generic<S: Simd>(
         // M(r + Q) = Q - parity - r never wraps.
         let top = h - parity - r0;
         let top_b = q - parity - r0;
-        let mut a0 = [Complex64::new(0.0, 0.0); BLOCK];
-        let mut a1 = a0;
-        let mut b0 = a0;
-        let mut b1 = a0;
         for (d, s) in a0.iter_mut().zip(&buf[r0..r0 + n]) {
             *d = *s;
         }
@@ -529,8 +532,6 @@ fn pair_up_generic<S: Simd>(
             *d = *s;
         }
         let c = tw_h.coarse[r0 / BLOCK];
-        let mut u = [Complex64::new(0.0, 0.0); BLOCK];
-        let mut p = u;
         for j in 0..BLOCK {
             let (s1r, s1i) = cross(a0[j].re, a0[j].im, a1[j].re, a1[j].im, f);
             let (s2r, s2i) = cross(b0[j].re, b0[j].im, b1[j].re, b1[j].im, f);
@@ -592,13 +593,14 @@ fn butterfly_generic<S: Simd>(
     // larger value, and the first of equals stays).
     let mut peaks = [Peak::NONE; 2];
     // `lo` and `hi` are as long as each other, an even number of values.
+    // `sum` and `diff` are declared once: a short last block uses only
+    // their first 2n values, all of them written first.
+    let (mut sum, mut diff) = ([0.0; 2 * BLOCK], [0.0; 2 * BLOCK]);
     let mut l = l0;
     while lo.remaining() > 0 {
         let n = BLOCK.min(lo.remaining() / 2);
         let c = tw_h.coarse[l / BLOCK];
         let (e, o) = (&even[l..l + n], &odd[l..l + n]);
-        let mut sum = [0.0; 2 * BLOCK];
-        let mut diff = [0.0; 2 * BLOCK];
         for j in 0..n {
             let (tr, ti) = cmul(c.re, c.im, fr[j], fi[j]);
             let (or, oi) = cmul(o[j].re, o[j].im, tr, ti);
