@@ -51,29 +51,13 @@ pub(crate) fn zeroed_u32(n: usize) -> Vec<u32> {
     v
 }
 
-/// `madvise(MADV_HUGEPAGE)` on the 2 MiB-aligned pages inside `v`.
+/// `madvise(MADV_HUGEPAGE)` on the 2 MiB-aligned pages inside `v`, for
+/// buffers of at least [`HUGE_MIN_BYTES`] (the call itself lives in
+/// `simd/os.rs`, with the other platform calls of the SIMD layer).
 #[cfg(target_os = "linux")]
 fn advise_huge<T>(v: &[T]) {
-    const HUGE: usize = 2 << 20;
-    let bytes = std::mem::size_of_val(v);
-    if bytes < HUGE_MIN_BYTES {
-        return;
-    }
-    let start = v.as_ptr() as usize;
-    let first = start.next_multiple_of(HUGE);
-    let last = (start + bytes) / HUGE * HUGE;
-    if last > first {
-        // SAFETY: [first, last) lies inside the allocation of `v`, which this
-        // process owns; MADV_HUGEPAGE only changes how the kernel backs those
-        // pages (their contents are kept), so no Rust-visible state changes.
-        // A failure (e.g. THP disabled) leaves the buffer as it was: ignored.
-        unsafe {
-            libc::madvise(
-                first as *mut libc::c_void,
-                last - first,
-                libc::MADV_HUGEPAGE,
-            );
-        }
+    if std::mem::size_of_val(v) >= HUGE_MIN_BYTES {
+        crate::simd::advise_huge_pages(v);
     }
 }
 

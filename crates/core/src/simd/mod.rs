@@ -1,6 +1,10 @@
-//! The one SIMD layer of numlab-core: CPU detection, the choice of code path,
-//! and every `target_feature`, intrinsic and `unsafe` block of the crate's
-//! vector code.
+//! The one SIMD and platform layer of numlab-core: CPU detection, the
+//! choice of code path, every `target_feature` and intrinsic, and the
+//! crate's only home of `unsafe`: the CPU-specific code, the one OS call
+//! (`os.rs`, the huge-page advice of [`crate::alloc`]) and the one
+//! uninitialised buffer (`fill.rs`, an output written in parts on several
+//! threads, checked to be written in full). No `unsafe` block exists
+//! outside this module.
 //!
 //! # Paths
 //!
@@ -56,9 +60,15 @@ use std::sync::OnceLock;
 
 use crate::error::{NumlabError, Result};
 
+mod fill;
+mod os;
 mod scalar;
 #[cfg(target_arch = "x86_64")]
 mod x86;
+
+pub(crate) use fill::{vec_written_by, Slots, Written};
+#[cfg(target_os = "linux")]
+pub(crate) use os::advise_huge_pages;
 
 pub(crate) use scalar::Scalar;
 #[cfg(target_arch = "x86_64")]

@@ -44,15 +44,13 @@
 //! transforms of N would each be a complex transform of N/2 plus a pass of
 //! their own.
 
-use std::mem::MaybeUninit;
-
 use std::sync::Arc;
 
 use rustfft::num_complex::Complex64;
 use rustfft::Fft;
 
 use super::fft::Twiddles;
-use crate::simd::Simd;
+use crate::simd::{Simd, Slots, Written};
 use crate::spectrum::transform::complex_plan;
 use crate::threads;
 
@@ -332,19 +330,18 @@ fn combine(
     let split = (q / 2) / BLOCK * BLOCK;
     let window = peak.then_some((start, start + keep));
     let isa = crate::simd::isa();
-    let mut out: Vec<f64> = Vec::with_capacity(len);
-    let (first, second) = {
-        let (lo, hi) = out.spare_capacity_mut()[..len].split_at_mut(h);
-        let (lo_a, lo_b) = lo.split_at_mut(2 * split);
-        let (hi_a, hi_b) = hi.split_at_mut(2 * split);
-        threads::join(
-            || butterfly_on(isa, even, odd, 0, h, lo_a, hi_a, tw_h, window),
-            || butterfly_on(isa, even, odd, split, h, lo_b, hi_b, tw_h, window),
-        )
-    };
-    // SAFETY: the two `butterfly` calls wrote every element of both halves
-    // of the first `len` (each writes all of the parts it is given).
-    unsafe { out.set_len(len) };
+    // Written without being zeroed first; each thread fills its parts in
+    // full and hands back their receipts (see `simd::vec_written_by`).
+    let (mut out, (first, second)) = crate::simd::vec_written_by(len, |all| {
+        let (lo, hi) = all.split_at(h);
+        let (lo_a, lo_b) = lo.split_at(2 * split);
+        let (hi_a, hi_b) = hi.split_at(2 * split);
+        let ((first, lo_a, hi_a), (second, lo_b, hi_b)) = threads::join(
+            || butterfly_part(isa, even, odd, 0, h, lo_a, hi_a, tw_h, window),
+            || butterfly_part(isa, even, odd, split, h, lo_b, hi_b, tw_h, window),
+        );
+        (lo_a.join(lo_b).join(hi_a.join(hi_b)), (first, second))
+    });
     out.truncate(start + keep);
     if start > 0 {
         out.drain(..start);
@@ -368,11 +365,28 @@ crate::simd::dispatch!(fn butterfly_on(
     odd: &[Complex64],
     l0: usize,
     h: usize,
-    lo: &mut [MaybeUninit<f64>],
-    hi: &mut [MaybeUninit<f64>],
+    lo: &mut Slots<'_, f64>,
+    hi: &mut Slots<'_, f64>,
     tw_h: &Twiddles,
     window: Option<(usize, usize)>
 ) -> Peak => butterfly_generic);
+
+/// [`butterfly_on`] into two unwritten parts, with their receipts.
+#[allow(clippy::too_many_arguments)]
+fn butterfly_part<'id>(
+    isa: crate::simd::Isa,
+    even: &[Complex64],
+    odd: &[Complex64],
+    l0: usize,
+    h: usize,
+    mut lo: Slots<'id, f64>,
+    mut hi: Slots<'id, f64>,
+    tw_h: &Twiddles,
+    window: Option<(usize, usize)>,
+) -> (Peak, Written<'id>, Written<'id>) {
+    let peak = butterfly_on(isa, even, odd, l0, h, &mut lo, &mut hi, tw_h, window);
+    (peak, lo.finish(), hi.finish())
+}
 
 static ZEROS: [f64; BLOCK] = [0.0; BLOCK];
 
@@ -479,6 +493,13 @@ fn pair_up_generic<S: Simd>(
     let fr: [f64; BLOCK] = std::array::from_fn(|j| fine[j].re);
     let fi: [f64; BLOCK] = std::array::from_fn(|j| fine[j].im);
     let last = (q - parity) / 2;
+    // Declared once, not zeroed per block: a block of n < BLOCK values
+    // leaves stale values after the first n, and only the first n results
+    // are written back.
+    let zero = Complex64::new(0.0, 0.0);
+    let (mut a0, mut a1, mut b0, mut b1) =
+        ([zero; BLOCK], [zero; BLOCK], [zero; BLOCK], [zero; BLOCK]);
+    let (mut u, mut p) = ([zero; BLOCK], [zero; BLOCK]);
     let mut r0 = 0;
     while r0 <= last {
         let n = BLOCK.min(last + 1 - r0);
@@ -488,10 +509,6 @@ fn pair_up_generic<S: Simd>(
         // M(r + Q) = Q - parity - r never wraps.
         let top = h - parity - r0;
         let top_b = q - parity - r0;
-        let mut a0 = [Complex64::new(0.0, 0.0); BLOCK];
-        let mut a1 = a0;
-        let mut b0 = a0;
-        let mut b1 = a0;
         for (d, s) in a0.iter_mut().zip(&buf[r0..r0 + n]) {
             *d = *s;
         }
@@ -515,8 +532,6 @@ fn pair_up_generic<S: Simd>(
             *d = *s;
         }
         let c = tw_h.coarse[r0 / BLOCK];
-        let mut u = [Complex64::new(0.0, 0.0); BLOCK];
-        let mut p = u;
         for j in 0..BLOCK {
             let (s1r, s1i) = cross(a0[j].re, a0[j].im, a1[j].re, a1[j].im, f);
             let (s2r, s2i) = cross(b0[j].re, b0[j].im, b1[j].re, b1[j].im, f);
@@ -566,8 +581,8 @@ fn butterfly_generic<S: Simd>(
     odd: &[Complex64],
     l0: usize,
     h: usize,
-    lo: &mut [MaybeUninit<f64>],
-    hi: &mut [MaybeUninit<f64>],
+    lo: &mut Slots<'_, f64>,
+    hi: &mut Slots<'_, f64>,
     tw_h: &Twiddles,
     window: Option<(usize, usize)>,
 ) -> Peak {
@@ -577,17 +592,15 @@ fn butterfly_generic<S: Simd>(
     // increasing order of index (so a block takes over only with a strictly
     // larger value, and the first of equals stays).
     let mut peaks = [Peak::NONE; 2];
-    for (b, (lo, hi)) in lo
-        .chunks_mut(2 * BLOCK)
-        .zip(hi.chunks_mut(2 * BLOCK))
-        .enumerate()
-    {
-        let l = l0 + b * BLOCK;
-        let n = lo.len() / 2;
+    // `lo` and `hi` are as long as each other, an even number of values.
+    // `sum` and `diff` are declared once: a short last block uses only
+    // their first 2n values, all of them written first.
+    let (mut sum, mut diff) = ([0.0; 2 * BLOCK], [0.0; 2 * BLOCK]);
+    let mut l = l0;
+    while lo.remaining() > 0 {
+        let n = BLOCK.min(lo.remaining() / 2);
         let c = tw_h.coarse[l / BLOCK];
         let (e, o) = (&even[l..l + n], &odd[l..l + n]);
-        let mut sum = [0.0; 2 * BLOCK];
-        let mut diff = [0.0; 2 * BLOCK];
         for j in 0..n {
             let (tr, ti) = cmul(c.re, c.im, fr[j], fi[j]);
             let (or, oi) = cmul(o[j].re, o[j].im, tr, ti);
@@ -596,16 +609,13 @@ fn butterfly_generic<S: Simd>(
             diff[2 * j] = e[j].re - or;
             diff[2 * j + 1] = e[j].im - oi;
         }
-        for (d, &v) in lo.iter_mut().zip(&sum) {
-            d.write(v);
-        }
-        for (d, &v) in hi.iter_mut().zip(&diff) {
-            d.write(v);
-        }
+        lo.push_slice(&sum[..2 * n]);
+        hi.push_slice(&diff[..2 * n]);
         if let Some(window) = window {
             look(&mut peaks[0], &sum[..2 * n], 2 * l, window);
             look(&mut peaks[1], &diff[..2 * n], h + 2 * l, window);
         }
+        l += BLOCK;
     }
     peaks[0].or(peaks[1])
 }
