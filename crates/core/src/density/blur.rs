@@ -298,6 +298,14 @@ fn vertical_parts_widest<S: Simd, const P: usize>(
             return;
         }
     }
+    #[cfg(target_arch = "x86_64")]
+    if S::ISA == simd::Isa::Avx2 {
+        if let Some(v) = simd::Avx2::new() {
+            if v.column_strips(parts, w, row0, weights, out) {
+                return;
+            }
+        }
+    }
     let _ = s;
     vertical_parts(parts, w, row0, weights, out);
 }

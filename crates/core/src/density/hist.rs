@@ -167,6 +167,15 @@ fn count_into_widest<S: crate::simd::Simd>(
             return;
         }
     }
+    #[cfg(target_arch = "x86_64")]
+    if S::ISA == crate::simd::Isa::Avx2 && width <= u32::MAX as usize {
+        if let Some(v) = crate::simd::Avx2::new() {
+            let n = x.len().min(y.len());
+            let done = v.hist_cells(x, y, &ax.bins(), &ay.bins(), width, h);
+            count_into_generic(&x[done..n], &y[done..n], ax, ay, width, h);
+            return;
+        }
+    }
     let _ = s;
     count_into_generic(x, y, ax, ay, width, h);
 }
