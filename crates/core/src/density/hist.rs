@@ -126,6 +126,10 @@ pub(crate) fn count_parts(
         count_into(&x[lo..hi], &y[lo..hi], &ax, &ay, width, &mut h);
         h
     };
+    if parts == 1 {
+        // One part: counted on the calling thread (no worker to wake).
+        return vec![count(0, n)];
+    }
     crate::threads::map(parts, |p| count(p * per, ((p + 1) * per).min(n)))
 }
 

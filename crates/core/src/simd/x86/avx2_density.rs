@@ -11,9 +11,9 @@ use std::arch::x86_64::*;
 use super::{Avx2, Bins};
 
 impl Avx2 {
-    /// The blur's column pass on the sum of `P` count grids for one band of
-    /// four output rows, strips of 8 columns in registers (see
-    /// `column_strips`); false, having done nothing, for another shape.
+    /// The blur's column pass on the sum of `P` count grids for the full
+    /// bands of four output rows in `out` (see `column_strips`); returns the
+    /// rows done (0 for a shape it does not handle).
     #[inline(always)]
     pub(crate) fn column_strips<const P: usize>(
         self,
@@ -22,7 +22,7 @@ impl Avx2 {
         row0: usize,
         weights: &[f64],
         out: &mut [f64],
-    ) -> bool {
+    ) -> usize {
         // SAFETY: `self` proves AVX2 and FMA, every feature `column_strips` is compiled with.
         unsafe { column_strips(parts, w, row0, weights, out) }
     }
@@ -49,16 +49,22 @@ impl Avx2 {
 const STRIP: usize = 8;
 /// Output rows per band (`density::blur::ROWS_AT_ONCE`).
 const ROWS_AT_ONCE: usize = 4;
+/// Columns per panel: the rows of a panel's bands (taps + 3 rows of 64
+/// columns, 8 bytes a cell with two parts: 43 KB at 81 taps) stay cached
+/// while the bands go down the panel.
+const PANEL: usize = 64;
 /// 2^52: its bits OR-ed onto a u32 give the f64 2^52 + u32, exactly.
 const TWO52: i64 = 0x4330_0000_0000_0000;
 
-/// The blur's column pass on the sum of `u32` parts for full bands of
-/// [`ROWS_AT_ONCE`] output rows, strips of [`STRIP`] columns (eight
-/// accumulators in registers, a strip row loaded once for the four output
-/// rows). Per output, `acc = fma(w_k, x_k, acc)` for k ascending from
-/// `acc = 0`, x_k the parts' counts summed (exactly: integers, summed as
-/// u64 and converted once), as the generic code does. Returns false, having
-/// done nothing, when the shape is not one it handles.
+/// The blur's column pass on the sum of `u32` parts for the full bands of
+/// [`ROWS_AT_ONCE`] output rows in `out` (rows of `w`), strips of [`STRIP`]
+/// columns (eight accumulators in registers, a strip row loaded once for
+/// the four output rows), the columns in panels of [`PANEL`] so that the
+/// rows a panel's bands share stay in L1/L2 from band to band. Per output,
+/// `acc = fma(w_k, x_k, acc)` for k ascending from `acc = 0`, x_k the
+/// parts' counts summed (exactly: integers, summed as u64 and converted
+/// once), as the generic code does. Returns the number of output rows done
+/// (a multiple of four; 0 when the shape is not one it handles).
 #[target_feature(enable = "avx2,fma")]
 fn column_strips<const P: usize>(
     parts: [&Vec<u32>; P],
@@ -66,19 +72,19 @@ fn column_strips<const P: usize>(
     row0: usize,
     weights: &[f64],
     out: &mut [f64],
-) -> bool {
+) -> usize {
     let taps = weights.len();
-    let rows = out.len() / w;
+    let bands = out.len() / w / ROWS_AT_ONCE;
+    let rows = bands * ROWS_AT_ONCE;
     let full = w / STRIP * STRIP;
-    if P == 0 || rows != ROWS_AT_ONCE || taps < ROWS_AT_ONCE || full == 0 || P > 4 {
-        return false;
+    if P == 0 || P > 4 || bands == 0 || taps < ROWS_AT_ONCE || full == 0 {
+        return 0;
     }
-    // Every row read below: row0 .. row0 + taps + 3, all columns < full.
-    let need = (row0 + taps + ROWS_AT_ONCE - 1) * w;
+    // Every row read below: row0 .. row0 + rows + taps - 1, all columns < w.
+    let need = (row0 + rows + taps - 1) * w;
     for p in &parts {
         assert!(p.len() >= need, "rows beyond the histogram");
     }
-    assert!(out.len() >= ROWS_AT_ONCE * w);
     let ptrs: [*const u32; P] = std::array::from_fn(|k| parts[k].as_ptr());
     let magic = _mm256_set1_epi64x(TWO52);
     let magic_pd = _mm256_castsi256_pd(magic);
@@ -86,7 +92,8 @@ fn column_strips<const P: usize>(
     // parts of u32 sum below 2^34 in u64 lanes, so 2^52 + sum is exact.
     let load4 = |base: usize| -> __m256d {
         // SAFETY: base + 4 <= need <= every part's length (asserted above;
-        // callers pass base = row·w + col with col + 8 <= full <= w).
+        // callers pass base = row·w + col with row < row0 + rows + taps - 1
+        // and col + 8 <= full <= w).
         unsafe {
             let mut s = _mm256_cvtepu32_epi64(_mm_loadu_si128(ptrs[0].add(base).cast()));
             for p in &ptrs[1..] {
@@ -104,57 +111,68 @@ fn column_strips<const P: usize>(
         // or m - o in the ramps).
         _mm256_set1_pd(unsafe { *weights.get_unchecked(k) })
     };
-    let mut col = 0;
-    while col < full {
-        let z = _mm256_setzero_pd();
-        let mut acc = [[z; 2]; ROWS_AT_ONCE];
-        for m in 0..ROWS_AT_ONCE - 1 {
-            let x = load((row0 + m) * w + col);
-            for o in 0..=m {
-                let wk = wt(m - o);
-                acc[o][0] = _mm256_fmadd_pd(wk, x[0], acc[o][0]);
-                acc[o][1] = _mm256_fmadd_pd(wk, x[1], acc[o][1]);
+    let mut panel = 0;
+    while panel < full {
+        let panel_end = (panel + PANEL).min(full);
+        for band in 0..bands {
+            let r0 = row0 + band * ROWS_AT_ONCE;
+            let out = &mut out[band * ROWS_AT_ONCE * w..(band + 1) * ROWS_AT_ONCE * w];
+            let mut col = panel;
+            while col < panel_end {
+                let z = _mm256_setzero_pd();
+                let mut acc = [[z; 2]; ROWS_AT_ONCE];
+                for m in 0..ROWS_AT_ONCE - 1 {
+                    let x = load((r0 + m) * w + col);
+                    for o in 0..=m {
+                        let wk = wt(m - o);
+                        acc[o][0] = _mm256_fmadd_pd(wk, x[0], acc[o][0]);
+                        acc[o][1] = _mm256_fmadd_pd(wk, x[1], acc[o][1]);
+                    }
+                }
+                let (mut a0l, mut a0h, mut a1l, mut a1h) =
+                    (acc[0][0], acc[0][1], acc[1][0], acc[1][1]);
+                let (mut a2l, mut a2h, mut a3l, mut a3h) =
+                    (acc[2][0], acc[2][1], acc[3][0], acc[3][1]);
+                for m in ROWS_AT_ONCE - 1..taps {
+                    let [xl, xh] = load((r0 + m) * w + col);
+                    let w0 = wt(m);
+                    a0l = _mm256_fmadd_pd(w0, xl, a0l);
+                    a0h = _mm256_fmadd_pd(w0, xh, a0h);
+                    let w1 = wt(m - 1);
+                    a1l = _mm256_fmadd_pd(w1, xl, a1l);
+                    a1h = _mm256_fmadd_pd(w1, xh, a1h);
+                    let w2 = wt(m - 2);
+                    a2l = _mm256_fmadd_pd(w2, xl, a2l);
+                    a2h = _mm256_fmadd_pd(w2, xh, a2h);
+                    let w3 = wt(m - 3);
+                    a3l = _mm256_fmadd_pd(w3, xl, a3l);
+                    a3h = _mm256_fmadd_pd(w3, xh, a3h);
+                }
+                acc = [[a0l, a0h], [a1l, a1h], [a2l, a2h], [a3l, a3h]];
+                for m in taps..taps + ROWS_AT_ONCE - 1 {
+                    let x = load((r0 + m) * w + col);
+                    for o in m + 1 - taps..ROWS_AT_ONCE {
+                        let wk = wt(m - o);
+                        acc[o][0] = _mm256_fmadd_pd(wk, x[0], acc[o][0]);
+                        acc[o][1] = _mm256_fmadd_pd(wk, x[1], acc[o][1]);
+                    }
+                }
+                for (o, a) in acc.iter().enumerate() {
+                    let dst = &mut out[o * w + col..o * w + col + STRIP];
+                    // SAFETY: `dst` holds eight f64.
+                    unsafe {
+                        _mm256_storeu_pd(dst.as_mut_ptr(), a[0]);
+                        _mm256_storeu_pd(dst.as_mut_ptr().add(4), a[1]);
+                    }
+                }
+                col += STRIP;
             }
         }
-        let (mut a0l, mut a0h, mut a1l, mut a1h) = (acc[0][0], acc[0][1], acc[1][0], acc[1][1]);
-        let (mut a2l, mut a2h, mut a3l, mut a3h) = (acc[2][0], acc[2][1], acc[3][0], acc[3][1]);
-        for m in ROWS_AT_ONCE - 1..taps {
-            let [xl, xh] = load((row0 + m) * w + col);
-            let w0 = wt(m);
-            a0l = _mm256_fmadd_pd(w0, xl, a0l);
-            a0h = _mm256_fmadd_pd(w0, xh, a0h);
-            let w1 = wt(m - 1);
-            a1l = _mm256_fmadd_pd(w1, xl, a1l);
-            a1h = _mm256_fmadd_pd(w1, xh, a1h);
-            let w2 = wt(m - 2);
-            a2l = _mm256_fmadd_pd(w2, xl, a2l);
-            a2h = _mm256_fmadd_pd(w2, xh, a2h);
-            let w3 = wt(m - 3);
-            a3l = _mm256_fmadd_pd(w3, xl, a3l);
-            a3h = _mm256_fmadd_pd(w3, xh, a3h);
-        }
-        acc = [[a0l, a0h], [a1l, a1h], [a2l, a2h], [a3l, a3h]];
-        for m in taps..taps + ROWS_AT_ONCE - 1 {
-            let x = load((row0 + m) * w + col);
-            for o in m + 1 - taps..ROWS_AT_ONCE {
-                let wk = wt(m - o);
-                acc[o][0] = _mm256_fmadd_pd(wk, x[0], acc[o][0]);
-                acc[o][1] = _mm256_fmadd_pd(wk, x[1], acc[o][1]);
-            }
-        }
-        for (o, a) in acc.iter().enumerate() {
-            let dst = &mut out[o * w + col..o * w + col + STRIP];
-            // SAFETY: `dst` holds eight f64.
-            unsafe {
-                _mm256_storeu_pd(dst.as_mut_ptr(), a[0]);
-                _mm256_storeu_pd(dst.as_mut_ptr().add(4), a[1]);
-            }
-        }
-        col += STRIP;
+        panel = panel_end;
     }
     if full < w {
         // The last, narrower strip: the generic code's operations on those columns.
-        for o in 0..ROWS_AT_ONCE {
+        for o in 0..rows {
             for c in full..w {
                 let mut a = 0.0;
                 for (k, &wk) in weights.iter().enumerate() {
@@ -169,7 +187,7 @@ fn column_strips<const P: usize>(
             }
         }
     }
-    true
+    rows
 }
 
 /// Four lanes of the histogram's `Axis::bin_fast` (the same operations:
@@ -245,6 +263,13 @@ fn hist_cells(x: &[f64], y: &[f64], ax: &Bins, ay: &Bins, width: usize, h: &mut 
             unsafe {
                 _mm256_storeu_si256(idx.as_mut_ptr().add(k).cast(), i);
                 _mm256_storeu_si256(add.as_mut_ptr().add(k).cast(), a);
+            }
+            // The cells' cache lines, asked for now so that their misses
+            // overlap the arithmetic of the rest of the block.
+            for &c in &idx[k..k + 4] {
+                // A prefetch reads nothing and cannot fault; the address is
+                // computed without dereferencing.
+                _mm_prefetch::<_MM_HINT_T0>(h.as_ptr().wrapping_add(c as usize).cast());
             }
         }
         for (&i, &v) in idx.iter().zip(&add) {
