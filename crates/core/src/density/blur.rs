@@ -10,6 +10,20 @@
 //! per tap (`f64::mul_add`, one rounding, on every [`crate::simd`] path). On the FFT path the columns are
 //! transposed, filtered as rows and transposed back. Rows and row blocks are spread over the threads by size
 //! only, so results do not depend on the thread count.
+//!
+//! The density's blur of the histogram parts (`blur_valid_parts`, direct
+//! path) runs columns first, fused, in one parallel pass: the output rows are
+//! cut into chunks by size only (one chunk, on the calling thread, for grids
+//! up to 128 x 128 cells); a chunk's column pass reads the u32 counts of the
+//! parts, sums them exactly and writes the chunk's column results into a
+//! pooled buffer, and its row pass (the operations of study 01's direct sum,
+//! called directly, not as a nested parallel pass) writes the output rows.
+//! The column pass has explicit kernels: AVX-512 (`simd/x86/avx512.rs`,
+//! bands of four rows, strips of 16 columns) and AVX2
+//! (`simd/x86/avx2_density.rs`: strips of 8 columns, eight accumulators in
+//! the sixteen registers, the columns in panels of 64 so the rows that
+//! successive bands share stay cached); both do per cell the generic code's
+//! fused multiply-adds in its order, so every path gives the same bits.
 
 use crate::error::{check, NumlabError, Result};
 use crate::simd::{self, Simd};
