@@ -666,7 +666,15 @@ mod path_tests {
         let weights: Vec<f64> = (0..9)
             .map(|k| 1.0 / (1.0 + (k as f64 - 4.0).powi(2)))
             .collect();
-        for (w, rows) in [(37, 4), (32, 4), (5, 3), (16, 1), (150, 11), (67, 8), (8, 5)] {
+        for (w, rows) in [
+            (37, 4),
+            (32, 4),
+            (5, 3),
+            (16, 1),
+            (150, 11),
+            (67, 8),
+            (8, 5),
+        ] {
             let h = rows + weights.len() - 1;
             let src: Vec<f64> = (0..w * h)
                 .map(|i| ((i * 7919) % 1013) as f64 / 7.0)
