@@ -123,10 +123,10 @@ fn column_strips<const P: usize>(
                 let mut acc = [[z; 2]; ROWS_AT_ONCE];
                 for m in 0..ROWS_AT_ONCE - 1 {
                     let x = load((r0 + m) * w + col);
-                    for o in 0..=m {
+                    for (o, a) in acc.iter_mut().enumerate().take(m + 1) {
                         let wk = wt(m - o);
-                        acc[o][0] = _mm256_fmadd_pd(wk, x[0], acc[o][0]);
-                        acc[o][1] = _mm256_fmadd_pd(wk, x[1], acc[o][1]);
+                        a[0] = _mm256_fmadd_pd(wk, x[0], a[0]);
+                        a[1] = _mm256_fmadd_pd(wk, x[1], a[1]);
                     }
                 }
                 let (mut a0l, mut a0h, mut a1l, mut a1h) =
@@ -151,10 +151,10 @@ fn column_strips<const P: usize>(
                 acc = [[a0l, a0h], [a1l, a1h], [a2l, a2h], [a3l, a3h]];
                 for m in taps..taps + ROWS_AT_ONCE - 1 {
                     let x = load((r0 + m) * w + col);
-                    for o in m + 1 - taps..ROWS_AT_ONCE {
+                    for (o, a) in acc.iter_mut().enumerate().skip(m + 1 - taps) {
                         let wk = wt(m - o);
-                        acc[o][0] = _mm256_fmadd_pd(wk, x[0], acc[o][0]);
-                        acc[o][1] = _mm256_fmadd_pd(wk, x[1], acc[o][1]);
+                        a[0] = _mm256_fmadd_pd(wk, x[0], a[0]);
+                        a[1] = _mm256_fmadd_pd(wk, x[1], a[1]);
                     }
                 }
                 for (o, a) in acc.iter().enumerate() {
