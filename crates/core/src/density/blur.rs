@@ -10,6 +10,20 @@
 //! per tap (`f64::mul_add`, one rounding, on every [`crate::simd`] path). On the FFT path the columns are
 //! transposed, filtered as rows and transposed back. Rows and row blocks are spread over the threads by size
 //! only, so results do not depend on the thread count.
+//!
+//! The density's blur of the histogram parts (`blur_valid_parts`, direct
+//! path) runs columns first, fused, in one parallel pass: the output rows are
+//! cut into chunks by size only (one chunk, on the calling thread, for grids
+//! up to 128 x 128 cells); a chunk's column pass reads the u32 counts of the
+//! parts, sums them exactly and writes the chunk's column results into a
+//! pooled buffer, and its row pass (the operations of study 01's direct sum,
+//! called directly, not as a nested parallel pass) writes the output rows.
+//! The column pass has explicit kernels: AVX-512 (`simd/x86/avx512.rs`,
+//! bands of four rows, strips of 16 columns) and AVX2
+//! (`simd/x86/avx2_density.rs`: strips of 8 columns, eight accumulators in
+//! the sixteen registers, the columns in panels of 64 so the rows that
+//! successive bands share stay cached); both do per cell the generic code's
+//! fused multiply-adds in its order, so every path gives the same bits.
 
 use crate::error::{check, NumlabError, Result};
 use crate::simd::{self, Simd};
@@ -113,20 +127,12 @@ impl GridBlur {
         // or the number of parts (threads), so every path gives the same bits.
         if self.plan.method() != Method::Fft && width > 2 * self.radius && !parts.is_empty() {
             if parts.len() <= 4 {
-                return Ok(columns_first_parts(
-                    &self.plan, parts, width, height, self.auto,
-                ));
+                return Ok(columns_first_parts(&self.plan, parts, width, height));
             }
             // More parts than the fused kernel takes: their exact sum as one
             // part (the two-pass route below only if a cell overflows u32).
             if let Some(sum) = sum_parts(parts) {
-                return Ok(columns_first_parts(
-                    &self.plan,
-                    &[sum],
-                    width,
-                    height,
-                    self.auto,
-                ));
+                return Ok(columns_first_parts(&self.plan, &[sum], width, height));
             }
         }
         self.valid(width, height, |row, buf| {
@@ -225,64 +231,155 @@ fn sum_parts(parts: &[Vec<u32>]) -> Option<Vec<u32>> {
 }
 
 /// The valid blur of the sum of integer histograms, columns first and fused:
-/// for each band of [`ROWS_AT_ONCE`] output rows, the column pass reads the
-/// counts straight from the parts (summed and converted to f64 as loaded,
-/// no f64 copy of the grid) into a band buffer that stays in L1, and the row
-/// pass turns that band into the output rows at once. No full-size
-/// intermediate grid is written or read back. Every output cell is computed
-/// by the same operations whatever the chunking, so results do not depend on
-/// the thread count. The plan must be symmetric and direct along columns.
+/// the output rows are cut into chunks (by size only); for each chunk the
+/// column pass reads the counts straight from the parts (summed and
+/// converted to f64 as loaded, no f64 copy of the grid) into a chunk buffer,
+/// and the row pass turns that buffer into the chunk's output rows. No
+/// full-size intermediate grid is written or read back. Every output cell is
+/// computed by the same operations whatever the chunking, so results do not
+/// depend on the thread count. The plan must be symmetric and direct (the
+/// row pass is the direct sum, [`row_pass_generic`]).
+///
+/// One parallel pass, and none when the whole blur is one chunk (grids up
+/// to [`SERIAL_MAX_CELLS`] output cells): then it runs on the calling thread,
+/// which on these small grids costs less than waking a second one.
 fn columns_first_parts(
     plan: &UniformPlan,
     parts: &[Vec<u32>],
     width: usize,
     height: usize,
-    short_direct: bool,
 ) -> Vec<f64> {
     let r = plan.kernel().left;
-    let direct_x = short_direct && width < 4 * plan.kernel().len();
     let (w, h) = (width - 2 * r, height - 2 * r);
     let weights = &plan.kernel().weights;
     let mut out = crate::alloc::zeroed(h * w);
-    let out_rows_per_chunk = ((1usize << 15).div_ceil(w).max(1)).next_multiple_of(ROWS_AT_ONCE);
+    let out_rows_per_chunk = if h * w <= SERIAL_MAX_CELLS {
+        h
+    } else {
+        (1usize << 15).div_ceil(w).max(1)
+    }
+    .next_multiple_of(ROWS_AT_ONCE);
     let isa = simd::isa();
-    threads::for_each_chunk(&mut out, out_rows_per_chunk * w, |start, part| {
-        let mut band = vec![0.0; ROWS_AT_ONCE * width];
+    let chunk = |start: usize, part: &mut [f64]| {
         let row0 = start / w;
         let n_rows = part.len() / w;
-        let mut i = 0;
-        while i < n_rows {
-            let rows = ROWS_AT_ONCE.min(n_rows - i);
-            let band = &mut band[..rows * width];
-            match parts {
-                [a] => vertical_parts_on(isa, [a], width, row0 + i, weights, band),
-                [a, b] => vertical_parts_on(isa, [a, b], width, row0 + i, weights, band),
-                [a, b, c] => vertical_parts_on(isa, [a, b, c], width, row0 + i, weights, band),
-                [a, b, c, d] => {
-                    vertical_parts_on(isa, [a, b, c, d], width, row0 + i, weights, band)
-                }
-                _ => unreachable!("one to four parts, checked by the caller"),
-            }
-            for (o, src) in band.chunks(width).enumerate() {
-                plan.correlate_valid(src, &mut part[(i + o) * w..(i + o + 1) * w], direct_x);
-            }
-            i += rows;
+        let mut cols = crate::alloc::pool::take_f64(n_rows * width);
+        match parts {
+            [a] => column_pass_on(isa, [a], width, row0, weights, &mut cols),
+            [a, b] => column_pass_on(isa, [a, b], width, row0, weights, &mut cols),
+            [a, b, c] => column_pass_on(isa, [a, b, c], width, row0, weights, &mut cols),
+            [a, b, c, d] => column_pass_on(isa, [a, b, c, d], width, row0, weights, &mut cols),
+            _ => unreachable!("one to four parts, checked by the caller"),
         }
-    });
+        row_pass_on(isa, &cols, width, plan.kernel(), part);
+        crate::alloc::pool::give_f64(cols);
+    };
+    if out_rows_per_chunk * w >= out.len() {
+        chunk(0, &mut out);
+    } else {
+        threads::for_each_chunk(&mut out, out_rows_per_chunk * w, chunk);
+    }
     out
 }
 
-simd::dispatch!(fn vertical_parts_on<const P: usize>(
+/// Output grids up to this many cells (128 x 128) are blurred on the calling
+/// thread in one chunk: there waking a worker costs more than the half of
+/// the work it would take. (The 256 x 256 density of the benchmarks is
+/// faster on two threads when the second core is free: 0.56 ms against
+/// 0.87 ms, 2026-12-08, AVX2.)
+const SERIAL_MAX_CELLS: usize = 1 << 14;
+
+simd::dispatch!(fn column_pass_on<const P: usize>(
     parts: [&Vec<u32>; P],
     w: usize,
     row0: usize,
     weights: &[f64],
     out: &mut [f64]
-) => vertical_parts_widest);
+) => column_pass_widest);
 
-/// [`vertical_parts`], by the AVX-512 kernel for the full strips of four
-/// output rows where the path has it (`simd::Avx512::column_strips`: the
-/// same operations in the same order, the accumulators in registers).
+/// The column pass of output rows `row0..` (as many as `out` holds, rows of
+/// `w`) on the sum of the parts: by the AVX2 kernel on that path
+/// (`simd::Avx2::column_strips`, every full band of four rows, panel by
+/// panel), then band by band by [`vertical_parts_widest`]. The same
+/// operations per cell on every path.
+#[inline(always)]
+fn column_pass_widest<S: Simd, const P: usize>(
+    s: S,
+    parts: [&Vec<u32>; P],
+    w: usize,
+    row0: usize,
+    weights: &[f64],
+    out: &mut [f64],
+) {
+    let n_rows = out.len() / w;
+    let mut i = 0;
+    #[cfg(target_arch = "x86_64")]
+    if S::ISA == simd::Isa::Avx2 {
+        if let Some(v) = simd::Avx2::new() {
+            i = v.column_strips(parts, w, row0, weights, &mut out[..n_rows * w]);
+        }
+    }
+    while i < n_rows {
+        let rows = ROWS_AT_ONCE.min(n_rows - i);
+        vertical_parts_widest(
+            s,
+            parts,
+            w,
+            row0 + i,
+            weights,
+            &mut out[i * w..(i + rows) * w],
+        );
+        i += rows;
+    }
+}
+
+simd::dispatch!(fn row_pass_on(src: &[f64], width: usize, kernel: &Kernel, out: &mut [f64]) => row_pass_generic);
+
+/// The row pass: each row of `src` (rows of `width`) correlated with the
+/// symmetric `kernel` into the matching row of `out` (rows of `width - 2r`),
+/// by the operations of study 01's direct sum (`smoothing::direct`):
+/// `out[i] = w_0·x[c] + Σ_{k=1..r} w_k·(x[c-k] + x[c+k])`, c = i + r, one
+/// `mul_add` per k in ascending order, blocks of 32 outputs in registers.
+#[inline(always)]
+fn row_pass_generic<S: Simd>(_: S, src: &[f64], width: usize, kernel: &Kernel, out: &mut [f64]) {
+    const BLOCK: usize = 32;
+    let r = kernel.left;
+    let wts = &kernel.weights[r..];
+    let n = width - 2 * r;
+    for (ext, out) in src.chunks_exact(width).zip(out.chunks_exact_mut(n)) {
+        let mut i = 0;
+        while i + BLOCK <= n {
+            let mut acc = [0.0f64; BLOCK];
+            let centre = &ext[i + r..i + r + BLOCK];
+            for l in 0..BLOCK {
+                acc[l] = wts[0] * centre[l];
+            }
+            for k in 1..=r {
+                let lo = &ext[i + r - k..i + r - k + BLOCK];
+                let hi = &ext[i + r + k..i + r + k + BLOCK];
+                let wk = wts[k];
+                for l in 0..BLOCK {
+                    acc[l] = f64::mul_add(wk, lo[l] + hi[l], acc[l]);
+                }
+            }
+            out[i..i + BLOCK].copy_from_slice(&acc);
+            i += BLOCK;
+        }
+        for (o, idx) in out[i..].iter_mut().zip(i..) {
+            let c = idx + r;
+            let mut acc = wts[0] * ext[c];
+            for k in 1..=r {
+                acc = f64::mul_add(wts[k], ext[c - k] + ext[c + k], acc);
+            }
+            *o = acc;
+        }
+    }
+}
+
+/// [`vertical_parts`] for one band of at most [`ROWS_AT_ONCE`] output rows,
+/// by the AVX-512 kernel for full bands where the path has it
+/// (`simd::Avx512::column_strips`: the same operations in the same order,
+/// the accumulators in registers).
 #[inline(always)]
 fn vertical_parts_widest<S: Simd, const P: usize>(
     s: S,
@@ -569,7 +666,15 @@ mod path_tests {
         let weights: Vec<f64> = (0..9)
             .map(|k| 1.0 / (1.0 + (k as f64 - 4.0).powi(2)))
             .collect();
-        for (w, rows) in [(37, 4), (32, 4), (5, 3), (16, 1)] {
+        for (w, rows) in [
+            (37, 4),
+            (32, 4),
+            (5, 3),
+            (16, 1),
+            (150, 11),
+            (67, 8),
+            (8, 5),
+        ] {
             let h = rows + weights.len() - 1;
             let src: Vec<f64> = (0..w * h)
                 .map(|i| ((i * 7919) % 1013) as f64 / 7.0)
@@ -583,7 +688,7 @@ mod path_tests {
             let b: Vec<u32> = (0..w * h).map(|i| ((i * 13) % 5) as u32).collect();
             let want = assert_same_bits_on_every_path(&format!("parts {w}x{rows}"), |isa| {
                 let mut out = vec![0.0; w * rows];
-                vertical_parts_on(isa, [&a, &b], w, 0, &weights, &mut out);
+                column_pass_on(isa, [&a, &b], w, 0, &weights, &mut out);
                 out
             });
             // The sum of the parts through the f64 column pass: the same bits.
@@ -595,6 +700,30 @@ mod path_tests {
             let mut out = vec![0.0; w * rows];
             vertical_on(crate::simd::Isa::Scalar, &sum, w, 0, &weights, &mut out);
             assert_eq!(out, want);
+        }
+    }
+
+    /// The row pass gives the bits of study 01's direct sum (the row pass
+    /// it replaced) on every path, rows long and short.
+    #[test]
+    fn row_pass_is_the_direct_sum_on_every_path() {
+        let plan = UniformPlan::new(Kernel::symmetric(3.0, 12).unwrap(), Method::Direct).unwrap();
+        for width in [25, 26, 57, 100, 331] {
+            let rows = 3;
+            let src: Vec<f64> = (0..width * rows)
+                .map(|i| ((i * 7919) % 1013) as f64 / 7.0)
+                .collect();
+            let n = width - 24;
+            let got = assert_same_bits_on_every_path(&format!("rows {width}"), |isa| {
+                let mut out = vec![0.0; n * rows];
+                row_pass_on(isa, &src, width, plan.kernel(), &mut out);
+                out
+            });
+            let mut want = vec![0.0; n * rows];
+            for (r, o) in want.chunks_mut(n).enumerate() {
+                plan.correlate_valid(&src[r * width..(r + 1) * width], o, true);
+            }
+            assert_eq!(got, want);
         }
     }
 }

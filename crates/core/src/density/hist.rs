@@ -9,9 +9,17 @@
 //! whose edges (NumPy's, computed the same way) really hold the value, so the
 //! counts are NumPy's exactly, at the cost of two comparisons.
 //!
-//! Points are split into one contiguous part per thread, each counted into its
-//! own `u32` histogram; integer sums do not depend on the split, so the result
-//! is the same whatever the number of threads.
+//! Points are split into one contiguous part per thread (at least 2^15
+//! points a part; a single part is counted on the calling thread), each
+//! counted into its own `u32` histogram; integer sums do not depend on the
+//! split, so the result is the same whatever the number of threads.
+//!
+//! The cell indices of a block of 256 points are computed first, then the
+//! counts incremented. On AVX-512 and on AVX2 (`simd/x86/avx2_density.rs`:
+//! four points at a time, the same operations as [`Axis::bin_fast`] in
+//! 64-bit lanes) the indices are vector code, and the AVX2 kernel prefetches
+//! each point's cell as its index is known, so the cache misses of the
+//! increments overlap the block's arithmetic.
 
 use super::{check_size, Density, Grid, Points, View};
 use crate::error::{check, NumlabError, Result};
@@ -126,6 +134,10 @@ pub(crate) fn count_parts(
         count_into(&x[lo..hi], &y[lo..hi], &ax, &ay, width, &mut h);
         h
     };
+    if parts == 1 {
+        // One part: counted on the calling thread (no worker to wake).
+        return vec![count(0, n)];
+    }
     crate::threads::map(parts, |p| count(p * per, ((p + 1) * per).min(n)))
 }
 
@@ -161,6 +173,15 @@ fn count_into_widest<S: crate::simd::Simd>(
     #[cfg(target_arch = "x86_64")]
     if let Some(v) = s.avx512() {
         if width <= u32::MAX as usize {
+            let n = x.len().min(y.len());
+            let done = v.hist_cells(x, y, &ax.bins(), &ay.bins(), width, h);
+            count_into_generic(&x[done..n], &y[done..n], ax, ay, width, h);
+            return;
+        }
+    }
+    #[cfg(target_arch = "x86_64")]
+    if S::ISA == crate::simd::Isa::Avx2 && width <= u32::MAX as usize {
+        if let Some(v) = crate::simd::Avx2::new() {
             let n = x.len().min(y.len());
             let done = v.hist_cells(x, y, &ax.bins(), &ay.bins(), width, h);
             count_into_generic(&x[done..n], &y[done..n], ax, ay, width, h);
