@@ -76,7 +76,7 @@ impl Columns {
     /// block of rows at a time, reading the file in blocks: memory stays
     /// bounded whatever its size. Returns the number of rows, or `None` when
     /// the file must be read whole instead ([`Columns::read_keys`]; it then
-    /// gives the table or the error): a file of one column, a file the fast
+    /// gives the table or the error): a file the fast
     /// reader leaves to the reference reader, any error, a key that names no
     /// column, or `visit` returning `None`. `visit` may have seen some blocks
     /// by then.
