@@ -8,6 +8,8 @@ mod density_cmd;
 mod lag_cmd;
 mod neuron_cmd;
 mod output;
+mod progress;
+mod smooth_stream;
 mod spectrum_cmd;
 mod table;
 mod wave_cmd;
@@ -305,6 +307,10 @@ fn figures(a: FiguresArgs) -> Result<(), String> {
 
 fn smooth(a: SmoothArgs) -> Result<(), String> {
     output::check_output(a.output.as_ref())?;
+    // A long one-column file on the direct sum streams (bounded memory).
+    if let Some(done) = smooth_stream::run(&a) {
+        return done;
+    }
     // The columns used (as picked below); the others are checked, not kept.
     let keys = |width: usize| match (&a.x_col, &a.y_col) {
         (None, yc) if width == 1 => vec![yc.clone().unwrap_or_else(|| "0".into())],

@@ -120,6 +120,18 @@ impl Columns {
         scan::stream(path, header, &keys, block, scan::CHUNK, &map, fold).map(|s| s.rows)
     }
 
+    /// [`Columns::stream`] with the keys chosen by the file's width (an
+    /// empty list declines: `None` before any call of `visit`).
+    pub fn stream_with(
+        path: &str,
+        header: Header,
+        keys: &dyn Fn(usize) -> Vec<String>,
+        visit: &mut dyn FnMut(&[&[f64]]) -> Option<()>,
+    ) -> Option<usize> {
+        let block = STREAM_BLOCK.load(std::sync::atomic::Ordering::Relaxed);
+        scan::stream(path, header, keys, block, scan::CHUNK, visit).map(|s| s.rows)
+    }
+
     fn read_some(
         path: &str,
         header: Header,

@@ -800,6 +800,8 @@ pub(crate) fn stream<T: Send>(
             let layout = layout(data, true, path, header, Some(keys))?;
             let order = state.start(&layout, keys, per_block, fold)?;
             let mut start = layout.body_start;
+            let mut progress =
+                crate::progress::Progress::new(&format!("reading {path}"), data.len() as u64);
             while start < data.len() {
                 let nominal = start + block_bytes;
                 let end = if nominal >= data.len() {
@@ -817,6 +819,7 @@ pub(crate) fn stream<T: Send>(
                 )?;
                 source.release(0..end);
                 start = end;
+                progress.set(end as u64);
             }
         }
         super::source::Source::Read(data) => {
