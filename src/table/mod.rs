@@ -15,6 +15,12 @@ mod source;
 pub(crate) static STREAM_BLOCK: std::sync::atomic::AtomicUsize =
     std::sync::atomic::AtomicUsize::new(scan::BLOCK);
 
+/// The default of [`STREAM_BLOCK`] (tests put it back).
+#[cfg(test)]
+pub(crate) fn scan_block() -> usize {
+    scan::BLOCK
+}
+
 /// A CSV file as named columns of numbers.
 #[derive(Debug, Clone)]
 pub struct Columns {
