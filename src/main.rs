@@ -49,6 +49,11 @@ enum Command {
     /// units. `--method seed` is the questioner's GaussianFlattenData call with
     /// their arguments (--reach, --sigma, --phi, --amplitude).
     ///
+    /// A one-column file of 8 MB or more on the direct sum (auto up to 81
+    /// taps, or direct) streams in bounded memory, read twice (check, then
+    /// smooth); two columns, fft, sliding, recursive, seed, and --skip-nan on
+    /// a signal with missing values read the whole file into memory.
+    ///
     /// Example: numlab smooth data.csv --x time --y signal --sigma 0.5 --mode nearest --output out.csv
     Smooth(SmoothArgs),
     /// Amplitude and phase spectrum of a sampled signal from a CSV file (study 02).
@@ -87,7 +92,8 @@ enum Command {
     /// A positive delay means b is a delayed copy of a, b(t) = a(t - delay):
     /// prints "b lags a by D s (d samples)", or "a lags b by ..." when a is
     /// the later one. Means are removed; the peak is searched within
-    /// --max-lag and refined below one sample.
+    /// --max-lag and refined below one sample. Both recordings are read
+    /// whole into memory (the correlation needs all of them).
     ///
     /// Example: numlab lag mic1.csv mic2.csv --rate 20000 --max-lag 0.5 --subsample accurate
     Lag(lag_cmd::LagArgs),

@@ -224,7 +224,14 @@ mod tests {
         };
         for block in [5, 333, 1 << 20] {
             crate::table::STREAM_BLOCK.store(block, Ordering::Relaxed);
-            for mode in ["reflect", "mirror", "nearest", "wrap", "constant", "renormalize"] {
+            for mode in [
+                "reflect",
+                "mirror",
+                "nearest",
+                "wrap",
+                "constant",
+                "renormalize",
+            ] {
                 for sigma in ["0.5", "3", "10"] {
                     let (s, w) = run_both(&["--sigma", sigma, "--mode", mode, "--cval", "0.25"]);
                     assert!(s.as_ref() == Some(&w), "{mode} sigma {sigma} block {block}");
