@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{numlab, scratch, stderr};
+use common::scratch;
 
 /// Seed of the points.
 const SEED: u64 = 0x7273_735f_7465_7374;
@@ -38,6 +38,8 @@ fn write_points(path: &std::path::Path, n: usize) {
 /// returns its success, its stderr and its peak resident memory in bytes.
 fn run_peak(dir: &std::path::Path, args: &[&str]) -> (bool, String, u64) {
     let err_path = dir.join("stderr.txt");
+    // wait4 below reaps the child (std's wait would lose its rusage).
+    #[allow(clippy::zombie_processes)]
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_numlab"))
         .args(args)
         .current_dir(dir)
