@@ -135,7 +135,18 @@ impl Columns {
         visit: &mut dyn FnMut(&[&[f64]]) -> Option<()>,
     ) -> Option<usize> {
         let block = STREAM_BLOCK.load(std::sync::atomic::Ordering::Relaxed);
-        scan::stream(path, header, keys, block, scan::CHUNK, visit).map(|s| s.rows)
+        let mut fold =
+            |cols: Vec<Vec<f64>>| visit(&cols.iter().map(|c| &c[..]).collect::<Vec<_>>());
+        scan::stream(
+            path,
+            header,
+            keys,
+            block,
+            scan::CHUNK,
+            &|cols| cols,
+            &mut fold,
+        )
+        .map(|s| s.rows)
     }
 
     fn read_some(
