@@ -43,9 +43,9 @@ pub struct DensityArgs {
     /// hist (counts, numpy.histogram2d), gauss (counts blurred by a Gaussian
     /// of --sigma px), box (--passes box sums of the radius whose variance
     /// matches --sigma), knn (k-nearest-neighbour density, per unit area),
-    /// kde (Gaussian KDE, per unit area). hist and box stream the file in
-    /// bounded memory (without --view, reading it twice: bounds, then
-    /// counts); gauss, knn and kde, and --overlay, read all the points into
+    /// kde (Gaussian KDE, per unit area). hist, gauss and box stream the
+    /// file in bounded memory (without --view, reading it twice: bounds,
+    /// then counts); knn and kde, and --overlay, need all the points in
     /// memory.
     #[arg(long, value_name = "METHOD", default_value = "gauss")]
     method: String,
@@ -249,10 +249,10 @@ pub fn run(a: DensityArgs) -> Result<(), String> {
         a.x_col.clone().unwrap_or_else(|| "0".into()),
         a.y_col.clone().unwrap_or_else(|| "1".into()),
     ];
-    // hist and box stream the points (bounded memory); anything the stream
+    // hist, gauss and box stream the points (bounded memory); anything the stream
     // declines (and every error) takes the whole-file path below, which
     // words the message.
-    if matches!(a.method.as_str(), "hist" | "box") && !a.overlay {
+    if matches!(a.method.as_str(), "hist" | "gauss" | "box") && !a.overlay {
         if let Some((d, n)) = streamed(&a, &keys, view, w, h) {
             return finish(&a, out_kind, &d, n, &[], &[]);
         }
@@ -347,7 +347,7 @@ fn finish(
     }
 }
 
-/// `--method hist` or `box` with the points streamed from the file, block
+/// `--method hist`, `gauss` or `box` with the points streamed from the file, block
 /// by block, in bounded memory: without --view a first pass finds the
 /// bounds. Counts are summed as exact integers, so the result is the
 /// whole-file result bit for bit. `None` where the whole-file path must run
@@ -388,7 +388,22 @@ fn streamed(
     };
     // The grid the points are counted on: the view, or for box the view
     // padded by passes x radius cells (as box_density pads it).
+    let mut blur = None;
     let (pad, radius) = match a.method.as_str() {
+        "gauss" => {
+            // As gaussian_density: the blur planned, its reach checked.
+            let b = numlab_core::density::GridBlur::new(
+                a.sigma,
+                4.0,
+                numlab_core::smoothing::Method::Auto,
+            )
+            .ok()?;
+            let pad = b.radius();
+            numlab_core::density::check_padded(w, h, pad, "sigma", a.sigma, 4.0, "px of sigma")
+                .ok()?;
+            blur = Some(b);
+            (pad, 0)
+        }
         "box" => {
             if !(a.sigma.is_finite() && a.sigma > 0.0)
                 || a.passes == 0
@@ -442,7 +457,19 @@ fn streamed(
     let nonfinite = all.nonfinite();
     // None when no point is finite (the whole-file route words the error).
     let mut counts = all.finish().ok()?.grid.values;
-    let grid = if pad > 0 || a.method == "box" {
+    let grid = if let Some(blur) = blur {
+        // Exact integer counts (as the whole-file path holds them).
+        let counts: Vec<u32> = counts
+            .iter()
+            .map(|&c| (c <= f64::from(u32::MAX)).then_some(c as u32))
+            .collect::<Option<_>>()?;
+        numlab_core::density::Grid {
+            width: w,
+            height: h,
+            view,
+            values: blur.blur_valid_counts(counts, wp, hp).ok()?,
+        }
+    } else if pad > 0 || a.method == "box" {
         numlab_core::density::box_sum_passes(&mut counts, wp, hp, radius, a.passes, true).ok()?;
         let full = numlab_core::density::Grid {
             width: wp,
@@ -526,6 +553,8 @@ mod tests {
                 ("hist", None),
                 ("box", Some("-0.5,-1,1,0.25")),
                 ("box", None),
+                ("gauss", Some("-0.5,-1,1,0.25")),
+                ("gauss", None),
             ] {
                 let mut argv = vec![
                     "t",
@@ -547,6 +576,7 @@ mod tests {
                 let view = view.unwrap_or_else(|| View::bounds(x, y).unwrap());
                 let want = match method {
                     "hist" => histogram2d(x, y, view, w, h).unwrap(),
+                    "gauss" => gaussian_density(x, y, view, w, h, 2.5, 4.0).unwrap(),
                     _ => box_density(x, y, view, w, h, box_radius(2.5, 3), 3).unwrap(),
                 };
                 assert_eq!(n, x.len());

@@ -8,6 +8,8 @@ mod density_cmd;
 mod lag_cmd;
 mod neuron_cmd;
 mod output;
+mod progress;
+mod smooth_stream;
 mod spectrum_cmd;
 mod table;
 mod wave_cmd;
@@ -47,6 +49,11 @@ enum Command {
     /// units. `--method seed` is the questioner's GaussianFlattenData call with
     /// their arguments (--reach, --sigma, --phi, --amplitude).
     ///
+    /// A one-column file of 8 MB or more on the direct sum (auto up to 81
+    /// taps, or direct) streams in bounded memory, read twice (check, then
+    /// smooth); two columns, fft, sliding, recursive, seed, and --skip-nan on
+    /// a signal with missing values read the whole file into memory.
+    ///
     /// Example: numlab smooth data.csv --x time --y signal --sigma 0.5 --mode nearest --output out.csv
     Smooth(SmoothArgs),
     /// Amplitude and phase spectrum of a sampled signal from a CSV file (study 02).
@@ -85,7 +92,8 @@ enum Command {
     /// A positive delay means b is a delayed copy of a, b(t) = a(t - delay):
     /// prints "b lags a by D s (d samples)", or "a lags b by ..." when a is
     /// the later one. Means are removed; the peak is searched within
-    /// --max-lag and refined below one sample.
+    /// --max-lag and refined below one sample. Both recordings are read
+    /// whole into memory (the correlation needs all of them).
     ///
     /// Example: numlab lag mic1.csv mic2.csv --rate 20000 --max-lag 0.5 --subsample accurate
     Lag(lag_cmd::LagArgs),
@@ -305,6 +313,10 @@ fn figures(a: FiguresArgs) -> Result<(), String> {
 
 fn smooth(a: SmoothArgs) -> Result<(), String> {
     output::check_output(a.output.as_ref())?;
+    // A long one-column file on the direct sum streams (bounded memory).
+    if let Some(done) = smooth_stream::run(&a) {
+        return done;
+    }
     // The columns used (as picked below); the others are checked, not kept.
     let keys = |width: usize| match (&a.x_col, &a.y_col) {
         (None, yc) if width == 1 => vec![yc.clone().unwrap_or_else(|| "0".into())],

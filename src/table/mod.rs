@@ -15,6 +15,12 @@ mod source;
 pub(crate) static STREAM_BLOCK: std::sync::atomic::AtomicUsize =
     std::sync::atomic::AtomicUsize::new(scan::BLOCK);
 
+/// The default of [`STREAM_BLOCK`] (tests put it back).
+#[cfg(test)]
+pub(crate) fn scan_block() -> usize {
+    scan::BLOCK
+}
+
 /// A CSV file as named columns of numbers.
 #[derive(Debug, Clone)]
 pub struct Columns {
@@ -76,7 +82,7 @@ impl Columns {
     /// block of rows at a time, reading the file in blocks: memory stays
     /// bounded whatever its size. Returns the number of rows, or `None` when
     /// the file must be read whole instead ([`Columns::read_keys`]; it then
-    /// gives the table or the error): a file of one column, a file the fast
+    /// gives the table or the error): a file the fast
     /// reader leaves to the reference reader, any error, a key that names no
     /// column, or `visit` returning `None`. `visit` may have seen some blocks
     /// by then.
@@ -118,6 +124,29 @@ impl Columns {
         let block = STREAM_BLOCK.load(std::sync::atomic::Ordering::Relaxed);
         let map = |cols: Vec<Vec<f64>>| map(&cols.iter().map(|c| &c[..]).collect::<Vec<_>>());
         scan::stream(path, header, &keys, block, scan::CHUNK, &map, fold).map(|s| s.rows)
+    }
+
+    /// [`Columns::stream`] with the keys chosen by the file's width (an
+    /// empty list declines: `None` before any call of `visit`).
+    pub fn stream_with(
+        path: &str,
+        header: Header,
+        keys: &dyn Fn(usize) -> Vec<String>,
+        visit: &mut dyn FnMut(&[&[f64]]) -> Option<()>,
+    ) -> Option<usize> {
+        let block = STREAM_BLOCK.load(std::sync::atomic::Ordering::Relaxed);
+        let mut fold =
+            |cols: Vec<Vec<f64>>| visit(&cols.iter().map(|c| &c[..]).collect::<Vec<_>>());
+        scan::stream(
+            path,
+            header,
+            keys,
+            block,
+            scan::CHUNK,
+            &|cols| cols,
+            &mut fold,
+        )
+        .map(|s| s.rows)
     }
 
     fn read_some(

@@ -775,8 +775,10 @@ pub(crate) struct Streamed {
 /// pages of each window dropped from memory once read: resident memory stays
 /// bounded whatever the file's size) and hands each block's rows of the columns `keys` names, in the order of the
 /// keys, to `visit`.
+/// A one-column file's blank lines between rows are missing values (NaN),
+/// as [`read`] gives them.
 /// `None` (possibly after some calls of `visit`) where the fast reader
-/// declines, and for a file of one column; the caller then reads the file
+/// declines; the caller then reads the file
 /// whole, which gives the reference reader's table or error.
 pub(crate) fn stream<T: Send>(
     path: &str,
@@ -798,6 +800,8 @@ pub(crate) fn stream<T: Send>(
             let layout = layout(data, true, path, header, Some(keys))?;
             let order = state.start(&layout, keys, per_block, fold)?;
             let mut start = layout.body_start;
+            let mut progress =
+                crate::progress::Progress::new(&format!("reading {path}"), data.len() as u64);
             while start < data.len() {
                 let nominal = start + block_bytes;
                 let end = if nominal >= data.len() {
@@ -815,6 +819,7 @@ pub(crate) fn stream<T: Send>(
                 )?;
                 source.release(0..end);
                 start = end;
+                progress.set(end as u64);
             }
         }
         super::source::Source::Read(data) => {
@@ -853,12 +858,14 @@ struct StreamState {
     rows: usize,
     /// A blank line has been seen (an error if a row follows).
     saw_blank: bool,
+    /// Blank lines of a one-column file since its last row.
+    pending_blanks: usize,
 }
 
 impl StreamState {
     /// The selected slot of each key (in the keys' order), after handing
-    /// on the first row when it is data; `None` for a one-column file or a
-    /// key that names no column.
+    /// on the first row when it is data; `None` for a key that names no
+    /// column (or no key).
     fn start<T>(
         &mut self,
         layout: &Layout,
@@ -866,13 +873,13 @@ impl StreamState {
         map: &(dyn Fn(Vec<Vec<f64>>) -> T + Sync),
         fold: &mut dyn FnMut(T) -> Option<()>,
     ) -> Option<Vec<usize>> {
-        if layout.one_column {
-            return None;
-        }
         let order: Vec<usize> = keys(layout.slots.len())
             .iter()
             .map(|k| find(&layout.names, k).and_then(|c| layout.slots[c]))
             .collect::<Option<_>>()?;
+        if order.is_empty() {
+            return None;
+        }
         if let Some(first) = &layout.first_row {
             let row: Vec<Vec<f64>> = layout.selected.iter().map(|&k| vec![first[k]]).collect();
             fold(map(in_order(row, &order)))?;
@@ -904,18 +911,46 @@ impl StreamState {
                 .map(|_| Vec::with_capacity(c.len() / 8 + 1))
                 .collect();
             let info = scan_chunk(c, 0, one_column, slots, &mut Push(&mut cols))?;
-            let rows = cols.first().map_or(0, Vec::len);
+            let mut rows = cols.first().map_or(0, Vec::len);
+            // A one-column file holds a NaN per blank line: those after the
+            // chunk's last row are held back (rows may follow them).
+            let mut trailing = 0;
+            if one_column {
+                let kept = info.last_row.map_or(0, |r| r + 1);
+                trailing = rows - kept;
+                rows = kept;
+                for col in &mut cols {
+                    col.truncate(kept);
+                }
+            }
             // Rows only where the chunk has some (a chunk of blank lines
             // hands nothing on).
             let value = info.last_row.map(|_| map(in_order(cols, order)));
-            Some((value, rows, info))
+            Some((value, rows, trailing, info))
         };
-        let parts: Option<Vec<(Option<T>, usize, ChunkInfo)>> = if text.len() >= PARALLEL_FROM {
+        type Part<T> = (Option<T>, usize, usize, ChunkInfo);
+        let parts: Option<Vec<Part<T>>> = if text.len() >= PARALLEL_FROM {
             numlab_core::threads::install(|| chunks.par_iter().map(scan).collect())
         } else {
             chunks.iter().map(scan).collect()
         };
-        for (value, rows, info) in parts? {
+        for (value, rows, trailing, info) in parts? {
+            if one_column {
+                // Blank lines between rows are missing values.
+                if let Some(value) = value {
+                    if self.pending_blanks > 0 {
+                        let blanks = vec![vec![f64::NAN; self.pending_blanks]; order.len()];
+                        fold(map(blanks))?;
+                        self.rows += self.pending_blanks;
+                    }
+                    fold(value)?;
+                    self.rows += rows;
+                    self.pending_blanks = trailing;
+                } else {
+                    self.pending_blanks += trailing;
+                }
+                continue;
+            }
             if info.last_row.is_some() && self.saw_blank {
                 return None;
             }

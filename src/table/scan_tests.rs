@@ -478,3 +478,50 @@ fn digit_runs_are_the_byte_loop() {
     }
     assert_eq!(checked, 21 * 12 * 9 * 4 * 3);
 }
+
+/// A one-column file streams the values the whole-file reader gives, blank
+/// lines between rows included (NaN), trailing ones dropped, at block and
+/// chunk sizes that cut lines anywhere.
+#[test]
+fn one_column_streams_as_read() {
+    let dir = std::env::temp_dir();
+    let mut rng = Rng(SEED ^ 3);
+    for (name, header) in [("with-header", true), ("no-header", false)] {
+        let mut text = String::from(if header { "\u{feff}volts\r\n" } else { "\n\n" });
+        for i in 0..5_000 {
+            let v = (rng.next() as f64 / u64::MAX as f64 - 0.5) * 1e3;
+            match i % 611 {
+                3 => text.push_str("\r\n"),
+                4 => text.push_str("\n\n\n"),
+                5 => text.push_str("nan\n"),
+                _ => text.push_str(&format!("{v:.6}\r\n")),
+            }
+        }
+        text.push_str("\n\n");
+        let p = dir.join(format!("numlab-scan-{}-{name}.csv", std::process::id()));
+        std::fs::write(&p, &text).unwrap();
+        let path = p.to_str().unwrap();
+        let want = Columns::read(path, Header::Detect).unwrap().values[0].clone();
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        for (block, chunk) in [(1, 1), (7, 3), (100, 1000), (1 << 20, 1 << 20)] {
+            let mut got = Vec::new();
+            let keys = |_: usize| vec!["0".to_string()];
+            let s = scan::stream(
+                path,
+                Header::Detect,
+                &keys,
+                block,
+                chunk,
+                &|cols| cols,
+                &mut |cols: Vec<Vec<f64>>| {
+                    got.extend_from_slice(&cols[0]);
+                    Some(())
+                },
+            )
+            .unwrap();
+            assert_eq!(s.rows, want.len(), "{name} {block} {chunk}");
+            assert_eq!(bits(&got), bits(&want), "{name} {block} {chunk}");
+        }
+        let _ = std::fs::remove_file(&p);
+    }
+}

@@ -158,10 +158,10 @@ fn create_like(path: &Path, like: Option<&Metadata>) -> io::Result<File> {
 
 /// Writes `contents` to a new temporary file beside `target` and renames it
 /// over `target`, keeping the permissions of `old`.
-fn replace_atomic(target: &Path, contents: &[u8], old: Option<&Metadata>) -> io::Result<()> {
+fn replace_atomic(target: &Path, fill: Fill<'_>, old: Option<&Metadata>) -> io::Result<()> {
     let tmp = parent_of(target).join(temp_name("tmp"));
     let result = create_like(&tmp, old)
-        .and_then(|mut f| f.write_all(contents))
+        .and_then(|mut f| fill(&mut f))
         .and_then(|()| fs::rename(&tmp, target));
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
@@ -198,6 +198,21 @@ pub fn check_output(path: &Path) -> Result<()> {
 /// A path that names a folder, a block device or a socket; the file system's
 /// errors. The error names `path` as given.
 pub fn write_file(path: &Path, contents: &[u8]) -> Result<()> {
+    write_file_with(path, &mut |w| w.write_all(contents))
+}
+
+/// What [`write_file_with`] calls to write a file's contents.
+pub type Fill<'a> = &'a mut dyn FnMut(&mut dyn Write) -> io::Result<()>;
+
+/// [`write_file`] with the contents written by `fill` (a piece at a time,
+/// for output larger than memory), to the same places in the same way: a
+/// new or replaced file through a temporary file renamed over it only when
+/// `fill` succeeds (an error leaves the old file, or none); a hard-linked
+/// file, a device or a FIFO written in place.
+///
+/// # Errors
+/// As [`write_file`], and `fill`'s error.
+pub fn write_file_with(path: &Path, fill: Fill<'_>) -> Result<()> {
     if names_a_folder(path) {
         return Err(err(path, "names a folder; the output must be a file"));
     }
@@ -210,7 +225,7 @@ pub fn write_file(path: &Path, contents: &[u8]) -> Result<()> {
                 Ok(_) => return Err(err(path, format!("{} is not a folder", dir.display()))),
                 Err(_) => return Err(err(path, format!("no such folder: {}", dir.display()))),
             }
-            replace_atomic(&target, contents, None).map_err(|e| io_err(path, &e))
+            replace_atomic(&target, fill, None).map_err(|e| io_err(path, &e))
         }
         Err(e) => Err(io_err(path, &e)),
         Ok(m) if m.is_dir() => Err(err(path, "is a folder; the output must be a file")),
@@ -221,16 +236,16 @@ pub fn write_file(path: &Path, contents: &[u8]) -> Result<()> {
                 .write(true)
                 .truncate(true)
                 .open(&target)
-                .and_then(|mut f| f.write_all(contents))
+                .and_then(|mut f| fill(&mut f))
                 .map_err(|e| io_err(path, &e))
         }
         Ok(m) if m.is_file() => {
-            replace_atomic(&target, contents, Some(&m)).map_err(|e| io_err(path, &e))
+            replace_atomic(&target, fill, Some(&m)).map_err(|e| io_err(path, &e))
         }
         Ok(m) if is_device_or_fifo(&m) => OpenOptions::new()
             .write(true)
             .open(&target)
-            .and_then(|mut f| f.write_all(contents).and_then(|()| f.flush()))
+            .and_then(|mut f| fill(&mut f).and_then(|()| f.flush()))
             .map_err(|e| io_err(path, &e)),
         Ok(m) => Err(err(
             path,

@@ -115,6 +115,30 @@ impl GridBlur {
         })
     }
 
+    /// The valid part of the blur of a grid of integer counts, with the bits
+    /// of [`gaussian_density`](super::gaussian_density) for the same counts
+    /// (however they were summed: a caller that counts points a batch at a
+    /// time, in bounded memory, gets the whole-array result).
+    ///
+    /// # Errors
+    /// As [`blur_valid`](Self::blur_valid).
+    pub fn blur_valid_counts(
+        &self,
+        counts: Vec<u32>,
+        width: usize,
+        height: usize,
+    ) -> Result<Vec<f64>> {
+        if counts.len() != width.saturating_mul(height) {
+            return Err(NumlabError::LengthMismatch {
+                a_name: "counts",
+                a_len: counts.len(),
+                b_name: "width x height",
+                b_len: width.saturating_mul(height),
+            });
+        }
+        self.blur_valid_parts(std::slice::from_ref(&counts), width, height)
+    }
+
     /// [`blur_valid`](Self::blur_valid) of the sum of integer histograms
     /// (summed row by row as the row pass loads them).
     pub(crate) fn blur_valid_parts(

@@ -57,10 +57,12 @@ mod recursive;
 pub mod reference;
 mod seed;
 mod sliding;
+mod stream;
 mod uniform;
 
 pub use kernel::{extend, source_index, Cutoff, EdgeMode, Kernel};
 pub use recursive::MAX_ERROR as RECURSIVE_MAX_ERROR;
+pub use stream::UniformStream;
 pub use uniform::{UniformPlan, AUTO_DIRECT_MAX_TAPS};
 
 use crate::error::{check, NumlabError, Result};
