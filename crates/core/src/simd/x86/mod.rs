@@ -10,6 +10,7 @@
 //! [`dispatch!`]: super::dispatch
 
 mod avx2;
+mod avx2_wave;
 mod avx512;
 
 pub(crate) use avx2::Avx2;
