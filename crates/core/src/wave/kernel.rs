@@ -74,8 +74,11 @@
 //! Measured (2026-12-08, AMD EPYC Zen 3 at 2.45 GHz, AVX2, 1e6 cells x 1000
 //! steps): the sweep costs 0.16 ns per cell and step on one core, against
 //! 0.42 ns for line steps over the same data in L2 (one step per pass,
-//! loads and stores from L2 set the pace); the whole advance takes about
-//! 200 ms of CPU time on all cores together, against about 580 ms before.
+//! loads and stores from L2 set the pace). The whole advance on one thread
+//! (`NUMLAB_THREADS=1 numlab bench leapfrog-1e6x1000`, alternated with the
+//! previous build on a loaded machine): 212-214 ms against 570-613 ms for
+//! line tiles stepped one step per pass; about 200 ms of CPU time on two
+//! threads together.
 //! Tiles of 12,288-32,768 cells and blocks of 167-500 steps all came within
 //! 5 % of each other; D = 2 is about as fast, D = 4 and more slower (the
 //! chain through the levels gets longer than the CPU can overlap).
