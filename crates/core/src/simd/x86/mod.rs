@@ -11,6 +11,7 @@
 
 mod avx2;
 mod avx2_density;
+mod avx2_wave;
 mod avx512;
 
 pub(crate) use avx2::Avx2;
