@@ -18,10 +18,7 @@ use crate::error::Result;
 
 /// NumPy's `linspace(lo, hi, n + 1)`.
 pub(crate) fn edges(lo: f64, hi: f64, n: usize) -> Vec<f64> {
-    let step = (hi - lo) / n as f64;
-    let mut e: Vec<f64> = (0..=n).map(|i| i as f64 * step + lo).collect();
-    e[n] = hi;
-    e
+    crate::signals::linspace(lo, hi, n + 1)
 }
 
 /// Bins of one axis: `bin(v)` is NumPy's bin of `v`, or `None` outside.
@@ -240,12 +237,7 @@ pub fn histogram2d(
     check_size(width, height)?;
     let parts = count_parts(pts.x, pts.y, &view, width, height);
     Ok(Density {
-        grid: Grid {
-            width,
-            height,
-            view,
-            values: merge_parts(parts, width * height),
-        },
+        grid: Grid::from_rows(view, width, height, merge_parts(parts, width * height)),
         nonfinite: pts.nonfinite,
     })
 }
