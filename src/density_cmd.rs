@@ -10,7 +10,7 @@ use numlab_core::density::{
 use numlab_core::NumlabError;
 
 use crate::output::{check_output, note, outln, print, write_output};
-use crate::table::{npy_bytes_shaped, push_float, Columns, Header};
+use crate::table::{npy_grid_bytes, push_float, Columns, Header};
 
 /// Arguments of `numlab density`.
 #[derive(Args)]
@@ -326,10 +326,9 @@ fn finish(
     x: &[f64],
     y: &[f64],
 ) -> Result<(), String> {
-    let (w, h) = (d.grid.width(), d.grid.height());
     let bytes = match out_kind {
         "png" => png_grid(d, x, y, a.overlay)?,
-        "npy" => npy_bytes_shaped(&d.grid.values.iter().copied().collect::<Vec<_>>(), &[h, w]),
+        "npy" => npy_grid_bytes(&d.grid.values),
         _ => csv_grid(d),
     };
     if d.nonfinite > 0 {
