@@ -33,7 +33,7 @@
 //! use numlab_core::smoothing::{gaussian_filter1d, EdgeMode};
 //!
 //! // 1-D: an Array1 is a slice.
-//! let x = Array1::linspace(0.0, 1.0, 101);
+//! let x = Array1::<f64>::linspace(0.0, 1.0, 101);
 //! let y = x.mapv(|v| (6.0 * v).sin());
 //! let smooth = gaussian_filter1d(y.as_slice().unwrap(), 2.0, EdgeMode::Reflect, 0.0, 4.0)?;
 //! assert_eq!(smooth.len(), 101);

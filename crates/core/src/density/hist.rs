@@ -219,7 +219,7 @@ pub(crate) fn release_parts(parts: Vec<Vec<u32>>) {
 /// let h = histogram2d(&x, &y, View::new(0.0, 0.0, 1.0, 1.0)?, 2, 2)?;
 /// // numpy.histogram2d(y, x, bins=(2, 2), range=[[0, 1], [0, 1]])[0]
 /// //   -> [[1, 1], [0, 1]]: 0.5 opens the second x bin, 1.0 closes the last.
-/// assert_eq!(h.grid.values, vec![1.0, 1.0, 0.0, 1.0]);
+/// assert_eq!(h.grid.values, numlab_core::ndarray::array![[1.0, 1.0], [0.0, 1.0]]);
 /// # Ok::<(), numlab_core::NumlabError>(())
 /// ```
 ///

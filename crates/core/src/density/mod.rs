@@ -477,7 +477,7 @@ pub fn check_padded(
 /// let x = [0.3, 0.5, 0.52, 0.7];
 /// let y = [0.4, 0.5, 0.49, 0.6];
 /// let d = gaussian_density(&x, &y, View::new(0.0, 0.0, 1.0, 1.0)?, 64, 64, 2.0, 4.0)?;
-/// assert_eq!((d.grid.width, d.grid.height), (64, 64));
+/// assert_eq!((d.grid.width(), d.grid.height()), (64, 64));
 /// assert!((d.grid.values.iter().sum::<f64>() - 4.0).abs() < 1e-9);
 /// # Ok::<(), numlab_core::NumlabError>(())
 /// ```
