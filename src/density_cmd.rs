@@ -10,7 +10,7 @@ use numlab_core::density::{
 use numlab_core::NumlabError;
 
 use crate::output::{check_output, note, outln, print, write_output};
-use crate::table::{npy_bytes_shaped, push_float, Columns, Header};
+use crate::table::{npy_grid_bytes, push_float, Columns, Header};
 
 /// Arguments of `numlab density`.
 #[derive(Args)]
@@ -154,8 +154,8 @@ pub fn box_radius(sigma: f64, passes: usize) -> usize {
 fn csv_grid(d: &Density) -> Vec<u8> {
     let g = &d.grid;
     let mut s = Vec::with_capacity(g.values.len() * 20);
-    for r in 0..g.height {
-        for (c, v) in g.row(r).iter().enumerate() {
+    for row in g.values.rows() {
+        for (c, v) in row.iter().enumerate() {
             if c > 0 {
                 s.push(b',');
             }
@@ -173,17 +173,18 @@ fn png_grid(d: &Density, x: &[f64], y: &[f64], overlay: bool) -> Result<Vec<u8>,
         .iter()
         .filter(|v| v.is_finite())
         .fold(0.0f64, |m, &v| m.max(v));
-    let mut rgb = colorize(g, Colormap::Viridis, 0.0, hi);
+    let mut rgb = colorize(g.values.view(), Colormap::Viridis, 0.0, hi);
+    let (width, height) = (g.width(), g.height());
     if overlay {
-        let (hx, hy) = (g.view.cell_width(g.width), g.view.cell_height(g.height));
+        let (hx, hy) = (g.view.cell_width(width), g.view.cell_height(height));
         for (&a, &b) in x.iter().zip(y) {
             let c = ((a - g.view.x0) / hx).floor();
             let r = ((b - g.view.y0) / hy).floor();
-            if !(c >= 0.0 && r >= 0.0 && c < g.width as f64 && r < g.height as f64) {
+            if !(c >= 0.0 && r >= 0.0 && c < width as f64 && r < height as f64) {
                 continue;
             }
             // Image rows run from the top; a white dot with a dark centre.
-            let (c, r) = (c as usize, g.height - 1 - r as usize);
+            let (c, r) = (c as usize, height - 1 - r as usize);
             for (dr, dc, col) in [
                 (0isize, 0isize, [0u8, 0, 0]),
                 (-1, 0, [255, 255, 255]),
@@ -192,8 +193,8 @@ fn png_grid(d: &Density, x: &[f64], y: &[f64], overlay: bool) -> Result<Vec<u8>,
                 (0, 1, [255, 255, 255]),
             ] {
                 let (rr, cc) = (r as isize + dr, c as isize + dc);
-                if rr >= 0 && cc >= 0 && (rr as usize) < g.height && (cc as usize) < g.width {
-                    let k = (rr as usize * g.width + cc as usize) * 3;
+                if rr >= 0 && cc >= 0 && (rr as usize) < height && (cc as usize) < width {
+                    let k = (rr as usize * width + cc as usize) * 3;
                     if dr != 0 || dc != 0 {
                         // Keep neighbours' centres dark when points crowd.
                         if rgb[k..k + 3] == [0, 0, 0] {
@@ -205,7 +206,7 @@ fn png_grid(d: &Density, x: &[f64], y: &[f64], overlay: bool) -> Result<Vec<u8>,
             }
         }
     }
-    numlab_studies::numlab_plot::rgb_to_png(&rgb, g.width as u32, g.height as u32)
+    numlab_studies::numlab_plot::rgb_to_png(&rgb, width as u32, height as u32)
         .map_err(|e| e.to_string())
 }
 
@@ -325,10 +326,9 @@ fn finish(
     x: &[f64],
     y: &[f64],
 ) -> Result<(), String> {
-    let (w, h) = (d.grid.width, d.grid.height);
     let bytes = match out_kind {
         "png" => png_grid(d, x, y, a.overlay)?,
-        "npy" => npy_bytes_shaped(&d.grid.values, &[h, w]),
+        "npy" => npy_grid_bytes(&d.grid.values),
         _ => csv_grid(d),
     };
     if d.nonfinite > 0 {
@@ -463,30 +463,19 @@ fn streamed(
             .iter()
             .map(|&c| (c <= f64::from(u32::MAX)).then_some(c as u32))
             .collect::<Option<_>>()?;
-        numlab_core::density::Grid {
-            width: w,
-            height: h,
+        let values = blur.blur_valid_counts(counts, wp, hp).ok()?;
+        numlab_core::density::Grid::new(
             view,
-            values: blur.blur_valid_counts(counts, wp, hp).ok()?,
-        }
+            numlab_core::ndarray::Array2::from_shape_vec((h, w), values).ok()?,
+        )
     } else if pad > 0 || a.method == "box" {
-        numlab_core::density::box_sum_passes(&mut counts, wp, hp, radius, a.passes, true).ok()?;
-        let full = numlab_core::density::Grid {
-            width: wp,
-            height: hp,
-            view: counted,
-            values: counts,
-        };
+        numlab_core::density::box_sum_passes(counts.view_mut(), radius, a.passes, true).ok()?;
+        let full = numlab_core::density::Grid::new(counted, counts);
         let mut cropped = full.crop(pad, pad, h, w).ok()?;
         cropped.view = view;
         cropped
     } else {
-        numlab_core::density::Grid {
-            width: w,
-            height: h,
-            view,
-            values: counts,
-        }
+        numlab_core::density::Grid::new(view, counts)
     };
     Some((Density { grid, nonfinite }, n))
 }
@@ -495,8 +484,8 @@ fn summary(method: &str, path: &Path, d: &Density, n: usize) -> String {
     format!(
         "wrote {}: {} x {} cells ({method}), view {}, {} points, {} skipped (NaN/inf)",
         path.display(),
-        d.grid.width,
-        d.grid.height,
+        d.grid.width(),
+        d.grid.height(),
         d.grid.view,
         n,
         d.nonfinite
@@ -582,7 +571,10 @@ mod tests {
                 assert_eq!(n, x.len());
                 assert_eq!(d.nonfinite, want.nonfinite);
                 assert_eq!(d.grid.view, want.grid.view);
-                let bits = |g: &[f64]| g.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+                let bits = |g: &numlab_core::ndarray::Array2<f64>| {
+                    g.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+                };
+                assert_eq!(d.grid.values.dim(), want.grid.values.dim());
                 assert_eq!(
                     bits(&d.grid.values),
                     bits(&want.grid.values),

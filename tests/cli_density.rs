@@ -86,7 +86,7 @@ fn csv_and_npy_hold_the_library_grid() {
     let want = gaussian_density(&x, &y, view, 40, 30, 3.0, 4.0)
         .unwrap()
         .grid
-        .values;
+        .into_vec();
     let args = [
         "density",
         "p.csv",
@@ -148,7 +148,7 @@ fn kde_and_knn_and_box_run_and_kde_matches_library() {
     )
     .unwrap()
     .grid
-    .values;
+    .into_vec();
     assert_eq!(got, want);
     for m in ["knn", "box"] {
         let o = numlab(

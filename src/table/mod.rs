@@ -338,32 +338,25 @@ pub fn csv_text(header: &[&str], columns: &[&[f64]]) -> String {
     String::from_utf8(csv_bytes(header, columns)).unwrap_or_default()
 }
 
-/// A 1-D little-endian float64 NPY file (format version 1.0).
+/// A 1-D little-endian float64 NPY file, written by ndarray-npy.
 pub fn npy_bytes(values: &[f64]) -> Vec<u8> {
-    npy_bytes_shaped(values, &[values.len()])
+    npy_array_bytes(&ndarray::ArrayView1::from(values))
 }
 
-/// A little-endian float64 NPY file (version 1.0) of `values` in C order with
-/// the given shape (whose product is `values.len()`).
-pub fn npy_bytes_shaped(values: &[f64], shape: &[usize]) -> Vec<u8> {
-    let dims: Vec<String> = shape.iter().map(usize::to_string).collect();
-    let shape = if dims.len() == 1 {
-        format!("({},)", dims[0])
-    } else {
-        format!("({})", dims.join(", "))
-    };
-    let mut header = format!("{{'descr': '<f8', 'fortran_order': False, 'shape': {shape}, }}");
-    // Magic (6) + version (2) + header length (2) + header + '\n', padded to 64.
-    let total = 10 + header.len() + 1;
-    header.push_str(&" ".repeat((64 - total % 64) % 64));
-    header.push('\n');
-    let mut out = Vec::with_capacity(10 + header.len() + 8 * values.len());
-    out.extend_from_slice(b"\x93NUMPY\x01\x00");
-    out.extend_from_slice(&(header.len() as u16).to_le_bytes());
-    out.extend_from_slice(header.as_bytes());
-    for v in values {
-        out.extend_from_slice(&v.to_le_bytes());
-    }
+/// A float64 NPY file of a 2-D array (shape `(rows, cols)`, C order),
+/// written by ndarray-npy: `numpy.load` gives the same array.
+pub fn npy_grid_bytes(values: &ndarray::Array2<f64>) -> Vec<u8> {
+    npy_array_bytes(values)
+}
+
+fn npy_array_bytes<A: ndarray_npy::WritableElement, S, D>(a: &ndarray::ArrayBase<S, D>) -> Vec<u8>
+where
+    S: ndarray::Data<Elem = A>,
+    D: ndarray::Dimension,
+{
+    let mut out = Vec::with_capacity(128 + a.len() * std::mem::size_of::<A>());
+    // Writing to memory fails only on a size NumPy's format cannot hold.
+    ndarray_npy::WriteNpyExt::write_npy(a, &mut out).expect("an NPY file in memory");
     out
 }
 

@@ -17,6 +17,37 @@
 //! Conventions: slices in, owned results out; costly set-up planned once
 //! ([`smoothing::UniformPlan`]); bad input returns a [`NumlabError`] naming the
 //! parameter and its value, never a panic; randomness from explicit seeds.
+//!
+//! ## Arrays
+//!
+//! 2-D data is [`ndarray`] (re-exported, so one dependency brings a matching
+//! version): grids go in as [`ArrayView2<f64>`](ndarray::ArrayView2) (any
+//! layout, a transposed or strided view included) and come out as
+//! [`Array2<f64>`](ndarray::Array2) of shape `(rows, cols)`, as NumPy has
+//! them. 1-D inputs stay `&[f64]`, as SciPy takes any array: an `Array1` or a
+//! standard-layout `ArrayView1` passes as `.as_slice().unwrap()`.
+//!
+//! ```
+//! use numlab_core::ndarray::{s, Array1, Array2};
+//! use numlab_core::density::gaussian_filter2d;
+//! use numlab_core::smoothing::{gaussian_filter1d, EdgeMode};
+//!
+//! // 1-D: an Array1 is a slice.
+//! let x = Array1::<f64>::linspace(0.0, 1.0, 101);
+//! let y = x.mapv(|v| (6.0 * v).sin());
+//! let smooth = gaussian_filter1d(y.as_slice().unwrap(), 2.0, EdgeMode::Reflect, 0.0, 4.0)?;
+//! assert_eq!(smooth.len(), 101);
+//!
+//! // 2-D: a (rows, cols) array in, a (rows, cols) array out.
+//! let mut img = Array2::<f64>::zeros((40, 60));
+//! img[[20, 30]] = 1.0;
+//! let blurred = gaussian_filter2d(img.view(), 2.0, 4.0, EdgeMode::Reflect, 0.0)?;
+//! assert_eq!(blurred.dim(), (40, 60));
+//! assert!((blurred.sum() - 1.0).abs() < 1e-12);
+//! let centre_row = blurred.slice(s![20, ..]);
+//! assert_eq!(centre_row.len(), 60);
+//! # Ok::<(), numlab_core::NumlabError>(())
+//! ```
 
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
@@ -35,6 +66,7 @@ pub mod wave;
 pub mod xcorr;
 
 pub use error::{NumlabError, Result};
+pub use ndarray;
 
 /// The README's Rust examples, compiled and run as doctests.
 #[cfg(doctest)]

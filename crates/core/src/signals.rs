@@ -45,6 +45,23 @@ pub fn sorted_uniform(n: usize, low: f64, high: f64, seed: u64) -> Result<Vec<f6
     Ok(x)
 }
 
+/// `np.linspace(start, stop, n)` (endpoint included), as NumPy computes it:
+/// ndarray's [`Array1::linspace`](ndarray::Array1::linspace) (`start + i·step`)
+/// with the last point set to `stop` exactly, as NumPy sets it (ndarray's
+/// last point can miss `stop` by an ulp).
+///
+/// ```
+/// let t = numlab_core::signals::linspace(0.0, 1.0, 5);
+/// assert_eq!(t, [0.0, 0.25, 0.5, 0.75, 1.0]);
+/// ```
+pub fn linspace(start: f64, stop: f64, n: usize) -> Vec<f64> {
+    let mut v = ndarray::Array1::linspace(start, stop, n).to_vec();
+    if n > 1 {
+        v[n - 1] = stop;
+    }
+    v
+}
+
 /// 0, 1, ..., n-1 as f64 (NumPy's `arange(n)`).
 pub fn arange(n: usize) -> Vec<f64> {
     (0..n).map(|i| i as f64).collect()

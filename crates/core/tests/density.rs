@@ -12,6 +12,7 @@ use numlab_core::density::{
     histogram2d, kde_grid, kde_points, knn_density, reference, viridis, Bandwidth, GridBlur, Kde,
     KdeMethod, KnnFunction, View,
 };
+use numlab_core::ndarray::Array2;
 use numlab_core::signals;
 use numlab_core::smoothing::{EdgeMode, Method};
 use numlab_core::NumlabError;
@@ -64,7 +65,7 @@ fn histogram_equals_numpy_on_edges_and_outside() {
         let (x, y) = (floats(&c["x"]), floats(&c["y"]));
         let want = floats(&c["counts"]);
         let got = histogram2d(&x, &y, v, w, h).unwrap();
-        assert_eq!(got.grid.values, want, "{}", c["name"]);
+        assert_eq!(got.grid.into_vec(), want, "{}", c["name"]);
         assert_eq!(got.nonfinite, 0);
         assert_eq!(
             reference::histogram2d_numpy(&x, &y, &v, w, h),
@@ -79,7 +80,7 @@ fn histogram_equals_numpy_on_edges_and_outside() {
         xb.extend([f64::NAN, mid.0, f64::INFINITY, f64::NEG_INFINITY]);
         yb.extend([mid.1, f64::NAN, mid.1, f64::INFINITY]);
         let bad = histogram2d(&xb, &yb, v, w, h).unwrap();
-        assert_eq!(bad.grid.values, want);
+        assert_eq!(bad.grid.values.as_slice().unwrap(), want);
         assert_eq!(bad.nonfinite, 4);
     }
 }
@@ -88,7 +89,8 @@ fn histogram_equals_numpy_on_edges_and_outside() {
 fn histogram_orientation_row_is_y() {
     // One point in the top-left cell: row = last y bin, column = first x bin.
     let h = histogram2d(&[0.1], &[0.9], View::new(0.0, 0.0, 1.0, 1.0).unwrap(), 4, 2).unwrap();
-    assert_eq!(h.grid.at(1, 0), 1.0);
+    assert_eq!(h.grid.values[[1, 0]], 1.0);
+    assert_eq!(h.grid.values.dim(), (2, 4));
     assert_eq!(h.grid.values.iter().sum::<f64>(), 1.0);
     assert_eq!(h.grid.x_centers(), vec![0.125, 0.375, 0.625, 0.875]);
     assert_eq!(h.grid.y_centers(), vec![0.25, 0.75]);
@@ -101,7 +103,7 @@ fn histogram_same_for_every_split() {
     let v = View::new(0.0, 0.0, 1.0, 1.0).unwrap();
     let got = histogram2d(&x, &y, v, 64, 48).unwrap();
     assert_eq!(
-        got.grid.values,
+        got.grid.into_vec(),
         reference::histogram2d_numpy(&x, &y, &v, 64, 48)
     );
 }
@@ -118,10 +120,16 @@ fn blur_equals_direct_convolution() {
         let r = blur.radius();
         let (w, h) = (2 * r + 37, 2 * r + 70);
         let g = signals::uniform(w * h, 0.0, 5.0, seed).unwrap();
-        let got = blur.blur_valid(&g, w, h).unwrap();
+        let ga = Array2::from_shape_vec((h, w), g.clone()).unwrap();
+        let got = blur.blur_valid(ga.view()).unwrap();
+        assert_eq!(got.dim(), (h - 2 * r, w - 2 * r));
         let want = reference::convolve2d_direct(&g, w, h, &blur.kernel().weights);
         let peak = want.iter().cloned().fold(0.0, f64::max);
-        let err = max_abs_diff(&got, &want) / peak;
+        let err = max_abs_diff(got.as_slice().unwrap(), &want) / peak;
+        // A transposed view gives the transpose, bit for bit.
+        let gt = ga.t().to_owned();
+        let back = blur.blur_valid(gt.t()).unwrap();
+        assert_eq!(back, got);
         assert!(err <= tol::BLUR, "sigma {sigma} {method:?}: {err:e}");
     }
 }
@@ -134,11 +142,25 @@ fn gaussian_filter2d_equals_scipy() {
             c["height"].as_u64().unwrap() as usize,
         );
         let mode: EdgeMode = c["mode"].as_str().unwrap().parse().unwrap();
-        let values = floats(&c["values"]);
+        let values = Array2::from_shape_vec((h, w), floats(&c["values"])).unwrap();
         let got =
-            gaussian_filter2d(&values, w, h, c["sigma"].as_f64().unwrap(), 4.0, mode, 0.0).unwrap();
-        let err = max_abs_diff(&got, &floats(&c["filtered"])) / 5.0;
+            gaussian_filter2d(values.view(), c["sigma"].as_f64().unwrap(), 4.0, mode, 0.0).unwrap();
+        assert_eq!(got.dim(), (h, w));
+        let want = floats(&c["filtered"]);
+        let err = max_abs_diff(got.as_slice().unwrap(), &want) / common::max_abs(&want);
         assert!(err <= tol::SCIPY_FILTER, "{}: {err:e}", c["name"]);
+        // A transposed view (no copy made by the caller): SciPy's filter of values.T.
+        assert!(w != h, "{}: the fixtures are not square", c["name"]);
+        let got_t =
+            gaussian_filter2d(values.t(), c["sigma"].as_f64().unwrap(), 4.0, mode, 0.0).unwrap();
+        assert_eq!(got_t.dim(), (w, h));
+        let want_t = floats(&c["filtered_t"]);
+        let err = max_abs_diff(got_t.as_slice().unwrap(), &want_t) / common::max_abs(&want_t);
+        assert!(
+            err <= tol::SCIPY_FILTER,
+            "{} transposed: {err:e}",
+            c["name"]
+        );
     }
 }
 
@@ -165,7 +187,7 @@ fn gaussian_density_keeps_mass_and_matches_its_definition() {
     let want =
         reference::convolve2d_direct(&counts, 100 + 2 * r, 80 + 2 * r, &blur.kernel().weights);
     let peak = want.iter().cloned().fold(0.0, f64::max);
-    assert!(max_abs_diff(&d.grid.values, &want) / peak <= tol::BLUR);
+    assert!(max_abs_diff(d.grid.values.as_slice().unwrap(), &want) / peak <= tol::BLUR);
 }
 
 #[test]
@@ -180,12 +202,24 @@ fn zoom_equals_crop_of_a_larger_view() {
     let gl = gaussian_density(&x, &y, large, n_large, n_large, 4.0, 4.0).unwrap();
     let cut = gl.grid.crop(off, off, n_small, n_small).unwrap();
     let peak = gl.grid.max();
-    assert!(max_abs_diff(&gs.grid.values, &cut.values) / peak < 1e-12);
+    assert!(
+        max_abs_diff(
+            gs.grid.values.as_slice().unwrap(),
+            cut.values.as_slice().unwrap()
+        ) / peak
+            < 1e-12
+    );
     // The same for the box sums.
     let bs = box_density(&x, &y, small, n_small, n_small, 3, 4).unwrap();
     let bl = box_density(&x, &y, large, n_large, n_large, 3, 4).unwrap();
     let cut = bl.grid.crop(off, off, n_small, n_small).unwrap();
-    assert!(max_abs_diff(&bs.grid.values, &cut.values) / bl.grid.max() < 1e-12);
+    assert!(
+        max_abs_diff(
+            bs.grid.values.as_slice().unwrap(),
+            cut.values.as_slice().unwrap()
+        ) / bl.grid.max()
+            < 1e-12
+    );
     // And the KDE (every point is used wherever it lies).
     let ks = kde_grid(
         &x,
@@ -208,20 +242,24 @@ fn zoom_equals_crop_of_a_larger_view() {
     )
     .unwrap();
     let cut = kl.grid.crop(off, off, n_small, n_small).unwrap();
-    assert!(max_abs_diff(&ks.grid.values, &cut.values) / kl.grid.max() < 2.0 * tol::KDE_FAST);
+    assert!(
+        max_abs_diff(
+            ks.grid.values.as_slice().unwrap(),
+            cut.values.as_slice().unwrap()
+        ) / kl.grid.max()
+            < 2.0 * tol::KDE_FAST
+    );
     // Binning only inside the view (no padding) gets the borders wrong.
     let inside = histogram2d(&x, &y, small, n_small, n_small).unwrap();
-    let naive = gaussian_filter2d(
-        &inside.grid.values,
-        n_small,
-        n_small,
-        4.0,
-        4.0,
-        EdgeMode::Constant,
-        0.0,
-    )
-    .unwrap();
-    assert!(max_abs_diff(&naive, &gs.grid.values) / peak > 0.1);
+    let naive =
+        gaussian_filter2d(inside.grid.values.view(), 4.0, 4.0, EdgeMode::Constant, 0.0).unwrap();
+    assert!(
+        max_abs_diff(
+            naive.as_slice().unwrap(),
+            gs.grid.values.as_slice().unwrap()
+        ) / peak
+            > 0.1
+    );
 }
 
 #[test]
@@ -230,12 +268,19 @@ fn box_sums_equal_direct_sums() {
         let g = signals::uniform(w * h, 0.0, 3.0, SEEDS[0] + r as u64).unwrap();
         let total: f64 = g.iter().sum();
         for normalise in [false, true] {
-            let mut got = g.clone();
-            box_sum_passes(&mut got, w, h, r, passes, normalise).unwrap();
+            let mut got = Array2::from_shape_vec((h, w), g.clone()).unwrap();
+            box_sum_passes(got.view_mut(), r, passes, normalise).unwrap();
             let want = reference::box_sum_direct(&g, w, h, r, passes, normalise);
             let scale = want.iter().cloned().fold(total, f64::max);
+            // The same sums through a transposed (Fortran-order) view.
+            let mut ft = Array2::<f64>::zeros((w, h));
+            ft.view_mut()
+                .reversed_axes()
+                .assign(&Array2::from_shape_vec((h, w), g.clone()).unwrap());
+            box_sum_passes(ft.view_mut().reversed_axes(), r, passes, normalise).unwrap();
+            assert_eq!(ft.t(), got.view(), "r {r} passes {passes}: transposed view");
             assert!(
-                max_abs_diff(&got, &want) / scale <= tol::BOX,
+                max_abs_diff(got.as_slice().unwrap(), &want) / scale <= tol::BOX,
                 "r {r} passes {passes}"
             );
         }
@@ -283,9 +328,9 @@ fn knn_equals_brute_force() {
             for c in 0..w {
                 let dist = reference::knn_brute(&x, &y, cx[c], cy[r], k);
                 let want = k as f64 / (2000.0 * std::f64::consts::PI * dist[k - 1]);
-                assert!((d.grid.at(r, c) - want).abs() <= 1e-12 * want);
+                assert!((d.grid.values[[r, c]] - want).abs() <= 1e-12 * want);
                 let qwant = dist.iter().map(|d2| (-70.0 * d2).exp()).sum::<f64>() / k as f64;
-                assert!((q.grid.at(r, c) - qwant).abs() <= 1e-12);
+                assert!((q.grid.values[[r, c]] - qwant).abs() <= 1e-12);
             }
         }
     }
@@ -374,7 +419,10 @@ fn kde_fast_within_bound_of_exact() {
         let exact = kde.grid(v, w, h, KdeMethod::Exact).unwrap();
         let fast = kde.grid(v, w, h, KdeMethod::Fast).unwrap();
         let peak = exact.max();
-        let err = max_abs_diff(&fast.values, &exact.values) / peak;
+        let err = max_abs_diff(
+            fast.values.as_slice().unwrap(),
+            exact.values.as_slice().unwrap(),
+        ) / peak;
         assert!(
             err <= tol::KDE_FAST,
             "rho {rho} {factor:?}: {err:e} (split {:?})",
@@ -583,7 +631,13 @@ fn errors_are_typed_and_named() {
     ));
     // Grid blur: modes and methods that do not apply.
     assert!(matches!(
-        gaussian_filter2d(&[1.0; 4], 2, 2, 1.0, 4.0, EdgeMode::Renormalize, 0.0),
+        gaussian_filter2d(
+            Array2::from_elem((2, 2), 1.0).view(),
+            1.0,
+            4.0,
+            EdgeMode::Renormalize,
+            0.0
+        ),
         Err(NumlabError::Unsupported(_))
     ));
     assert!(matches!(
@@ -591,7 +645,13 @@ fn errors_are_typed_and_named() {
         Err(NumlabError::Unsupported(_))
     ));
     assert!(matches!(
-        gaussian_filter2d(&[1.0; 3], 2, 2, 1.0, 4.0, EdgeMode::Reflect, 0.0),
-        Err(NumlabError::LengthMismatch { .. })
+        gaussian_filter2d(
+            Array2::<f64>::zeros((0, 3)).view(),
+            1.0,
+            4.0,
+            EdgeMode::Reflect,
+            0.0
+        ),
+        Err(NumlabError::TooShort { .. })
     ));
 }

@@ -5,8 +5,8 @@
 mod common;
 
 use numlab_core::wave::{
-    convergence_2d, fitted_order, pairwise_orders, reference, steps_to, ConvergenceStudy, Grid1d,
-    Init, Leapfrog1d, Leapfrog2d, Problem,
+    convergence_2d, exact_2d, fitted_order, pairwise_orders, reference, steps_to, ConvergenceStudy,
+    Grid1d, Init, Leapfrog1d, Leapfrog2d, Problem,
 };
 use numlab_core::NumlabError;
 
@@ -411,4 +411,27 @@ fn oversized_runs_are_refused_and_cfl_one_survives_rounding() {
         let study = ConvergenceStudy::new(vec![10], 1.0, t_end).unwrap();
         assert!(study.run().is_ok(), "t_end {t_end}");
     }
+}
+
+#[test]
+fn leapfrog_2d_fields_are_n_by_n_views_of_the_standing_mode() {
+    use numlab_core::ndarray::s;
+    let (n, l) = (16, 1.0);
+    let dx = l / n as f64;
+    let a = Leapfrog2d::new(n, l, 0.25 * dx, Init::Exact).unwrap();
+    assert_eq!(a.n(), n);
+    for f in [a.p(), a.u(), a.v()] {
+        assert_eq!(f.dim(), (n, n));
+    }
+    // [i, j] = (x index, y index): p at the nodes, u and v on the faces.
+    for (i, j) in [(0, 0), (3, 5), (15, 8)] {
+        let (x, y) = (i as f64 * dx, j as f64 * dx);
+        assert_eq!(a.p()[[i, j]], exact_2d(x, y, 0.0, l).0);
+        assert_eq!(a.u()[[i, j]], exact_2d(x + 0.5 * dx, y, 0.125 * dx, l).1);
+        assert_eq!(a.v()[[i, j]], exact_2d(x, y + 0.5 * dx, 0.125 * dx, l).2);
+    }
+    // The centre line y = L/2 is a column: cos(kx) cos(π) = -cos(kx).
+    let centre = a.p().slice(s![.., n / 2]).to_vec();
+    assert_eq!(centre.len(), n);
+    assert!((centre[0] + 1.0).abs() < 1e-15 && centre[n / 2] > 0.99);
 }

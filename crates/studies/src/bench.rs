@@ -397,21 +397,19 @@ impl Workload {
             Kind::Density { size, sigma, .. } => {
                 density::gaussian_density(x, &inputs.y, unit_view()?, size, size, sigma, 4.0)?
                     .grid
-                    .values
+                    .into_vec()
             }
-            Kind::Kde { size, .. } => {
-                density::kde_grid(
-                    x,
-                    &inputs.y,
-                    unit_view()?,
-                    size,
-                    size,
-                    density::Bandwidth::Scott,
-                    density::KdeMethod::Fast,
-                )?
-                .grid
-                .values
-            }
+            Kind::Kde { size, .. } => density::kde_grid(
+                x,
+                &inputs.y,
+                unit_view()?,
+                size,
+                size,
+                density::Bandwidth::Scott,
+                density::KdeMethod::Fast,
+            )?
+            .grid
+            .into_vec(),
         })
     }
 
@@ -529,7 +527,7 @@ impl Workload {
                 let (wp, hp) = (size + 2 * r, size + 2 * r);
                 let counts = density::histogram2d(x, &inputs.y, padded, wp, hp)?
                     .grid
-                    .values;
+                    .into_vec();
                 let kernel = numlab_core::smoothing::Kernel::symmetric(sigma, r)?;
                 let want =
                     density::reference::blur_separable_direct(&counts, wp, hp, &kernel.weights);
@@ -543,7 +541,7 @@ impl Workload {
                 let x = inputs.x.as_deref().unwrap_or(&[]);
                 let want = density::Kde::new(x, &inputs.y, density::Bandwidth::Scott)?
                     .grid(unit_view()?, size, size, density::KdeMethod::Exact)?
-                    .values;
+                    .into_vec();
                 let peak = want.iter().cloned().fold(0.0, f64::max);
                 if output.len() != want.len() {
                     return Ok(f64::INFINITY);

@@ -108,13 +108,13 @@ pub fn heat_chart_scaled(
     hi: f64,
 ) -> Chart {
     let hi = if hi > 0.0 && hi.is_finite() { hi } else { 1.0 };
-    let rgb = colorize(grid, Colormap::Viridis, 0.0, hi);
+    let rgb = colorize(grid.values.view(), Colormap::Viridis, 0.0, hi);
     let colors: Vec<[u8; 3]> = (0..256)
         .map(|i| Colormap::Viridis.rgb((i as f64 + 0.5) / 256.0))
         .collect();
     let v = grid.view;
     let mut chart = Chart::new(title).with_labels("x", "y").with_image(
-        Image::new(grid.width, grid.height, rgb, (v.x0, v.x1), (v.y0, v.y1))
+        Image::new(grid.width(), grid.height(), rgb, (v.x0, v.x1), (v.y0, v.y1))
             .with_colorbar(unit, 0.0, hi, colors),
     );
     if let Some((px, py)) = points {
@@ -279,15 +279,8 @@ impl Zoom {
         for v in &views {
             let d = gaussian_density(&x, &y, *v, size, size, sigma, 4.0)?;
             let h = histogram2d(&x, &y, *v, size, size)?;
-            let blurred = gaussian_filter2d(
-                &h.grid.values,
-                size,
-                size,
-                sigma,
-                4.0,
-                EdgeMode::Constant,
-                0.0,
-            )?;
+            let blurred =
+                gaussian_filter2d(h.grid.values.view(), sigma, 4.0, EdgeMode::Constant, 0.0)?;
             inside_only.push(Grid {
                 values: blurred,
                 ..h.grid

@@ -82,16 +82,7 @@ impl Pulse {
     }
 }
 
-/// `np.linspace(a, b, n)`: n points, both ends included.
-pub fn linspace(a: f64, b: f64, n: usize) -> Vec<f64> {
-    if n == 1 {
-        return vec![a];
-    }
-    let step = (b - a) / (n - 1) as f64;
-    (0..n)
-        .map(|i| if i == n - 1 { b } else { a + i as f64 * step })
-        .collect()
-}
+pub use numlab_core::signals::linspace;
 
 fn max_abs_diff(a: &[f64], b: &[f64]) -> f64 {
     a.iter()

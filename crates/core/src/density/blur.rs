@@ -29,6 +29,7 @@ use crate::error::{check, NumlabError, Result};
 use crate::simd::{self, Simd};
 use crate::smoothing::{source_index, Cutoff, EdgeMode, Kernel, Method, UniformPlan};
 use crate::threads;
+use ndarray::{Array2, ArrayView2};
 
 /// A separable Gaussian blur planned once: sigma in cells (the same in x and
 /// y), the kernel cut at `int(truncate·sigma + 0.5)` cells as in SciPy.
@@ -94,25 +95,28 @@ impl GridBlur {
         self.plan.kernel()
     }
 
-    /// The valid part of the blur of a `width` × `height` grid (row-major):
-    /// the `(width - 2R)` × `(height - 2R)` cells whose whole window lies in
-    /// the input, R = [`radius`](Self::radius).
+    /// The valid part of the blur of a `(height, width)` array: the
+    /// `(height - 2R, width - 2R)` cells whose whole window lies in the
+    /// input, R = [`radius`](Self::radius). Any layout (a transposed or
+    /// strided view is read row by row, never copied whole).
     ///
     /// # Errors
-    /// `values.len() != width * height`; a grid no larger than 2R in either
-    /// direction.
-    pub fn blur_valid(&self, values: &[f64], width: usize, height: usize) -> Result<Vec<f64>> {
-        if values.len() != width.saturating_mul(height) {
-            return Err(NumlabError::LengthMismatch {
-                a_name: "values",
-                a_len: values.len(),
-                b_name: "width x height",
-                b_len: width.saturating_mul(height),
-            });
-        }
-        self.valid(width, height, |row, buf| {
-            buf.copy_from_slice(&values[row * width..(row + 1) * width])
-        })
+    /// An array no larger than 2R in either direction.
+    pub fn blur_valid(&self, values: ArrayView2<'_, f64>) -> Result<Array2<f64>> {
+        let (height, width) = values.dim();
+        let out = match values.as_slice() {
+            Some(flat) => self.valid(width, height, |row, buf| {
+                buf.copy_from_slice(&flat[row * width..(row + 1) * width])
+            })?,
+            None => self.valid(width, height, |row, buf| {
+                for (b, &v) in buf.iter_mut().zip(values.row(row)) {
+                    *b = v;
+                }
+            })?,
+        };
+        let r = 2 * self.radius;
+        Ok(Array2::from_shape_vec((height - r, width - r), out)
+            .expect("the valid part has (height - 2R, width - 2R) cells"))
     }
 
     /// The valid part of the blur of a grid of integer counts, with the bits
@@ -629,35 +633,44 @@ fn vertical(src: &[f64], w: usize, row0: usize, weights: &[f64], out: &mut [f64]
 }
 
 /// `scipy.ndimage.gaussian_filter(values, sigma, mode=mode, cval=cval,
-/// truncate=truncate)` of a `width` × `height` grid (row-major, sigma in
-/// cells in both directions): the grid extended by `mode` on every side
-/// (study 01's [`source_index`]), then blurred. `Renormalize` is refused
-/// (it is a 1-D regression).
+/// truncate=truncate)` of a 2-D array (sigma in cells along both axes): the
+/// array extended by `mode` on every side (study 01's [`source_index`]),
+/// then blurred; the result has the input's shape, in standard layout. Any
+/// layout in (a transposed view gives the transpose of the filter of the
+/// original, as in SciPy). `Renormalize` is refused (it is a 1-D
+/// regression).
+///
+/// ```
+/// use numlab_core::density::gaussian_filter2d;
+/// use numlab_core::ndarray::Array2;
+/// use numlab_core::smoothing::EdgeMode;
+/// let a = Array2::from_shape_fn((3, 4), |(r, c)| (r * 4 + c) as f64);
+/// let f = gaussian_filter2d(a.t(), 1.0, 4.0, EdgeMode::Reflect, 0.0)?;
+/// assert_eq!(f.dim(), (4, 3));
+/// # Ok::<(), numlab_core::NumlabError>(())
+/// ```
 ///
 /// # Errors
-/// Bad sigma, truncate or cval; `values.len() != width * height`; an empty
-/// grid; mode `renormalize`.
+/// Bad sigma, truncate or cval; an empty array; mode `renormalize`.
 pub fn gaussian_filter2d(
-    values: &[f64],
-    width: usize,
-    height: usize,
+    values: ArrayView2<'_, f64>,
     sigma: f64,
     truncate: f64,
     mode: EdgeMode,
     cval: f64,
-) -> Result<Vec<f64>> {
+) -> Result<Array2<f64>> {
+    let (height, width) = values.dim();
     check::finite("cval", cval)?;
     if mode == EdgeMode::Renormalize {
         return Err(NumlabError::Unsupported(
             "mode renormalize is not offered for grids: use reflect, mirror, nearest, wrap or constant".into(),
         ));
     }
-    if width == 0 || height == 0 || values.len() != width * height {
-        return Err(NumlabError::LengthMismatch {
-            a_name: "values",
-            a_len: values.len(),
-            b_name: "width x height",
-            b_len: width.saturating_mul(height),
+    if width == 0 || height == 0 {
+        return Err(NumlabError::TooShort {
+            name: "values (rows and columns)",
+            len: 0,
+            min: 1,
         });
     }
     let blur = GridBlur::new(sigma, truncate, Method::Auto)?;
@@ -670,12 +683,12 @@ pub fn gaussian_filter2d(
         for (j, v) in row.iter_mut().enumerate() {
             let sc = source_index(j as isize - r, width, mode);
             *v = match (sr, sc) {
-                (Some(a), Some(b)) => values[a * width + b],
+                (Some(a), Some(b)) => values[[a, b]],
                 _ => cval,
             };
         }
     }
-    blur.blur_valid(&ext, we, he)
+    blur.blur_valid(ArrayView2::from_shape((he, we), &ext).expect("extended shape"))
 }
 
 #[cfg(test)]

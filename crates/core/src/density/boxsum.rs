@@ -13,19 +13,11 @@ use crate::error::{NumlabError, Result};
 /// (row-major), in place; zero outside the grid. With `normalise`, every
 /// pass divides by (2r+1)², so the sum over an unbounded grid is kept.
 ///
-/// ```
-/// use numlab_core::density::box_sum_passes;
-/// let mut g = vec![0.0; 25];
-/// g[12] = 9.0; // the centre of a 5 x 5 grid
-/// box_sum_passes(&mut g, 5, 5, 1, 1, true)?;
-/// assert_eq!(g[6..9], [1.0, 1.0, 1.0]); // a 3 x 3 block of 9 / 9
-/// assert_eq!(g[0], 0.0);
-/// # Ok::<(), numlab_core::NumlabError>(())
-/// ```
+/// The public entry is [`super::box_sum_passes`] (a 2-D array).
 ///
 /// # Errors
 /// `values.len() != width * height`.
-pub fn box_sum_passes(
+pub(crate) fn box_sum_passes(
     values: &mut [f64],
     width: usize,
     height: usize,

@@ -1,6 +1,6 @@
 //! Colormaps: matplotlib's viridis, and a grid turned into RGB pixels.
 
-use super::Grid;
+use ndarray::ArrayView2;
 
 /// A perceptual colormap: a table of 256 RGB colours in [0, 1].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -42,15 +42,16 @@ pub fn viridis(t: f64) -> [u8; 3] {
     Colormap::Viridis.rgb(t)
 }
 
-/// The grid as an RGB image, 3 bytes per pixel, image rows from the top: the
-/// first image row is the grid's last row (highest y), so the picture is the
-/// right way up. Values map linearly from `[lo, hi]` to the colormap (`hi <=
-/// lo` maps everything to the lowest colour).
-pub fn colorize(grid: &Grid, cmap: Colormap, lo: f64, hi: f64) -> Vec<u8> {
+/// A grid's values (shape `(height, width)`, e.g. `grid.values.view()`) as
+/// an RGB image, 3 bytes per pixel, image rows from the top: the first image
+/// row is the grid's last row (highest y), so the picture is the right way
+/// up. Values map linearly from `[lo, hi]` to the colormap (`hi <= lo` maps
+/// everything to the lowest colour). Any layout.
+pub fn colorize(values: ArrayView2<'_, f64>, cmap: Colormap, lo: f64, hi: f64) -> Vec<u8> {
     let span = hi - lo;
-    let mut out = Vec::with_capacity(grid.width * grid.height * 3);
-    for r in (0..grid.height).rev() {
-        for &v in grid.row(r) {
+    let mut out = Vec::with_capacity(values.len() * 3);
+    for row in values.outer_iter().rev() {
+        for &v in row.iter() {
             let t = if span > 0.0 { (v - lo) / span } else { 0.0 };
             out.extend_from_slice(&cmap.rgb(t));
         }

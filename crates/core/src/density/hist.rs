@@ -26,10 +26,7 @@ use crate::error::{check, NumlabError, Result};
 
 /// NumPy's `linspace(lo, hi, n + 1)`.
 pub(crate) fn edges(lo: f64, hi: f64, n: usize) -> Vec<f64> {
-    let step = (hi - lo) / n as f64;
-    let mut e: Vec<f64> = (0..=n).map(|i| i as f64 * step + lo).collect();
-    e[n] = hi;
-    e
+    crate::signals::linspace(lo, hi, n + 1)
 }
 
 /// Bins of one axis: `bin(v)` is NumPy's bin of `v`, or `None` outside.
@@ -243,7 +240,7 @@ pub(crate) fn release_parts(parts: Vec<Vec<u32>>) {
 /// let h = histogram2d(&x, &y, View::new(0.0, 0.0, 1.0, 1.0)?, 2, 2)?;
 /// // numpy.histogram2d(y, x, bins=(2, 2), range=[[0, 1], [0, 1]])[0]
 /// //   -> [[1, 1], [0, 1]]: 0.5 opens the second x bin, 1.0 closes the last.
-/// assert_eq!(h.grid.values, vec![1.0, 1.0, 0.0, 1.0]);
+/// assert_eq!(h.grid.values, numlab_core::ndarray::array![[1.0, 1.0], [0.0, 1.0]]);
 /// # Ok::<(), numlab_core::NumlabError>(())
 /// ```
 ///
@@ -261,12 +258,7 @@ pub fn histogram2d(
     check_size(width, height)?;
     let parts = count_parts(pts.x, pts.y, &view, width, height);
     Ok(Density {
-        grid: Grid {
-            width,
-            height,
-            view,
-            values: merge_parts(parts, width * height),
-        },
+        grid: Grid::from_rows(view, width, height, merge_parts(parts, width * height)),
         nonfinite: pts.nonfinite,
     })
 }
@@ -434,13 +426,10 @@ impl HistogramCounter {
             });
         }
         self.spill();
+        let values = ndarray::Array2::from_shape_vec((self.height, self.width), self.total)
+            .map_err(|_| NumlabError::invalid("width", self.width as f64, "must match the counts"))?;
         Ok(Density {
-            grid: Grid {
-                width: self.width,
-                height: self.height,
-                view: self.view,
-                values: self.total,
-            },
+            grid: Grid::new(self.view, values),
             nonfinite: self.nonfinite,
         })
     }
@@ -511,7 +500,7 @@ mod tests {
         c.add(&[0.25], &[0.75]).unwrap();
         let d = c.finish().unwrap();
         assert_eq!(d.grid.values.iter().sum::<f64>(), 1.0);
-        assert_eq!(d.grid.values[3 * 4 + 1], 1.0);
+        assert_eq!(d.grid.values[[3, 1]], 1.0);
     }
 
     /// The cell counts are the same on every path (AVX-512: eight points'

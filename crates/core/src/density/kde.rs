@@ -310,12 +310,7 @@ impl Kde {
             Some(plan) => self.fast_grid(&view, width, height, &plan)?,
             None => self.exact_grid(&view, width, height),
         };
-        Ok(Grid {
-            width,
-            height,
-            view,
-            values,
-        })
+        Ok(Grid::from_rows(view, width, height, values))
     }
 
     /// How [`KdeMethod::Fast`] would compute this grid: `None` for the exact
@@ -332,13 +327,7 @@ impl Kde {
     }
 
     fn exact_grid(&self, view: &View, width: usize, height: usize) -> Vec<f64> {
-        let g = Grid {
-            width,
-            height,
-            view: *view,
-            values: Vec::new(),
-        };
-        let (cx, cy) = (g.x_centers(), g.y_centers());
+        let (cx, cy) = (view.x_centers(width), view.y_centers(height));
         let (p, norm) = self.precision();
         let mut out = crate::alloc::zeroed(width * height);
         threads::for_each_chunk(&mut out, 64, |start, part| {

@@ -108,13 +108,7 @@ pub fn knn_density(
     let tree: ImmutableKdTree<f64, 2> = ImmutableKdTree::new_from_slice(&entries)
         .map_err(|e| NumlabError::Unsupported(format!("KD-tree construction failed: {e:?}")))?;
     let kk = NonZeroUsize::new(k).ok_or(NumlabError::invalid("k", 0.0, "must be at least 1"))?;
-    let xs = Grid {
-        width,
-        height,
-        view,
-        values: Vec::new(),
-    };
-    let (cx, cy) = (xs.x_centers(), xs.y_centers());
+    let (cx, cy) = (view.x_centers(width), view.y_centers(height));
     let mut values = crate::alloc::zeroed(width * height);
     let area_norm = k as f64 / (n as f64 * std::f64::consts::PI);
     threads::for_each_chunk(&mut values, width * 16, |start, part| {
@@ -145,12 +139,7 @@ pub fn knn_density(
         }
     });
     Ok(Density {
-        grid: Grid {
-            width,
-            height,
-            view,
-            values,
-        },
+        grid: Grid::from_rows(view, width, height, values),
         nonfinite: pts.nonfinite,
     })
 }

@@ -4,8 +4,9 @@
 //!
 //! # Orientation, stated once
 //!
-//! Every grid here is `height` rows by `width` columns, stored row-major:
-//! `values[row * width + col]`. Row 0 is the lowest y bin, rows ascend in y;
+//! Every grid here is `height` rows by `width` columns, an
+//! [`Array2<f64>`](ndarray::Array2) of shape `(height, width)`:
+//! `values[[row, col]]`. Row 0 is the lowest y bin, rows ascend in y;
 //! column 0 is the lowest x bin, columns ascend in x. That is exactly
 //! `numpy.histogram2d(y, x, bins=(height, width), range=[[y0, y1], [x0, x1]])`
 //! (note y first), and what `imshow(grid, origin="lower")` draws the right
@@ -69,13 +70,52 @@ mod knn;
 pub mod reference;
 
 pub use blur::{gaussian_filter2d, GridBlur};
-pub use boxsum::box_sum_passes;
+use boxsum::box_sum_passes as box_sum_rows;
 pub use colormap::{colorize, viridis, Colormap};
 pub use hist::{histogram2d, HistogramCounter};
 pub use kde::{kde_grid, kde_points, Bandwidth, Kde, KdeMethod, MAX_KDE_WORK};
 pub use knn::{knn_density, KnnFunction, MAX_KNN_WORK};
 
 use crate::error::{check, num, sig3, NumlabError, Result};
+use ndarray::{s, Array2, ArrayView2, ArrayViewMut2};
+
+/// `passes` box sums of radius `radius` cells over a 2-D array (rows are y,
+/// columns x), in place; zero outside the array. With `normalise`, every
+/// pass divides by (2r+1)², so the sum over an unbounded grid is kept. Any
+/// layout: a view that is not in standard (row-major) layout is summed in a
+/// standard-layout copy and written back.
+///
+/// ```
+/// use numlab_core::density::box_sum_passes;
+/// use numlab_core::ndarray::{s, Array2};
+/// let mut g = Array2::<f64>::zeros((5, 5));
+/// g[[2, 2]] = 9.0; // the centre of a 5 x 5 grid
+/// box_sum_passes(g.view_mut(), 1, 1, true)?;
+/// assert_eq!(g.slice(s![1, 1..4]).to_vec(), [1.0, 1.0, 1.0]); // a 3 x 3 block of 9 / 9
+/// assert_eq!(g[[0, 0]], 0.0);
+/// # Ok::<(), numlab_core::NumlabError>(())
+/// ```
+///
+/// # Errors
+/// None today beyond those of the kernel (kept a `Result` for the checks).
+pub fn box_sum_passes(
+    mut values: ArrayViewMut2<'_, f64>,
+    radius: usize,
+    passes: usize,
+    normalise: bool,
+) -> Result<()> {
+    let (height, width) = values.dim();
+    if let Some(flat) = values.as_slice_mut() {
+        return box_sum_rows(flat, width, height, radius, passes, normalise);
+    }
+    let mut flat: Vec<f64> = values.iter().copied().collect();
+    box_sum_rows(&mut flat, width, height, radius, passes, normalise)?;
+    values.zip_mut_with(
+        &ArrayView2::from_shape((height, width), &flat).expect("same shape"),
+        |v, &s| *v = s,
+    );
+    Ok(())
+}
 
 /// The largest grid, in cells, padding for a kernel's reach included: 2^25
 /// (33,554,432, e.g. 8192 x 4096 or 5792 x 5792). Computing a density takes
@@ -152,6 +192,20 @@ impl View {
         View::new(x0, y0, x1, y1)
     }
 
+    /// The x of each of `width` column centres (data units).
+    pub fn x_centers(&self, width: usize) -> Vec<f64> {
+        let h = self.cell_width(width);
+        (0..width).map(|c| self.x0 + (c as f64 + 0.5) * h).collect()
+    }
+
+    /// The y of each of `height` row centres (data units).
+    pub fn y_centers(&self, height: usize) -> Vec<f64> {
+        let h = self.cell_height(height);
+        (0..height)
+            .map(|r| self.y0 + (r as f64 + 0.5) * h)
+            .collect()
+    }
+
     /// Cell width `(x1 - x0) / width` (data units).
     pub fn cell_width(&self, width: usize) -> f64 {
         (self.x1 - self.x0) / width as f64
@@ -181,29 +235,70 @@ impl std::fmt::Display for View {
     }
 }
 
-/// A grid of values over a view: `height` rows by `width` columns, row 0 at
-/// the lowest y (see the module docs for the orientation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+/// A grid of values over a view: `values` is an [`Array2`] of shape
+/// `(height, width)` (rows are y bins, columns x bins), row 0 at the lowest y
+/// (see the module docs for the orientation): what
+/// `numpy.histogram2d(y, x)` gives. Slice it with ndarray
+/// (`grid.values.row(r)`, `grid.values[[r, c]]`, `grid.values.slice(s![..])`).
+#[derive(Debug, Clone, PartialEq)]
 pub struct Grid {
-    /// Columns (x bins).
-    pub width: usize,
-    /// Rows (y bins).
-    pub height: usize,
     /// The area covered.
     pub view: View,
-    /// `values[row * width + col]`.
-    pub values: Vec<f64>,
+    /// The values, shape `(height, width)`.
+    pub values: Array2<f64>,
+}
+
+impl serde::Serialize for Grid {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Grid", 4)?;
+        st.serialize_field("width", &self.width())?;
+        st.serialize_field("height", &self.height())?;
+        st.serialize_field("view", &self.view)?;
+        st.serialize_field("values", &self.values.iter().collect::<Vec<_>>())?;
+        st.end()
+    }
 }
 
 impl Grid {
-    /// The value at `(row, col)` (row 0 = lowest y). Panics out of range, like indexing.
-    pub fn at(&self, row: usize, col: usize) -> f64 {
-        self.values[row * self.width + col]
+    /// A grid of `values` (shape `(height, width)`) over `view`.
+    pub fn new(view: View, values: Array2<f64>) -> Grid {
+        Grid { view, values }
     }
 
-    /// One row (a y bin), columns ascending in x.
-    pub fn row(&self, row: usize) -> &[f64] {
-        &self.values[row * self.width..(row + 1) * self.width]
+    /// A grid from row-major values (`values[row * width + col]`).
+    ///
+    /// # Panics
+    /// `values.len() != width * height` (internal callers only).
+    pub(crate) fn from_rows(view: View, width: usize, height: usize, values: Vec<f64>) -> Grid {
+        let values = Array2::from_shape_vec((height, width), values)
+            .expect("grid values match width x height");
+        Grid { view, values }
+    }
+
+    /// The values row-major (`[row * width + col]`), without a copy when
+    /// they are in standard layout (as every grid made here is).
+    pub fn into_vec(self) -> Vec<f64> {
+        let len = self.values.len();
+        if self.values.is_standard_layout() {
+            // Standard layout: the values are contiguous from the offset.
+            let (mut v, offset) = self.values.into_raw_vec_and_offset();
+            let start = offset.unwrap_or(0);
+            v.truncate(start + len);
+            v.drain(..start);
+            return v;
+        }
+        self.values.iter().copied().collect()
+    }
+
+    /// Columns (x bins).
+    pub fn width(&self) -> usize {
+        self.values.ncols()
+    }
+
+    /// Rows (y bins).
+    pub fn height(&self) -> usize {
+        self.values.nrows()
     }
 
     /// The largest value (0 for an all-zero grid; NaN values are ignored).
@@ -213,53 +308,39 @@ impl Grid {
 
     /// The x of each column's centre (data units).
     pub fn x_centers(&self) -> Vec<f64> {
-        let h = self.view.cell_width(self.width);
-        (0..self.width)
-            .map(|c| self.view.x0 + (c as f64 + 0.5) * h)
-            .collect()
+        self.view.x_centers(self.width())
     }
 
     /// The y of each row's centre (data units).
     pub fn y_centers(&self) -> Vec<f64> {
-        let h = self.view.cell_height(self.height);
-        (0..self.height)
-            .map(|r| self.view.y0 + (r as f64 + 0.5) * h)
-            .collect()
+        self.view.y_centers(self.height())
     }
 
-    /// The sub-grid of `rows` × `cols` cells starting at `(row0, col0)`.
+    /// The sub-grid of `rows` × `cols` cells starting at `(row0, col0)`: the
+    /// slice `values.slice(s![row0..row0 + rows, col0..col0 + cols])` over
+    /// its part of the view.
     ///
     /// # Errors
     /// The block does not fit inside the grid.
     pub fn crop(&self, row0: usize, col0: usize, rows: usize, cols: usize) -> Result<Grid> {
-        if row0 + rows > self.height || col0 + cols > self.width || rows == 0 || cols == 0 {
+        let (height, width) = self.values.dim();
+        if row0 + rows > height || col0 + cols > width || rows == 0 || cols == 0 {
             return Err(NumlabError::Unsupported(format!(
-                "crop of {rows} x {cols} cells at ({row0}, {col0}) does not fit a {} x {} grid",
-                self.height, self.width
+                "crop of {rows} x {cols} cells at ({row0}, {col0}) does not fit a {height} x {width} grid"
             )));
         }
-        let (hx, hy) = (
-            self.view.cell_width(self.width),
-            self.view.cell_height(self.height),
-        );
+        let (hx, hy) = (self.view.cell_width(width), self.view.cell_height(height));
         let view = View {
             x0: self.view.x0 + col0 as f64 * hx,
             x1: self.view.x0 + (col0 + cols) as f64 * hx,
             y0: self.view.y0 + row0 as f64 * hy,
             y1: self.view.y0 + (row0 + rows) as f64 * hy,
         };
-        let mut values = Vec::with_capacity(rows * cols);
-        for r in row0..row0 + rows {
-            values.extend_from_slice(
-                &self.values[r * self.width + col0..r * self.width + col0 + cols],
-            );
-        }
-        Ok(Grid {
-            width: cols,
-            height: rows,
-            view,
-            values,
-        })
+        let values = self
+            .values
+            .slice(s![row0..row0 + rows, col0..col0 + cols])
+            .to_owned();
+        Ok(Grid { view, values })
     }
 }
 
@@ -396,7 +477,7 @@ pub fn check_padded(
 /// let x = [0.3, 0.5, 0.52, 0.7];
 /// let y = [0.4, 0.5, 0.49, 0.6];
 /// let d = gaussian_density(&x, &y, View::new(0.0, 0.0, 1.0, 1.0)?, 64, 64, 2.0, 4.0)?;
-/// assert_eq!((d.grid.width, d.grid.height), (64, 64));
+/// assert_eq!((d.grid.width(), d.grid.height()), (64, 64));
 /// assert!((d.grid.values.iter().sum::<f64>() - 4.0).abs() < 1e-9);
 /// # Ok::<(), numlab_core::NumlabError>(())
 /// ```
@@ -460,12 +541,7 @@ pub fn gaussian_density_with(
     hist::release_parts(counts);
     let values = values?;
     Ok(Density {
-        grid: Grid {
-            width,
-            height,
-            view,
-            values,
-        },
+        grid: Grid::from_rows(view, width, height, values),
         nonfinite: pts.nonfinite,
     })
 }
@@ -514,13 +590,8 @@ pub fn box_density(
     let (wp, hp) = (width + 2 * pad, height + 2 * pad);
     let padded = view.padded(width, height, pad, pad);
     let mut grid = hist::merge_parts(hist::count_parts(pts.x, pts.y, &padded, wp, hp), wp * hp);
-    box_sum_passes(&mut grid, wp, hp, radius, passes, true)?;
-    let full = Grid {
-        width: wp,
-        height: hp,
-        view: padded,
-        values: grid,
-    };
+    box_sum_rows(&mut grid, wp, hp, radius, passes, true)?;
+    let full = Grid::from_rows(padded, wp, hp, grid);
     let mut cropped = full.crop(pad, pad, height, width)?;
     cropped.view = view;
     Ok(Density {

@@ -182,7 +182,7 @@ pub fn their_boxsum(
     }
     let mut full = img;
     // Their table-based box sum (the same sums as box_sum_direct, O(cells)).
-    let _ = super::box_sum_passes(&mut full, iw, ih, r, passes, false);
+    let _ = super::box_sum_rows(&mut full, iw, ih, r, passes, false);
     let mut out = Vec::with_capacity(w * h);
     for row in border..border + h {
         out.extend_from_slice(&full[row * iw + border..row * iw + border + w]);

@@ -11,7 +11,16 @@
 //! u and v live at half steps. Stable for c = dt/dx <= 1/√2. The test
 //! solution is the standing mode (k = 2π/L, ω = √2 k)
 //! `p = cos kx cos ky cos ωt`, `u = (k/ω) sin kx cos ky sin ωt`,
-//! `v = (k/ω) cos kx sin ky sin ωt`. Arrays are row-major, j (y) fastest.
+//! `v = (k/ω) cos kx sin ky sin ωt`.
+//!
+//! The fields are read as [`ArrayView2`]s of shape `(n, n)` indexed `[i, j]`
+//! = (x index, y index) (NumPy's `meshgrid(..., indexing="ij")`; row-major,
+//! j fastest): [`p`](Leapfrog2d::p) at the nodes `(i dx, j dx)`,
+//! [`u`](Leapfrog2d::u) at `((i+½) dx, j dx)`, [`v`](Leapfrog2d::v) at
+//! `(i dx, (j+½) dx)`. The domain is periodic, so each staggered field also
+//! has n × n values (the face at x = L is the one at x = 0). A row
+//! `p().row(i)` is the line x = i dx; the centre line y = L/2 (n even) is
+//! `p().column(n / 2)`.
 
 use std::f64::consts::{PI, SQRT_2};
 
@@ -19,6 +28,7 @@ use super::convergence::{fitted_order, steps_to};
 use super::problems::Init;
 use super::scheme::check_cfl;
 use crate::error::{check, NumlabError, Result};
+use ndarray::ArrayView2;
 
 /// The 2-D CFL limit 1/√2.
 pub const CFL_LIMIT_2D: f64 = std::f64::consts::FRAC_1_SQRT_2;
@@ -130,9 +140,30 @@ impl Leapfrog2d {
         self.steps
     }
 
-    /// p, row-major (j fastest), at t = steps dt.
-    pub fn p(&self) -> &[f64] {
-        &self.p
+    /// Cells per side.
+    pub fn n(&self) -> usize {
+        self.n
+    }
+
+    /// p at the nodes `(i dx, j dx)`, shape `(n, n)`, at t = steps dt.
+    pub fn p(&self) -> ArrayView2<'_, f64> {
+        self.field(&self.p)
+    }
+
+    /// u at the x faces `((i+½) dx, j dx)`, shape `(n, n)` (periodic), at
+    /// t = (steps + ½) dt.
+    pub fn u(&self) -> ArrayView2<'_, f64> {
+        self.field(&self.u)
+    }
+
+    /// v at the y faces `(i dx, (j+½) dx)`, shape `(n, n)` (periodic), at
+    /// t = (steps + ½) dt.
+    pub fn v(&self) -> ArrayView2<'_, f64> {
+        self.field(&self.v)
+    }
+
+    fn field<'a>(&self, values: &'a [f64]) -> ArrayView2<'a, f64> {
+        ArrayView2::from_shape((self.n, self.n), values).expect("n x n field")
     }
 
     /// One step in place.

@@ -73,18 +73,7 @@ pub fn correlate_realfft(a: &[f64], b: &[f64], mode: Mode) -> Vec<f64> {
         .collect()
 }
 
-/// `np.linspace(start, stop, n)` as NumPy computes it.
-pub fn linspace(start: f64, stop: f64, n: usize) -> Vec<f64> {
-    if n == 1 {
-        return vec![start];
-    }
-    let step = (stop - start) / (n - 1) as f64;
-    let mut v: Vec<f64> = (0..n).map(|i| start + i as f64 * step).collect();
-    if let Some(last) = v.last_mut() {
-        *last = stop;
-    }
-    v
-}
+pub use crate::signals::linspace;
 
 /// The first index of the largest value (NumPy's `argmax`).
 pub fn argmax(x: &[f64]) -> usize {
