@@ -427,7 +427,9 @@ impl HistogramCounter {
         }
         self.spill();
         let values = ndarray::Array2::from_shape_vec((self.height, self.width), self.total)
-            .map_err(|_| NumlabError::invalid("width", self.width as f64, "must match the counts"))?;
+            .map_err(|_| {
+                NumlabError::invalid("width", self.width as f64, "must match the counts")
+            })?;
         Ok(Density {
             grid: Grid::new(self.view, values),
             nonfinite: self.nonfinite,
