@@ -1,7 +1,7 @@
 //! The one SIMD and platform layer of numlab-core: CPU detection, the
 //! choice of code path, every `target_feature` and intrinsic, and the
 //! crate's only home of `unsafe`: the CPU-specific code, the one OS call
-//! (`os.rs`, the huge-page advice of [`crate::alloc`]) and the one
+//! (`os.rs`, the huge-page advice of `crate::alloc`) and the one
 //! uninitialised buffer (`fill.rs`, an output written in parts on several
 //! threads, checked to be written in full). No `unsafe` block exists
 //! outside this module.

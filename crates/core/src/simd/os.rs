@@ -1,5 +1,5 @@
 //! The crate's one operating-system call: the huge-page advice that
-//! [`crate::alloc`] gives large zeroed outputs (its module docs say why and
+//! `crate::alloc` gives large zeroed outputs (its module docs say why and
 //! what it measured). Here because it is `unsafe` (a raw `libc` call), and
 //! this layer is the crate's only home of `unsafe`.
 
