@@ -463,11 +463,8 @@ fn streamed(
             .iter()
             .map(|&c| (c <= f64::from(u32::MAX)).then_some(c as u32))
             .collect::<Option<_>>()?;
-        let values = blur.blur_valid_counts(counts, wp, hp).ok()?;
-        numlab_core::density::Grid::new(
-            view,
-            numlab_core::ndarray::Array2::from_shape_vec((h, w), values).ok()?,
-        )
+        let counts = numlab_core::ndarray::Array2::from_shape_vec((hp, wp), counts).ok()?;
+        numlab_core::density::Grid::new(view, blur.blur_valid_counts(counts).ok()?)
     } else if pad > 0 || a.method == "box" {
         numlab_core::density::box_sum_passes(counts.view_mut(), radius, a.passes, true).ok()?;
         let full = numlab_core::density::Grid::new(counted, counts);

@@ -119,28 +119,36 @@ impl GridBlur {
             .expect("the valid part has (height - 2R, width - 2R) cells"))
     }
 
-    /// The valid part of the blur of a grid of integer counts, with the bits
-    /// of [`gaussian_density`](super::gaussian_density) for the same counts
-    /// (however they were summed: a caller that counts points a batch at a
-    /// time, in bounded memory, gets the whole-array result).
+    /// The valid part of the blur of a `(height, width)` grid of integer
+    /// counts, with the bits of [`gaussian_density`](super::gaussian_density)
+    /// for the same counts (however they were summed: a caller that counts
+    /// points a batch at a time, in bounded memory, gets the whole-array
+    /// result). Any layout.
     ///
     /// # Errors
-    /// As [`blur_valid`](Self::blur_valid).
-    pub fn blur_valid_counts(
-        &self,
-        counts: Vec<u32>,
-        width: usize,
-        height: usize,
-    ) -> Result<Vec<f64>> {
-        if counts.len() != width.saturating_mul(height) {
-            return Err(NumlabError::LengthMismatch {
-                a_name: "counts",
-                a_len: counts.len(),
-                b_name: "width x height",
-                b_len: width.saturating_mul(height),
-            });
-        }
-        self.blur_valid_parts(std::slice::from_ref(&counts), width, height)
+    /// As [`blur_valid`](Self::blur_valid): a grid no larger than 2R in
+    /// either direction.
+    pub fn blur_valid_counts(&self, counts: Array2<u32>) -> Result<Array2<f64>> {
+        let (height, width) = counts.dim();
+        let len = counts.len();
+        let flat: Vec<u32> = if counts.is_standard_layout() {
+            // Row-major already: the buffer itself, or the part of it an
+            // owned array cut from a larger one uses.
+            match counts.into_raw_vec_and_offset() {
+                (v, Some(0)) if v.len() == len => v,
+                (v, Some(o)) if o + len <= v.len() => v[o..o + len].to_vec(),
+                _ => Vec::new(),
+            }
+        } else {
+            counts.iter().copied().collect()
+        };
+        let out = self.blur_valid_parts(std::slice::from_ref(&flat), width, height)?;
+        let r = 2 * self.radius;
+        Array2::from_shape_vec((height - r, width - r), out).map_err(|_| NumlabError::TooShort {
+            name: "grid side (cells)",
+            len: width.min(height),
+            min: r + 1,
+        })
     }
 
     /// [`blur_valid`](Self::blur_valid) of the sum of integer histograms
@@ -151,6 +159,14 @@ impl GridBlur {
         width: usize,
         height: usize,
     ) -> Result<Vec<f64>> {
+        let r = self.plan.kernel().left;
+        if width <= 2 * r || height <= 2 * r {
+            return Err(NumlabError::TooShort {
+                name: "grid side (cells)",
+                len: if width <= 2 * r { width } else { height },
+                min: 2 * r + 1,
+            });
+        }
         // The route depends on the plan and the grid only, never on the CPU
         // or the number of parts (threads), so every path gives the same bits.
         if self.plan.method() != Method::Fft && width > 2 * self.radius && !parts.is_empty() {
@@ -761,6 +777,70 @@ mod path_tests {
                 plan.correlate_valid(&src[r * width..(r + 1) * width], o, true);
             }
             assert_eq!(got, want);
+        }
+    }
+}
+
+#[cfg(test)]
+mod count_tests {
+    use super::*;
+
+    /// One count in the middle of the grid blurs to the outer product of
+    /// the kernel's weights; the same counts in a transposed (non-standard)
+    /// array give the transposed result, bit for bit.
+    #[test]
+    fn counts_blur_to_the_kernel_and_any_layout_agrees() {
+        let blur = GridBlur::new(1.5, 4.0, Method::Direct).unwrap();
+        let r = blur.radius();
+        let (h, w) = (2 * r + 5, 2 * r + 9);
+        let mut counts = Array2::<u32>::zeros((h, w));
+        counts[[r + 2, r + 4]] = 3;
+        let out = blur.blur_valid_counts(counts.clone()).unwrap();
+        assert_eq!(out.dim(), (5, 9));
+        let k = &blur.kernel().weights;
+        for ((i, j), &v) in out.indexed_iter() {
+            // Output (i, j) sees the count at offset (2 - i, 4 - j) of its window.
+            let (di, dj) = (r as isize + 2 - i as isize, r as isize + 4 - j as isize);
+            let expect =
+                if (0..k.len() as isize).contains(&di) && (0..k.len() as isize).contains(&dj) {
+                    3.0 * k[di as usize] * k[dj as usize]
+                } else {
+                    0.0
+                };
+            assert!(
+                (v - expect).abs() <= 1e-15,
+                "({i}, {j}): {v} against {expect}"
+            );
+        }
+        let mut t = Array2::<u32>::zeros((w, h));
+        t[[r + 4, r + 2]] = 3;
+        let t = t.reversed_axes();
+        assert!(!t.is_standard_layout());
+        let from_t = blur.blur_valid_counts(t).unwrap();
+        assert_eq!(from_t.as_slice().unwrap(), out.as_slice().unwrap());
+    }
+
+    /// A grid no larger than 2R in either direction is refused, not cut
+    /// below zero.
+    #[test]
+    fn counts_smaller_than_the_kernel_are_refused() {
+        let blur = GridBlur::new(2.0, 4.0, Method::Auto).unwrap();
+        let r = blur.radius();
+        for (h, w) in [
+            (2 * r, 4 * r),
+            (4 * r, 2 * r),
+            (0, 4 * r),
+            (2 * r + 1, 2 * r + 1),
+        ] {
+            let got = blur.blur_valid_counts(Array2::<u32>::zeros((h, w)));
+            if h > 2 * r && w > 2 * r {
+                assert_eq!(got.unwrap().dim(), (h - 2 * r, w - 2 * r));
+            } else {
+                assert!(
+                    matches!(got, Err(NumlabError::TooShort { .. })),
+                    "{h} x {w}: {got:?}"
+                );
+            }
         }
     }
 }
