@@ -291,14 +291,7 @@ mod tests {
             Kernel::window(1.5, 0, 5).and_then(|k| UniformPlan::new(k, Method::Direct)),
             Kernel::window(1.5, 4, 0).and_then(|k| UniformPlan::new(k, Method::Direct)),
         ];
-        let modes = [
-            EdgeMode::Reflect,
-            EdgeMode::Mirror,
-            EdgeMode::Nearest,
-            EdgeMode::Wrap,
-            EdgeMode::Constant,
-            EdgeMode::Renormalize,
-        ];
+        let modes = EdgeMode::ALL;
         for plan in plans {
             let Ok(plan) = plan else { panic!("plan") };
             let taps = plan.kernel().len();
