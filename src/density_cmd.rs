@@ -15,8 +15,9 @@ use crate::table::{npy_grid_bytes, push_float, Columns, Header};
 /// Arguments of `numlab density`.
 #[derive(Args)]
 pub struct DensityArgs {
-    /// CSV file of points (header row allowed).
-    #[arg(value_name = "POINTS.csv")]
+    /// CSV file of points (header row allowed), or a NumPy .npy array of
+    /// shape (n, k), float64 or float32, columns picked by index.
+    #[arg(value_name = "POINTS.csv|POINTS.npy")]
     input: String,
     /// The first row is a header even if a name looks like a number (without this, a first row of text is a header and one that mixes numbers and text is an error).
     #[arg(long)]

@@ -10,7 +10,7 @@ use crate::spectrum_cmd::{read_signal, signal};
 
 #[derive(Args)]
 pub struct LagArgs {
-    /// Recording a (CSV: header row allowed; the signal is --column, by default the only column or else column 1).
+    /// Recording a (CSV: header row allowed; the signal is --column, by default the only column or else column 1). Or a NumPy .npy file (float64 or float32, shape (n,) or (n, k); columns by index).
     a: String,
     /// Recording b, sampled at the same rate.
     b: String,

@@ -22,7 +22,7 @@ use numlab_core::smoothing::{gaussian_flatten, Cutoff, EdgeMode, GaussianSmoothe
 use numlab_studies::bench;
 
 use output::{emit, outln};
-use table::{csv_bytes, npy_bytes, Columns, Header};
+use table::{npy_bytes, table_bytes, Columns, Header};
 
 #[derive(Parser)]
 #[command(
@@ -126,7 +126,7 @@ enum Command {
 
 #[derive(Args)]
 struct ReadCsvArgs {
-    /// CSV file.
+    /// CSV file, or a NumPy .npy file (float64 or float32, shape (n,) or (n, k)).
     input: String,
     /// Columns to read, by name or 0-based index, comma-separated (default all).
     #[arg(long, value_delimiter = ',')]
@@ -148,7 +148,7 @@ struct FiguresArgs {
 
 #[derive(Args)]
 struct SmoothArgs {
-    /// CSV file: header row allowed; default x and y are the first two columns; a single column is y with x = 0..n-1.
+    /// CSV file: header row allowed; default x and y are the first two columns; a single column is y with x = 0..n-1. Or a NumPy .npy file (float64 or float32, shape (n,) or (n, k); columns by index).
     input: String,
     /// Kernel width in x units (in samples for --method seed).
     #[arg(long, allow_hyphen_values = true)]
@@ -186,8 +186,10 @@ struct SmoothArgs {
     /// Leave out NaN values (and empty cells) and renormalise, instead of spreading them.
     #[arg(long)]
     skip_nan: bool,
-    /// Write the result here (CSV with header x,y,smoothed) instead of stdout.
-    #[arg(long, value_name = "OUT.csv")]
+    /// Write the result here instead of stdout: CSV with header
+    /// x,y,smoothed, or, for a name ending in .npy, a float64 array of shape
+    /// (n, 3) with those columns.
+    #[arg(long, value_name = "OUT.csv|OUT.npy")]
     output: Option<PathBuf>,
 }
 
@@ -313,9 +315,12 @@ fn figures(a: FiguresArgs) -> Result<(), String> {
 
 fn smooth(a: SmoothArgs) -> Result<(), String> {
     output::check_output(a.output.as_ref())?;
-    // A long one-column file on the direct sum streams (bounded memory).
-    if let Some(done) = smooth_stream::run(&a) {
-        return done;
+    // A long one-column file on the direct sum streams (bounded memory),
+    // to CSV; an NPY output is built in memory.
+    if !a.output.as_ref().is_some_and(|p| table::is_npy(p)) {
+        if let Some(done) = smooth_stream::run(&a) {
+            return done;
+        }
     }
     // The columns used (as picked below); the others are checked, not kept.
     let keys = |width: usize| match (&a.x_col, &a.y_col) {
@@ -328,10 +333,10 @@ fn smooth(a: SmoothArgs) -> Result<(), String> {
     let table = Columns::read_keys(&a.input, Header::from_flag(a.header), &keys)?;
     let (x, y): (Vec<f64>, &[f64]) = match (&a.x_col, &a.y_col) {
         // A single column is y, with x = 0..n-1 (also when named by --y).
-        (None, yc) if table.values.len() == 1 => (
-            numlab_core::signals::arange(table.values[0].len()),
-            table.column(yc.as_deref().unwrap_or("0"), "--y")?,
-        ),
+        (None, yc) if table.values.len() == 1 => {
+            let y = table.column(yc.as_deref().unwrap_or("0"), "--y")?;
+            (numlab_core::signals::arange(y.len()), y)
+        }
         (xc, yc) => {
             let y = table.column(yc.as_deref().unwrap_or("1"), "--y")?;
             let x = table.column(xc.as_deref().unwrap_or("0"), "--x")?.to_vec();
@@ -398,7 +403,11 @@ fn smooth(a: SmoothArgs) -> Result<(), String> {
             })?
             .values
     };
-    let text = csv_bytes(&["x", "y", "smoothed"], &[&x, y, &smoothed]);
+    let text = table_bytes(
+        a.output.as_ref(),
+        &["x", "y", "smoothed"],
+        &[&x, y, &smoothed],
+    );
     emit(a.output.as_ref(), &text)
 }
 

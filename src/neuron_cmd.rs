@@ -7,7 +7,7 @@ use clap::Args;
 use numlab_core::neuron::{simulate, Config, Method, Network, NetworkConfig, PoissonInput};
 
 use crate::output::{check_output, outln, write_output};
-use crate::table::{csv_text, float};
+use crate::table::{float, table_bytes};
 
 /// Arguments of `numlab neuron`.
 #[derive(Args)]
@@ -99,8 +99,10 @@ pub struct NeuronArgs {
         allow_hyphen_values = true
     )]
     seed: u64,
-    /// Write the trace t,V,m,h,n,I_Na,I_K,I_L (ms, mV, 1, uA/cm^2) to this CSV file.
-    #[arg(long, value_name = "TRACE.csv")]
+    /// Write the trace t,V,m,h,n,I_Na,I_K,I_L (ms, mV, 1, uA/cm^2) to this
+    /// CSV file, or, for a name ending in .npy, as a float64 array of shape
+    /// (steps + 1, 8) with those columns.
+    #[arg(long, value_name = "TRACE.csv|TRACE.npy")]
     output: Option<PathBuf>,
     /// Print {"spikes_ms": [...], "rate_hz", "steps"}.
     #[arg(long)]
@@ -129,8 +131,10 @@ pub struct NetworkArgs {
         allow_hyphen_values = true
     )]
     seed: u64,
-    /// Write the spikes t,neuron (ms, 0-based index; 0..3199 excitatory) to this CSV file.
-    #[arg(long, value_name = "SPIKES.csv")]
+    /// Write the spikes t,neuron (ms, 0-based index; 0..3199 excitatory) to
+    /// this CSV file, or, for a name ending in .npy, as a float64 array of
+    /// shape (spikes, 2) with those columns.
+    #[arg(long, value_name = "SPIKES.csv|SPIKES.npy")]
     output: Option<PathBuf>,
     /// Print {"mean_rate_hz", "spikes", "neurons", "synapses", "duration_ms", "steps", "seconds"}.
     #[arg(long)]
@@ -186,11 +190,12 @@ pub fn neuron(a: NeuronArgs) -> Result<(), String> {
     if let Some(path) = &a.output {
         let t = run.t();
         let [ina, ik, il] = run.currents(&cfg.params);
-        let text = csv_text(
+        let text = table_bytes(
+            Some(path),
             &["t", "V", "m", "h", "n", "I_Na", "I_K", "I_L"],
             &[&t, &run.v, &run.m, &run.h, &run.n, &ina, &ik, &il],
         );
-        write_output(path, text.as_bytes())?;
+        write_output(path, &text)?;
     }
     if a.json {
         let v = serde_json::json!({
@@ -237,8 +242,8 @@ pub fn network(a: NetworkArgs) -> Result<(), String> {
     let seconds = start.elapsed().as_secs_f64();
     if let Some(path) = &a.output {
         let neurons: Vec<f64> = run.neurons.iter().map(|&j| j as f64).collect();
-        let text = csv_text(&["t", "neuron"], &[&run.times_ms, &neurons]);
-        write_output(path, text.as_bytes())?;
+        let text = table_bytes(Some(path), &["t", "neuron"], &[&run.times_ms, &neurons]);
+        write_output(path, &text)?;
     }
     if a.json {
         let v = serde_json::json!({

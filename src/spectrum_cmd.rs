@@ -6,11 +6,11 @@ use clap::Args;
 use numlab_core::spectrum::{RealDft, Sides, SpectrumOptions, Window};
 
 use crate::output::{check_output, emit};
-use crate::table::{csv_text, push_float, Columns, Header};
+use crate::table::{is_npy, npy_table_bytes, push_float, table_bytes, Columns, Header};
 
 #[derive(Args)]
 pub struct SpectrumArgs {
-    /// CSV file: header row allowed; the signal is --column, by default the only column or else column 1 (column 0 being time).
+    /// CSV file: header row allowed; the signal is --column, by default the only column or else column 1 (column 0 being time). Or a NumPy .npy file (float64 or float32, shape (n,) or (n, k); columns by index).
     input: String,
     /// The signal column, by name or 0-based index.
     #[arg(long, value_name = "COL")]
@@ -38,8 +38,10 @@ pub struct SpectrumArgs {
     /// one (f = 0..fs/2: 2|X_k|/N, DC and Nyquist |X_k|/N) or two (every fftfreq bin, NumPy order: |X_k|/N).
     #[arg(long, default_value = "one", value_name = "one|two")]
     sides: String,
-    /// Write here instead of stdout.
-    #[arg(long, value_name = "OUT.csv")]
+    /// Write here instead of stdout: CSV frequency,amplitude,phase (or JSON
+    /// with --json), or, for a name ending in .npy, a float64 array of shape
+    /// (bins, 3) with those columns.
+    #[arg(long, value_name = "OUT.csv|OUT.npy")]
     output: Option<PathBuf>,
     /// JSON (frequency, amplitude, phase arrays and the convention) instead of CSV.
     #[arg(long)]
@@ -48,7 +50,7 @@ pub struct SpectrumArgs {
 
 #[derive(Args)]
 pub struct LowpassArgs {
-    /// CSV file: header row allowed; the signal is --column, by default the only column or else column 1 (column 0 being time).
+    /// CSV file: header row allowed; the signal is --column, by default the only column or else column 1 (column 0 being time). Or a NumPy .npy file (float64 or float32, shape (n,) or (n, k); columns by index).
     input: String,
     /// Keep the K largest |X_k| of the one-sided DFT (K <= N/2 + 1; each a frequency pair ±f, DC and Nyquist single).
     #[arg(
@@ -68,8 +70,10 @@ pub struct LowpassArgs {
     /// The first row is a header even if a name looks like a number (without this, a first row of text is a header and one that mixes numbers and text is an error).
     #[arg(long)]
     header: bool,
-    /// Write the result here (CSV index,original,rebuilt) instead of stdout.
-    #[arg(long, value_name = "OUT.csv")]
+    /// Write the result here instead of stdout: CSV index,original,rebuilt,
+    /// or, for a name ending in .npy, a float64 array of shape (n, 3) with
+    /// those columns.
+    #[arg(long, value_name = "OUT.csv|OUT.npy")]
     output: Option<PathBuf>,
 }
 
@@ -128,6 +132,12 @@ pub fn spectrum(a: SpectrumArgs) -> Result<(), String> {
         }
         (None, None) => return Err("give the sampling as --dt DT (seconds) or --rate HZ".into()),
     };
+    if a.json && a.output.as_ref().is_some_and(|p| is_npy(p)) {
+        return Err(
+            "--json writes JSON text, not an .npy array: drop --json or name the output .json"
+                .into(),
+        );
+    }
     let table = read_signal(&a.input, a.header, a.column.as_deref())?;
     let (x, what) = signal(&table, a.column.as_deref())?;
     let s = options
@@ -142,14 +152,15 @@ pub fn spectrum(a: SpectrumArgs) -> Result<(), String> {
     let text = if a.json {
         let mut t = serde_json::to_string(&s).map_err(|e| e.to_string())?;
         t.push('\n');
-        t
+        t.into_bytes()
     } else {
-        csv_text(
+        table_bytes(
+            a.output.as_ref(),
             &["frequency", "amplitude", "phase"],
             &[&s.frequency, &s.amplitude, &s.phase],
         )
     };
-    emit(a.output.as_ref(), text.as_bytes())
+    emit(a.output.as_ref(), &text)
 }
 
 pub fn lowpass(a: LowpassArgs) -> Result<(), String> {
@@ -164,6 +175,10 @@ pub fn lowpass(a: LowpassArgs) -> Result<(), String> {
         (None, None) => return Err("give --keep K or --threshold T".into()),
     };
     let rebuilt = low.rebuild();
+    if a.output.as_ref().is_some_and(|p| is_npy(p)) {
+        let index: Vec<f64> = (0..x.len()).map(|i| i as f64).collect();
+        return emit(a.output.as_ref(), &npy_table_bytes(&[&index, x, &rebuilt]));
+    }
     let mut text = Vec::with_capacity(48 * x.len() + 32);
     text.extend_from_slice(b"index,original,rebuilt\n");
     for (i, (v, r)) in x.iter().zip(&rebuilt).enumerate() {

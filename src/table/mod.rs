@@ -5,6 +5,7 @@
 //! does not take on go to the reference reader ([`mod@reference`]), numlab's
 //! first reader kept as it was, which also words every error.
 
+mod npy;
 mod reference;
 mod scan;
 #[cfg(test)]
@@ -26,12 +27,17 @@ pub(crate) fn scan_block() -> usize {
 pub struct Columns {
     /// Column names (from the header row, or "0", "1", ... without one).
     pub names: Vec<String>,
-    /// The values, column by column (empty for a column not asked for).
+    /// The values, column by column (empty for a column not asked for, and
+    /// for a column [`Columns::column`] lends straight from a mapped `.npy`
+    /// file: read columns through [`Columns::column`]).
     pub values: Vec<Vec<f64>>,
     /// The file, for messages.
     pub path: String,
     /// Which columns were converted.
     parsed: Vec<bool>,
+    /// A `.npy` input, kept mapped: its contiguous float64 columns are lent,
+    /// not copied.
+    npy: Option<std::sync::Arc<npy::Npy>>,
 }
 
 /// Whether the first row of a file is a header.
@@ -96,6 +102,9 @@ impl Columns {
         let block = STREAM_BLOCK.load(std::sync::atomic::Ordering::Relaxed);
         let mut fold =
             |cols: Vec<Vec<f64>>| visit(&cols.iter().map(|c| &c[..]).collect::<Vec<_>>());
+        if npy::is_npy(path) {
+            return Self::stream_npy(path, &keys, &mut fold);
+        }
         scan::stream(
             path,
             header,
@@ -123,6 +132,9 @@ impl Columns {
         let keys = |_: usize| keys.to_vec();
         let block = STREAM_BLOCK.load(std::sync::atomic::Ordering::Relaxed);
         let map = |cols: Vec<Vec<f64>>| map(&cols.iter().map(|c| &c[..]).collect::<Vec<_>>());
+        if npy::is_npy(path) {
+            return Self::stream_npy(path, &keys, &mut |cols| fold(map(cols)));
+        }
         scan::stream(path, header, &keys, block, scan::CHUNK, &map, fold).map(|s| s.rows)
     }
 
@@ -137,6 +149,9 @@ impl Columns {
         let block = STREAM_BLOCK.load(std::sync::atomic::Ordering::Relaxed);
         let mut fold =
             |cols: Vec<Vec<f64>>| visit(&cols.iter().map(|c| &c[..]).collect::<Vec<_>>());
+        if npy::is_npy(path) {
+            return Self::stream_npy(path, keys, &mut fold);
+        }
         scan::stream(
             path,
             header,
@@ -154,6 +169,9 @@ impl Columns {
         header: Header,
         keys: Option<&dyn Fn(usize) -> Vec<String>>,
     ) -> Result<Self, String> {
+        if npy::is_npy(path) {
+            return Self::read_npy(path, keys);
+        }
         let Ok(data) = source::Source::open(path) else {
             // The reference reader words the error.
             return reference::read(path, header);
@@ -164,8 +182,73 @@ impl Columns {
         }
     }
 
+    /// A `.npy` file as a table: columns "0", "1", ... (a `(n,)` array is
+    /// one column); the contiguous float64 columns stay in the map, the
+    /// others asked for are gathered ([`mod@npy`]).
+    fn read_npy(path: &str, keys: Option<&dyn Fn(usize) -> Vec<String>>) -> Result<Self, String> {
+        let f = npy::Npy::open(path)?;
+        let wanted: Vec<usize> = match keys {
+            Some(keys) => keys(f.cols)
+                .iter()
+                .filter_map(|k| f.index(k, "").ok())
+                .collect(),
+            None => (0..f.cols).collect(),
+        };
+        let mut parsed = vec![false; f.cols];
+        let mut copy = Vec::new();
+        for &j in &wanted {
+            parsed[j] = true;
+            if f.borrowed(j).is_none() && !copy.contains(&j) {
+                copy.push(j);
+            }
+        }
+        let mut values = vec![Vec::new(); f.cols];
+        for (j, v) in copy.iter().zip(f.gather(&copy, 0..f.rows)?) {
+            values[*j] = v;
+        }
+        Ok(Columns {
+            names: (0..f.cols).map(|j| j.to_string()).collect(),
+            values,
+            path: path.to_string(),
+            parsed,
+            npy: Some(std::sync::Arc::new(f)),
+        })
+    }
+
+    /// [`Columns::stream`] for a `.npy` file: the columns `keys` names by
+    /// index, a block of rows at a time from the map. `None` (the whole-file
+    /// route then words the error) for a file that does not open or a key
+    /// that names no column.
+    fn stream_npy(
+        path: &str,
+        keys: &dyn Fn(usize) -> Vec<String>,
+        map_fold: &mut dyn FnMut(Vec<Vec<f64>>) -> Option<()>,
+    ) -> Option<usize> {
+        let f = npy::Npy::open(path).ok()?;
+        let keys = keys(f.cols);
+        if keys.is_empty() {
+            return None;
+        }
+        let js: Vec<usize> = keys
+            .iter()
+            .map(|k| f.index(k, "").ok())
+            .collect::<Option<_>>()?;
+        // Blocks of the CSV reader's chunk size: a visit sees as many rows
+        // as from a CSV file of the same bytes, or fewer.
+        let block = STREAM_BLOCK
+            .load(std::sync::atomic::Ordering::Relaxed)
+            .min(scan::CHUNK);
+        f.stream(&js, block, map_fold).ok()?
+    }
+
     /// The column named `key`, or at 0-based index `key`.
     pub fn column(&self, key: &str, flag: &str) -> Result<&[f64], String> {
+        if let Some(f) = &self.npy {
+            let j = f.index(key, flag)?;
+            if let Some(lent) = f.borrowed(j) {
+                return Ok(lent);
+            }
+        }
         if let Some(k) = scan::find(&self.names, key) {
             return match self.parsed[k] {
                 true => Ok(&self.values[k]),
@@ -333,9 +416,41 @@ pub fn csv_bytes(header: &[&str], columns: &[&[f64]]) -> Vec<u8> {
 }
 
 /// [`csv_bytes`] as a `String`.
+#[cfg(test)]
 pub fn csv_text(header: &[&str], columns: &[&[f64]]) -> String {
     // Only ASCII digits, signs and the header's UTF-8 are written.
     String::from_utf8(csv_bytes(header, columns)).unwrap_or_default()
+}
+
+/// Whether an output (or input) name ends in `.npy` (any case): tables and
+/// grids are then written as NPY, not CSV.
+pub fn is_npy(path: &std::path::Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("npy"))
+}
+
+/// A table as an NPY file, written by ndarray-npy: one float64 array of
+/// shape `(rows, columns)` in C order, the columns in the order given (the
+/// CSV header's order; NPY keeps no names). `numpy.load(f)[:, k]` is column
+/// `k`.
+pub fn npy_table_bytes(columns: &[&[f64]]) -> Vec<u8> {
+    let n = columns.first().map_or(0, |c| c.len());
+    let table = ndarray::Array2::from_shape_fn((n, columns.len()), |(i, k)| columns[k][i]);
+    npy_array_bytes(&table)
+}
+
+/// A table's bytes for `output`: NPY when its name ends in `.npy`
+/// ([`npy_table_bytes`]), else CSV with `header` ([`csv_bytes`]; also for
+/// stdout).
+pub fn table_bytes(
+    output: Option<&std::path::PathBuf>,
+    header: &[&str],
+    columns: &[&[f64]],
+) -> Vec<u8> {
+    match output {
+        Some(p) if is_npy(p) => npy_table_bytes(columns),
+        _ => csv_bytes(header, columns),
+    }
 }
 
 /// A 1-D little-endian float64 NPY file, written by ndarray-npy.

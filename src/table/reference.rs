@@ -179,5 +179,6 @@ pub fn read_bytes(raw: Vec<u8>, path: &str, header: Header) -> Result<Columns, S
         names,
         values,
         path: path.to_string(),
+        npy: None,
     })
 }

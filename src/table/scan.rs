@@ -759,6 +759,7 @@ pub(crate) fn read(
         values,
         path: path.to_string(),
         parsed,
+        npy: None,
     })
 }
 
