@@ -20,9 +20,15 @@ in the `numlab-studies` and `numlab-core` crates; the cells only call them.
 
 Times in this notebook are measured when it runs: the committed outputs show the times of the machine
 that last ran it (those cells carry the tag `timing`); every other output is the same on any machine."""),
-    ("code", """:dep numlab-studies = { path = "../crates/studies" }"""),
+    ("code", """:dep numlab-studies = { path = "../crates/studies" }
+:dep ndarray-npy = { version = "0.10", default-features = false }"""),
     ("md", """`numlab-studies` re-exports `numlab_core` (the algorithms) and `numlab_plot` (the figures), so one
-`:dep` loads all three at the versions the workspace locks."""),
+`:dep` loads all three at the versions the workspace locks. The second `:dep`, ndarray-npy, saves
+arrays as NumPy `.npy` files (near the end). It is locked without default
+features (no `.npz`, no zip), as a project's `Cargo.toml` would have it: `ndarray-npy = { version =
+"0.10", default-features = false }`. It is loaded here rather than where it is used because a crate
+added later makes evcxr rebuild the crates whose features it changes, and the variables of their
+types are lost."""),
     ("code", """use numlab_studies::numlab_core::signals;
 use numlab_studies::numlab_core::smoothing::{gaussian_flatten, nadaraya_watson, reference, Cutoff};
 use numlab_studies::smoothing::*;
@@ -126,6 +132,39 @@ errors"""),
     ("md", """The exact methods sit at the level of rounding (1e-16 to 1e-14) for every sigma; the recursive filter's
 error is a property of its third-order approximation, largest for small sigma:"""),
     ("code", """errors.figure()"""),
+    ("md", """## From NumPy-style arrays
+
+A NumPy user holds arrays; the Rust crate for them is ndarray, which `numlab_core::ndarray` re-exports
+(one version for numlab and the notebook). numlab's 1-D functions take `&[f64]`, as SciPy takes any
+array: an `Array1` (or a view in standard layout) passes as `.as_slice().unwrap()`, and the `Vec<f64>`
+that comes back becomes an array again with `Array1::from`. A strided view, such as every other sample
+`y.slice(s![..;2])`, has no slice: `.to_vec()` it first. Here `np.linspace`, a ufunc and noise, smoothed
+by `gaussian_filter1d` (SciPy's arguments: sigma, mode, cval, truncate):"""),
+    ("code", """use numlab_studies::numlab_core::ndarray::{s, Array1};
+use numlab_studies::numlab_core::smoothing::{gaussian_filter1d, EdgeMode};
+let t: Array1<f64> = Array1::linspace(0.0, 1.0, 1001); // np.linspace(0, 1, 1001)
+let clean: Array1<f64> = t.mapv(|v| (2.0 * std::f64::consts::PI * 3.0 * v).sin());
+let noisy: Array1<f64> = &clean + &Array1::from(signals::uniform(1001, -0.5, 0.5, 1)?);
+let smooth: Array1<f64> = Array1::from(gaussian_filter1d(noisy.as_slice().unwrap(), 10.0, EdgeMode::Reflect, 0.0, 4.0)?);
+{
+    let rms = |a: &Array1<f64>| (a - &clean).mapv(|e| e * e).mean().unwrap().sqrt();
+    println!("rms error against the clean sine: noisy {:.4}, smoothed {:.4}", rms(&noisy), rms(&smooth));
+}
+println!("every 100th smoothed value: {:.3}", smooth.slice(s![..;100]));
+println!("every other sample as a slice: {:?}", noisy.slice(s![..;2]).as_slice());"""),
+    ("md", """To hand the result back to NumPy, ndarray-npy (the second `:dep` of the first cell) writes a
+`.npy` file. It goes to the system's temporary folder (`std::env::temp_dir()`), not into the
+repository; `numpy.load` reads it as a float64 array of shape `(1001,)`, which its text header states:"""),
+    ("code", """use ndarray_npy::{read_npy, write_npy};
+let dir: std::path::PathBuf = std::env::temp_dir().join("numlab-notebooks");
+std::fs::create_dir_all(&dir)?;
+let file: std::path::PathBuf = dir.join("01-smoothed.npy");
+write_npy(&file, &smooth)?;
+let bytes: Vec<u8> = std::fs::read(&file)?;
+let header_len: usize = u16::from_le_bytes([bytes[8], bytes[9]]) as usize;
+println!("01-smoothed.npy: {} bytes, header {}", bytes.len(), String::from_utf8_lossy(&bytes[10..10 + header_len]).trim_end());
+let back: Array1<f64> = read_npy(&file)?;
+println!("read back equal: {}", back == smooth);"""),
     ("md", """## On your own data
 
     numlab smooth data.csv --x time --y volts --sigma 0.01 --mode nearest --output smoothed.csv

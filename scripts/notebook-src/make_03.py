@@ -16,8 +16,14 @@ This notebook follows their code path, names the three things that make their me
 (the grid, the start of u, the time at which errors are taken), runs the corrected study on their
 grids, and ends with what a convergence test has to assert. The computations live in `numlab-core`
 (`wave`) and `numlab-studies`; the cells only call them."""),
-    ("code", """:dep numlab-studies = { path = "../crates/studies" }"""),
-    ("md", """`numlab-studies` re-exports `numlab_core` and `numlab_plot`, so this one `:dep` loads all three."""),
+    ("code", """:dep numlab-studies = { path = "../crates/studies" }
+:dep ndarray-npy = { version = "0.10", default-features = false }"""),
+    ("md", """`numlab-studies` re-exports `numlab_core` and `numlab_plot`, so its `:dep` loads all three. The
+second `:dep`, ndarray-npy, saves arrays as NumPy `.npy` files (near the end). It is locked without default
+features (no `.npz`, no zip), as a project's `Cargo.toml` would have it: `ndarray-npy = { version =
+"0.10", default-features = false }`. It is loaded here rather than where it is used because a crate
+added later makes evcxr rebuild the crates whose features it changes, and the variables of their
+types are lost."""),
     ("code", """use numlab_studies::numlab_core::wave::{reference, ConvergenceStudy, Init, Leapfrog1d, Problem};
 use numlab_studies::wave::*;"""),
     ("md", """## Their code path, ported
@@ -100,6 +106,45 @@ println!("c = 0.9, 100,000 steps: relative energy change {:.1e}", (s.energy() - 
 The same scheme for p_t + u_x + v_y = 0, u_t + p_x = 0, v_t + p_y = 0 on a staggered square grid (u at
 (x + dx/2, y), v at (x, y + dy/2), both at half steps), stable for c <= 1/√2, on a standing mode:"""),
     ("code", """figure_2d(&convergence_2d_table()?)"""),
+    ("md", """The fields of a 2-D run are ndarray views (`numlab_core::ndarray` re-exports the crate): `p()`,
+`u()` and `v()` are `ArrayView2<f64>` of shape `(n, n)` indexed `[i, j]` = (x index, y index), NumPy's
+`meshgrid(..., indexing="ij")`; p at the nodes (i dx, j dx), u at ((i + ½) dx, j dx), v at
+(i dx, (j + ½) dx), the periodic faces at x = 1 or y = 1 being those at 0. A row `p().row(i)` is the
+line x = i dx; the centre line y = 1/2 is the column `p().column(n / 2)` (or the row `n / 2` of the
+transpose `p().t()`, the orientation `imshow` expects). On 64 x 64 cells at CFL 0.5, T = 1, against
+the exact standing mode along that line:"""),
+    ("code", """use numlab_studies::numlab_core::ndarray::{s, Array1, Array2};
+use numlab_studies::numlab_core::wave::{exact_2d, steps_to, Leapfrog2d};
+let n: usize = 64;
+let (steps, dt): (u64, f64) = steps_to(1.0, 0.5, 1.0 / n as f64);
+let mut run_2d: Leapfrog2d = Leapfrog2d::new(n, 1.0, dt, Init::Exact)?;
+for _ in 0..steps {
+    run_2d.step();
+}
+let t_2d: f64 = steps as f64 * dt;
+{
+    let p = run_2d.p(); // a view: borrowed from the run, not copied
+    println!("p {:?}, u {:?}, v {:?} after {} steps, t = {t_2d}", p.dim(), run_2d.u().dim(), run_2d.v().dim(), run_2d.steps());
+    let centre = p.column(n / 2);
+    let exact: Array1<f64> = (0..n).map(|i| exact_2d(i as f64 / n as f64, 0.5, t_2d, 1.0).0).collect();
+    let err: f64 = (&centre - &exact).mapv(f64::abs).fold(0.0, |m, &e| m.max(e));
+    println!("centre line y = 1/2: max |p - exact| = {err:.2e}");
+    println!("every 8th point from x = 1/16: {:.4}", centre.slice(s![4..;8]));
+    println!("the same line as row n/2 of p.t(): {}", p.t().row(n / 2) == centre);
+};"""),
+    ("md", """To look at a field in NumPy, save it with ndarray-npy (the second `:dep` of the first cell). The
+file goes to the system's temporary folder (`std::env::temp_dir()`), not into the repository;
+`numpy.load` gives p as a float64 array of shape `(64, 64)`, `p[i, j]` at (i dx, j dx):"""),
+    ("code", """use ndarray_npy::{read_npy, write_npy};
+let dir: std::path::PathBuf = std::env::temp_dir().join("numlab-notebooks");
+std::fs::create_dir_all(&dir)?;
+let file: std::path::PathBuf = dir.join("03-wave-p.npy");
+write_npy(&file, &run_2d.p())?;
+let bytes: Vec<u8> = std::fs::read(&file)?;
+let header_len: usize = u16::from_le_bytes([bytes[8], bytes[9]]) as usize;
+println!("03-wave-p.npy: {} bytes, header {}", bytes.len(), String::from_utf8_lossy(&bytes[10..10 + header_len]).trim_end());
+let back: Array2<f64> = read_npy(&file)?;
+println!("read back equal: {}", back == run_2d.p());"""),
     ("md", """## What a convergence test must assert
 
 - **The observed order, not a small error**: the least-squares slope over several grids (here all 19 of

@@ -22,8 +22,14 @@ only call them.
 
 Times in this notebook are measured when it runs: the committed outputs show the times of the machine
 that last ran it (those cells carry the tag `timing`); every other output is the same on any machine."""),
-    ("code", """:dep numlab-studies = { path = "../crates/studies" }"""),
-    ("md", """`numlab-studies` re-exports `numlab_core` and `numlab_plot`, so this one `:dep` loads all three."""),
+    ("code", """:dep numlab-studies = { path = "../crates/studies" }
+:dep ndarray-npy = { version = "0.10", default-features = false }"""),
+    ("md", """`numlab-studies` re-exports `numlab_core` and `numlab_plot`, so its `:dep` loads all three. The
+second `:dep`, ndarray-npy, saves arrays as NumPy `.npy` files (near the end). It is locked without default
+features (no `.npz`, no zip), as a project's `Cargo.toml` would have it: `ndarray-npy = { version =
+"0.10", default-features = false }`. It is loaded here rather than where it is used because a crate
+added later makes evcxr rebuild the crates whose features it changes, and the variables of their
+types are lost."""),
     ("code", """use numlab_studies::numlab_core::density::{histogram2d, Density, GridBlur, View};
 use numlab_studies::numlab_core::smoothing::Method;
 use numlab_studies::density::*;"""),
@@ -36,8 +42,8 @@ points outside the range (or NaN) fall in no bin: the same counts as NumPy, edge
     ("code", """let x: Vec<f64> = vec![0.0, 0.5, 1.0, 2.0, f64::NAN];
 let y: Vec<f64> = vec![0.0, 0.0, 1.0, 0.5, 0.5];
 let h: Density = histogram2d(&x, &y, View::new(0.0, 0.0, 1.0, 1.0)?, 2, 2)?;
-println!("row 0 (low y): {:?}", h.grid.row(0));
-println!("row 1 (high y): {:?}", h.grid.row(1));
+println!("row 0 (low y): {:?}", h.grid.values.row(0).to_vec());
+println!("row 1 (high y): {:?}", h.grid.values.row(1).to_vec());
 println!("skipped for NaN/inf: {}", h.nonfinite);"""),
     ("md", """## Their comparison, 1,000 points
 
@@ -95,6 +101,49 @@ println!("factor {:.4}, kernel sigmas {:?}", kde.kde.factor, kde.kde.sigmas());
 println!("fast vs exact: {:.1e} of the peak; mass in the view {:.6}", kde.fast_error, kde.mass);"""),
     ("md", """Three correlated clusters, 30,000 points, every 31st drawn:"""),
     ("code", """kde.figure()"""),
+    ("md", """## The grid is an ndarray array
+
+`Density.grid.values` is an ndarray `Array2<f64>` of shape `(H, W)`, `dim() == (rows, cols)`, in the
+orientation above: `values[[r, c]]` is the cell of row r (y) and column c (x), `.row(r)` a line of
+constant y, `.column(c)` one of constant x, and slicing, sums along an axis and arithmetic are
+ndarray's (`numlab_core::ndarray` re-exports the crate, so no second version comes in). Their 30,000
+points, Gaussian filter of σ 10 px on 256 x 256 px: the row through y = 0, a profile over x, and the
+total, close to the number of points in the view (the blur keeps mass, less what crosses the border):"""),
+    ("code", """use numlab_studies::numlab_core::density::{gaussian_density, gaussian_filter2d};
+use numlab_studies::numlab_core::ndarray::{s, Array2, Axis};
+use numlab_studies::numlab_core::smoothing::EdgeMode;
+let points: (Vec<f64>, Vec<f64>) = their_points(30_000)?; // (x, y)
+let heat: Density = gaussian_density(&points.0, &points.1, their_view(), 256, 256, 10.0, 4.0)?;
+println!("heat.grid.values.dim() = {:?} (rows = y bins, columns = x bins)", heat.grid.values.dim());
+println!("row 128 (y = 0), every 32nd column: {:.3}", heat.grid.values.slice(s![128, ..;32]));
+println!("column sums (a profile over x), every 32nd: {:.1}", heat.grid.values.sum_axis(Axis(0)).slice(s![..;32]));
+let inside: usize = points.0.iter().zip(&points.1).filter(|&(a, b)| a.abs() < 0.5 && b.abs() < 0.5).count();
+println!("sum over the view: {:.1} (points in the view: {inside})", heat.grid.values.sum());"""),
+    ("md", """A grid of your own goes in the same way: build an `Array2`, pass a view. `gaussian_filter2d` is
+SciPy's `ndimage.gaussian_filter` on a 2-D array (the same edge modes) and takes any view, a slice or
+the transpose `.t()` included, without a copy made by the caller:"""),
+    ("code", """let mut img: Array2<f64> = Array2::zeros((64, 96)); // np.zeros((64, 96))
+img[[32, 48]] = 1.0;
+let blurred: Array2<f64> = gaussian_filter2d(img.view(), 3.0, 4.0, EdgeMode::Reflect, 0.0)?;
+println!("{:?}, sum {:.15}", blurred.dim(), blurred.sum());
+println!("row 32, columns 44..53: {:.4}", blurred.slice(s![32, 44..53]));
+let turned: Array2<f64> = gaussian_filter2d(img.t(), 3.0, 4.0, EdgeMode::Reflect, 0.0)?;
+println!("the transpose in: {:?}, equal to blurred.t(): {}", turned.dim(), turned == blurred.t());"""),
+    ("md", """## Saving a grid for NumPy
+
+ndarray-npy (the second `:dep` of the first cell) writes `.npy` files. The file goes to the system's
+temporary folder (`std::env::temp_dir()`), not into the repository. `numpy.load` gives a float64 array
+of shape `(256, 256)`, oriented as `numpy.histogram2d(y, x)`; the `.npy` header is text and says so:"""),
+    ("code", """use ndarray_npy::{read_npy, write_npy};
+let dir: std::path::PathBuf = std::env::temp_dir().join("numlab-notebooks");
+std::fs::create_dir_all(&dir)?;
+let file: std::path::PathBuf = dir.join("06-density.npy");
+write_npy(&file, &heat.grid.values)?;
+let bytes: Vec<u8> = std::fs::read(&file)?;
+let header_len: usize = u16::from_le_bytes([bytes[8], bytes[9]]) as usize;
+println!("06-density.npy: {} bytes, header {}", bytes.len(), String::from_utf8_lossy(&bytes[10..10 + header_len]).trim_end());
+let back: Array2<f64> = read_npy(&file)?;
+println!("read back equal: {}", back == heat.grid.values);"""),
     ("md", """## On your own data
 
 ```sh
@@ -104,8 +153,8 @@ numlab density points.csv --method kde --bandwidth scott --output kde.csv
 ```
 
 From Rust: `gaussian_density(x, y, view, w, h, sigma_px, 4.0)`, `box_density`, `knn_density`,
-`kde_grid(x, y, view, w, h, Bandwidth::Scott, KdeMethod::Fast)`; `numlab figures --study density` writes
-this study's figures and summary."""),
+`kde_grid(x, y, view, w, h, Bandwidth::Scott, KdeMethod::Fast)`, each giving an `Array2<f64>` in
+`.grid.values`; `numlab figures --study density` writes this study's figures and summary."""),
 ]
 
 # The code cells whose outputs are measured times (tag `timing`), by their first characters.

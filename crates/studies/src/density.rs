@@ -14,6 +14,7 @@ use numlab_core::density::{
     box_density, colorize, gaussian_density, gaussian_filter2d, histogram2d, kde_grid, knn_density,
     Bandwidth, Colormap, Density, Grid, Kde, KdeMethod, KnnFunction, View,
 };
+use numlab_core::ndarray::{s, ArrayView2, Zip};
 use numlab_core::signals;
 use numlab_core::smoothing::EdgeMode;
 use numlab_plot::{Chart, Figure, Image, Series};
@@ -88,14 +89,23 @@ fn visible(x: &[f64], y: &[f64], v: &View) -> (Vec<f64>, Vec<f64>) {
         .unzip()
 }
 
+/// The largest |a - b| over two grids of one shape (NaN ignored, 0 when
+/// every difference is NaN).
+///
+/// # Panics
+/// The shapes differ.
+pub fn max_abs_diff(a: ArrayView2<f64>, b: ArrayView2<f64>) -> f64 {
+    Zip::from(a)
+        .and(b)
+        .fold(0.0, |m, x, y| f64::max(m, (x - y).abs()))
+}
+
 /// A heat-map panel: the grid in viridis from 0 to its maximum, a colour bar,
 /// and the points on top (black dots) when given.
 pub fn heat_chart(title: &str, grid: &Grid, unit: &str, points: Option<(&[f64], &[f64])>) -> Chart {
     let hi = grid
         .values
-        .iter()
-        .filter(|v| v.is_finite())
-        .fold(0.0f64, |m, &v| m.max(v));
+        .fold(0.0f64, |m, &v| if v.is_finite() { m.max(v) } else { m });
     heat_chart_scaled(title, grid, unit, points, hi)
 }
 
@@ -159,9 +169,7 @@ impl Comparison {
         let gauss = gaussian_density(&x, &y, v, 256, 256, 20.0, 4.0)?;
         let boxed = box_density(&x, &y, v, 256, 256, 15, 4)?;
         let mut knn_clipped = knn.clone();
-        for val in &mut knn_clipped.grid.values {
-            *val = val.min(1.0);
-        }
+        knn_clipped.grid.values.mapv_inplace(|val| val.min(1.0));
         let t = |f: &mut dyn FnMut()| timing::measure(f, 3, 200, budget_s).median_s;
         let times = [
             t(&mut || {
@@ -281,10 +289,7 @@ impl Zoom {
             let h = histogram2d(&x, &y, *v, size, size)?;
             let blurred =
                 gaussian_filter2d(h.grid.values.view(), sigma, 4.0, EdgeMode::Constant, 0.0)?;
-            inside_only.push(Grid {
-                values: blurred,
-                ..h.grid
-            });
+            inside_only.push(Grid::new(h.grid.view, blurred));
             ours.push(d.grid);
         }
         // The innermost view equals the same cells of a view 4x as wide.
@@ -298,26 +303,16 @@ impl Zoom {
                 v.y1 + 1.5 * (v.y1 - v.y0),
             )?;
             let wide = gaussian_density(&x, &y, wide_view, 4 * size, 4 * size, sigma, 4.0)?;
-            let cut = wide.grid.crop(3 * size / 2, 3 * size / 2, size, size)?;
-            let peak = wide.grid.max();
-            let e = pair[1]
-                .values
-                .iter()
-                .zip(&cut.values)
-                .map(|(a, b)| (a - b).abs())
-                .fold(0.0, f64::max)
-                / peak;
+            // The view's cells in the wide grid: rows and columns 1.5 size on.
+            let at = 3 * size / 2;
+            let cut = wide.grid.values.slice(s![at..at + size, at..at + size]);
+            let e = max_abs_diff(pair[1].values.view(), cut) / wide.grid.max();
             crop_error = crop_error.max(e);
         }
         let last = ours.len() - 1;
         let peak = ours[last].max();
-        let border_error = ours[last]
-            .values
-            .iter()
-            .zip(&inside_only[last].values)
-            .map(|(a, b)| (a - b).abs())
-            .fold(0.0, f64::max)
-            / peak;
+        let border_error =
+            max_abs_diff(ours[last].values.view(), inside_only[last].values.view()) / peak;
         Ok(Zoom {
             views,
             ours,
@@ -376,14 +371,8 @@ impl KdeStudy {
         let grid = kde.grid(v, 256, 256, KdeMethod::Fast)?;
         let exact = kde.grid(v, 256, 256, KdeMethod::Exact)?;
         let peak = exact.max();
-        let fast_error = grid
-            .values
-            .iter()
-            .zip(&exact.values)
-            .map(|(a, b)| (a - b).abs())
-            .fold(0.0, f64::max)
-            / peak;
-        let mass = grid.values.iter().sum::<f64>() * v.cell_width(256) * v.cell_height(256);
+        let fast_error = max_abs_diff(grid.values.view(), exact.values.view()) / peak;
+        let mass = grid.values.sum() * v.cell_width(256) * v.cell_height(256);
         Ok(KdeStudy {
             kde,
             grid,
