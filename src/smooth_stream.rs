@@ -373,7 +373,11 @@ mod tests {
             crate::table::STREAM_BLOCK.store(block, Ordering::Relaxed);
             for mode in MODES {
                 for sigma in ["0.5", "3", "10", "30"] {
-                    let (s, w) = run_both(&dir, &inp, &["--sigma", sigma, "--mode", mode, "--cval", "0.25"]);
+                    let (s, w) = run_both(
+                        &dir,
+                        &inp,
+                        &["--sigma", sigma, "--mode", mode, "--cval", "0.25"],
+                    );
                     assert!(s.as_ref() == Some(&w), "{mode} sigma {sigma} block {block}");
                 }
             }
@@ -400,7 +404,8 @@ mod tests {
     #[test]
     fn wide_kernels_and_two_columns_stream() {
         let _lock = LOCK.lock().unwrap_or_else(|e| e.into_inner());
-        let dir = std::env::temp_dir().join(format!("numlab-smooth-stream2-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("numlab-smooth-stream2-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let n = 6000;
         let y = |i: usize| (i as f64 * 0.37).sin() * 1e3 + (i as f64 * 0.011).cos();
@@ -418,7 +423,9 @@ mod tests {
         };
         let one = write("one.csv", &|_| None);
         let half = write("half.csv", &|i| Some(format!("{}", i as f64 * 0.5 - 3.0)));
-        let stamps = write("stamps.csv", &|i| Some(format!("{:.3}", 1.7e9 + i as f64 * 1e-3)));
+        let stamps = write("stamps.csv", &|i| {
+            Some(format!("{:.3}", 1.7e9 + i as f64 * 1e-3))
+        });
         for block in [7, 1000, 1 << 20] {
             crate::table::STREAM_BLOCK.store(block, Ordering::Relaxed);
             for mode in MODES {
@@ -443,9 +450,14 @@ mod tests {
         // whole-file test allows), near the end: the first pass cannot see
         // it, the second declines.
         let off = write("off.csv", &|i| {
-            Some(format!("{}", i as f64 * 0.5 + if i == n - 3 { 2.5e-6 } else { 0.0 }))
+            Some(format!(
+                "{}",
+                i as f64 * 0.5 + if i == n - 3 { 2.5e-6 } else { 0.0 }
+            ))
         });
-        let wavy = write("wavy.csv", &|i| Some(format!("{}", i as f64 + 0.3 * (i as f64).sin())));
+        let wavy = write("wavy.csv", &|i| {
+            Some(format!("{}", i as f64 + 0.3 * (i as f64).sin()))
+        });
         let unsorted = write("unsorted.csv", &|i| {
             Some(format!("{}", if i == 10 { 0.0 } else { i as f64 }))
         });
@@ -457,7 +469,10 @@ mod tests {
         }
         // Just within the tolerance: on the grid, streamed.
         let near = write("near.csv", &|i| {
-            Some(format!("{}", i as f64 * 0.5 + if i == n - 3 { 2e-7 } else { 0.0 }))
+            Some(format!(
+                "{}",
+                i as f64 * 0.5 + if i == n - 3 { 2e-7 } else { 0.0 }
+            ))
         });
         let (s, w) = run_both(&dir, &near, &["--sigma", "2"]);
         assert!(s.as_ref() == Some(&w));

@@ -1,6 +1,7 @@
 //! `numlab density --method hist|gauss|box` streams its points and `numlab
-//! smooth` a long one-column signal: the peak resident memory of the
-//! process stays bounded whatever the file's length.
+//! smooth` a long signal (one column, or two on a uniform x; the direct sum
+//! or the FFT): the peak resident memory of the process stays bounded
+//! whatever the file's length, and the output is the whole-file output.
 //!
 //! The peak of each child is read with `wait4`, which reports that child's
 //! own resource use (tests run side by side in this process).
@@ -128,25 +129,43 @@ fn write_signal(path: &std::path::Path, n: usize) {
     out.flush().unwrap();
 }
 
-/// The peak resident memory of `numlab smooth` on `n` samples, and the
-/// output's bytes equal to the whole-file path's on the first `check` rows.
-fn smooth_peak(n: usize, name: &str) -> u64 {
+/// A two-column CSV file `t,v` of `n` seeded samples on the uniform grid
+/// t = 100 + i / 1000 (three decimals), v with six.
+fn write_xy(path: &std::path::Path, n: usize) {
+    use std::io::Write;
+    let mut state = SEED ^ 0x7879;
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    out.write_all(b"t,v\n").unwrap();
+    let mut line = String::new();
+    for i in 0..n {
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        let v = (state.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64;
+        line.clear();
+        line.push_str(&format!(
+            "{:.3},{:.6}\n",
+            100.0 + i as f64 / 1000.0,
+            v * 2.0 - 1.0
+        ));
+        out.write_all(line.as_bytes()).unwrap();
+    }
+    out.flush().unwrap();
+}
+
+/// The peak resident memory of `numlab smooth` on `n` samples (one column,
+/// or two with `two`) with `flags`, and the output's first rows checked.
+fn smooth_peak(n: usize, name: &str, two: bool, flags: &[&str]) -> u64 {
     let dir = scratch(name);
     let input = dir.join("signal.csv");
-    write_signal(&input, n);
-    let (ok, err, peak) = run_peak(
-        &dir,
-        &[
-            "smooth",
-            input.to_str().unwrap(),
-            "--sigma",
-            "5",
-            "--mode",
-            "wrap",
-            "--output",
-            "out.csv",
-        ],
-    );
+    match two {
+        true => write_xy(&input, n),
+        false => write_signal(&input, n),
+    }
+    let mut args = vec!["smooth", input.to_str().unwrap()];
+    args.extend_from_slice(flags);
+    args.extend(["--output", "out.csv"]);
+    let (ok, err, peak) = run_peak(&dir, &args);
     assert!(ok, "{err}");
     // Read a line at a time: a large allocation here would stay in this
     // process and could be counted in the next child's peak.
@@ -155,9 +174,11 @@ fn smooth_peak(n: usize, name: &str) -> u64 {
     let mut lines = 0;
     for (i, line) in out.lines().enumerate() {
         let line = line.unwrap();
-        match i {
-            0 => assert_eq!(line, "x,y,smoothed"),
-            1 => assert!(line.starts_with("0.0,")),
+        match (i, two) {
+            (0, _) => assert_eq!(line, "x,y,smoothed"),
+            (1, false) => assert!(line.starts_with("0.0,")),
+            (1, true) => assert!(line.starts_with("100.0,")),
+            (2, true) => assert!(line.starts_with("100.001,")),
             _ => {}
         }
         lines += 1;
@@ -185,11 +206,43 @@ fn smooth_memory_does_not_grow_to_1e7() {
     smooth_peaks(3_000_000, 10_000_000);
 }
 
+/// Two columns on a uniform x stream too (the grid checked in a pass of
+/// its own): 1e6 and 3e6 rows (22 and 66 MB of text; read whole the larger
+/// would take about 400 MB) within 16 MB of each other, under 80 MB.
+#[test]
+fn smooth_two_columns_memory_does_not_grow() {
+    smooth_peaks_with(1_000_000, 3_000_000, true, &["--sigma", "0.005"]);
+}
+
+/// A wide kernel (sigma 100 samples, 801 taps: the FFT under `--method
+/// auto`) streams too, block by block as the whole-signal FFT.
+#[test]
+fn smooth_wide_kernel_memory_does_not_grow() {
+    smooth_peaks_with(
+        1_000_000,
+        3_000_000,
+        false,
+        &["--sigma", "100", "--mode", "reflect"],
+    );
+}
+
+/// The same to 1e7 rows, two columns and the wide kernel (`--ignored`).
+#[test]
+#[ignore]
+fn smooth_two_columns_and_wide_kernel_to_1e7() {
+    smooth_peaks_with(3_000_000, 10_000_000, true, &["--sigma", "0.005"]);
+    smooth_peaks_with(3_000_000, 10_000_000, false, &["--sigma", "100"]);
+}
+
 fn smooth_peaks(small_n: usize, large_n: usize) {
-    let small = smooth_peak(small_n, &format!("smooth-{small_n}"));
-    let large = smooth_peak(large_n, &format!("smooth-{large_n}"));
+    smooth_peaks_with(small_n, large_n, false, &["--sigma", "5", "--mode", "wrap"]);
+}
+
+fn smooth_peaks_with(small_n: usize, large_n: usize, two: bool, flags: &[&str]) {
+    let small = smooth_peak(small_n, &format!("smooth-{small_n}-{two}"), two, flags);
+    let large = smooth_peak(large_n, &format!("smooth-{large_n}-{two}"), two, flags);
     eprintln!(
-        "smooth peak resident memory: {:.1} MB ({small_n} samples), {:.1} MB ({large_n})",
+        "smooth {flags:?} (two columns: {two}) peak resident memory: {:.1} MB ({small_n} samples), {:.1} MB ({large_n})",
         small as f64 / (1 << 20) as f64,
         large as f64 / (1 << 20) as f64
     );
@@ -200,4 +253,95 @@ fn smooth_peaks(small_n: usize, large_n: usize) {
         small >> 20
     );
     assert!(large < 80 << 20, "peak resident memory {} MB", large >> 20);
+}
+
+/// What the whole-file path writes for a file: its columns parsed by
+/// `str::parse` (the reader's values), smoothed by `smooth_xy` (x = 0..n-1
+/// for one column), each value as `{:?}` writes it (the bytes of the
+/// writer).
+fn whole_file_bytes(text: &str, sigma: f64, mode: &str, method: &str) -> Vec<u8> {
+    use numlab_core::smoothing::{EdgeMode, GaussianSmoother, Method};
+    let mut lines = text.lines();
+    let head = lines.next().unwrap();
+    let two = head.contains(',');
+    let (mut x, mut y) = (Vec::new(), Vec::new());
+    for (i, l) in lines.enumerate() {
+        match l.split_once(',') {
+            Some((a, b)) if two => {
+                x.push(a.parse::<f64>().unwrap());
+                y.push(b.parse::<f64>().unwrap());
+            }
+            _ => {
+                x.push(i as f64);
+                y.push(l.parse::<f64>().unwrap());
+            }
+        }
+    }
+    let s = GaussianSmoother::new(sigma)
+        .unwrap()
+        .with_method(method.parse::<Method>().unwrap())
+        .with_mode(mode.parse::<EdgeMode>().unwrap())
+        .smooth_xy(&x, &y)
+        .unwrap();
+    let mut out = String::from("x,y,smoothed\n");
+    for i in 0..x.len() {
+        out.push_str(&format!("{:?},{:?},{:?}\n", x[i], y[i], s.values[i]));
+    }
+    out.into_bytes()
+}
+
+/// Files over the 8 MB from which `numlab smooth` streams: two columns on a
+/// uniform x, by the direct sum and by the FFT (a kernel of 401 taps), and
+/// one column by the FFT (241 taps), in several edge modes, give the bytes
+/// of the whole-file path (x written back as read); two columns with one x
+/// off the grid near the end (found by the second pass) give the
+/// whole-file path's regression.
+#[test]
+fn smooth_streams_the_whole_file_bytes() {
+    let dir = scratch("smooth-stream-bytes");
+    let n = 600_000;
+    let (xy, one, off) = (dir.join("xy.csv"), dir.join("one.csv"), dir.join("off.csv"));
+    write_xy(&xy, n);
+    write_signal(&one, 1_000_000);
+    let text = std::fs::read_to_string(&xy).unwrap();
+    // The 4th row from the end 0.4 of a step later: off the grid.
+    let mut rows: Vec<&str> = text.lines().collect();
+    let moved = format!("{:.4},0.5", 100.0 + (n - 4) as f64 / 1000.0 + 0.0004);
+    rows[n - 3] = &moved;
+    std::fs::write(&off, rows.join("\n") + "\n").unwrap();
+    for f in [&xy, &one, &off] {
+        assert!(std::fs::metadata(f).unwrap().len() > 8 << 20);
+    }
+    let cases: [(&std::path::Path, &str, &str, &str); 6] = [
+        (&xy, "0.003", "wrap", "auto"),
+        (&xy, "0.003", "renormalize", "direct"),
+        (&xy, "0.05", "reflect", "auto"),
+        (&xy, "0.05", "constant", "fft"),
+        (&one, "30", "mirror", "auto"),
+        (&off, "0.003", "renormalize", "auto"),
+    ];
+    for (input, sigma, mode, method) in cases {
+        let o = common::numlab(
+            &dir,
+            &[
+                "smooth",
+                input.to_str().unwrap(),
+                "--sigma",
+                sigma,
+                "--mode",
+                mode,
+                "--method",
+                method,
+                "--output",
+                "out.csv",
+            ],
+        );
+        assert!(o.status.success(), "{}", common::stderr(&o));
+        assert!(o.stderr.is_empty(), "{}", common::stderr(&o));
+        let text = std::fs::read_to_string(input).unwrap();
+        let want = whole_file_bytes(&text, sigma.parse().unwrap(), mode, method);
+        let got = std::fs::read(dir.join("out.csv")).unwrap();
+        assert!(got == want, "{input:?} sigma {sigma} {mode} {method}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }
