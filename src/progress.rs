@@ -32,7 +32,7 @@ impl Progress {
         Self::with_template(
             what,
             total,
-            "{msg} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)",
+            "{msg} [{bar:24}] {bytes}/{total_bytes} ({eta} left)",
             std::io::stderr().is_terminal(),
         )
     }
@@ -44,7 +44,7 @@ impl Progress {
         Self::with_template(
             what,
             total,
-            &format!("{{msg}} [{{bar:30}}] {{human_pos}}/{{human_len}} {unit} ({{eta}} left)"),
+            &format!("{{msg}} [{{bar:24}}] {{human_pos}}/{{human_len}} {unit} ({{eta}} left)"),
             std::io::stderr().is_terminal(),
         )
     }
