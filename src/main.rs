@@ -315,7 +315,7 @@ fn figures(a: FiguresArgs) -> Result<(), String> {
 
 fn smooth(a: SmoothArgs) -> Result<(), String> {
     output::check_output(a.output.as_ref())?;
-    // A long file on a uniform grid streams (bounded memory).
+    // A long one-column file on the direct sum streams (bounded memory).
     if let Some(done) = smooth_stream::run(&a) {
         return done;
     }
