@@ -49,10 +49,12 @@ enum Command {
     /// units. `--method seed` is the questioner's GaussianFlattenData call with
     /// their arguments (--reach, --sigma, --phi, --amplitude).
     ///
-    /// A one-column file of 8 MB or more on the direct sum (auto up to 81
-    /// taps, or direct) streams in bounded memory, read twice (check, then
-    /// smooth); two columns, fft, sliding, recursive, seed, and --skip-nan on
-    /// a signal with missing values read the whole file into memory.
+    /// A file of 8 MB or more, one column or two with x a uniform grid, on
+    /// the direct sum or the FFT (auto, direct, fft) streams in bounded
+    /// memory, read two or three times (check, check x, smooth) with the
+    /// bytes of the whole-file path; irregular x, sliding, recursive, seed,
+    /// and --skip-nan on a signal with missing values read the whole file
+    /// into memory.
     ///
     /// Example: numlab smooth data.csv --x time --y signal --sigma 0.5 --mode nearest --output out.csv
     Smooth(SmoothArgs),

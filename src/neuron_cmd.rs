@@ -4,7 +4,9 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use numlab_core::neuron::{simulate, Config, Method, Network, NetworkConfig, PoissonInput};
+use numlab_core::neuron::{
+    simulate_with_progress, Config, Method, Network, NetworkConfig, PoissonInput,
+};
 
 use crate::output::{check_output, outln, write_output};
 use crate::table::{float, table_bytes};
@@ -186,7 +188,10 @@ pub fn neuron(a: NeuronArgs) -> Result<(), String> {
         record: a.output.is_some(),
         ..Config::default()
     };
-    let run = simulate(&cfg).map_err(flag_error)?;
+    let progress = crate::progress::Progress::steps("neuron", 0, "steps");
+    let run = simulate_with_progress(&cfg, &|done, total| progress.update(done, total))
+        .map_err(flag_error)?;
+    drop(progress);
     if let Some(path) = &a.output {
         let t = run.t();
         let [ina, ik, il] = run.currents(&cfg.params);
@@ -238,7 +243,11 @@ pub fn network(a: NetworkArgs) -> Result<(), String> {
     })
     .map_err(duration_flag)?;
     let start = std::time::Instant::now();
-    let run = net.run().map_err(duration_flag)?;
+    let progress = crate::progress::Progress::steps("network", 0, "steps");
+    let run = net
+        .run_with_progress(&|done, total| progress.update(done, total))
+        .map_err(duration_flag)?;
+    drop(progress);
     let seconds = start.elapsed().as_secs_f64();
     if let Some(path) = &a.output {
         let neurons: Vec<f64> = run.neurons.iter().map(|&j| j as f64).collect();

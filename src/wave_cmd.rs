@@ -80,12 +80,14 @@ pub fn run(a: WaveArgs) -> Result<(), String> {
     } else {
         a.grids
     };
+    let progress = crate::progress::Progress::steps("wave", 0, "cell updates");
     let table = ConvergenceStudy::new(grids, a.cfl, a.t_end)
         .map_err(flag_error)?
         .with_init(init)
         .with_problem(problem)
-        .run()
+        .run_with_progress(&|done, total| progress.update(done, total))
         .map_err(flag_error)?;
+    drop(progress);
     if a.json {
         let levels: Vec<serde_json::Value> = table
             .levels

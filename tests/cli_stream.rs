@@ -1,9 +1,14 @@
 //! `numlab density --method hist|gauss|box` streams its points and `numlab
-//! smooth` a long one-column signal: the peak resident memory of the
-//! process stays bounded whatever the file's length.
+//! smooth` a long signal (one column, or two on a uniform x; the direct sum
+//! or the FFT): the peak resident memory of the process stays bounded
+//! whatever the file's length, and the output is the whole-file output.
 //!
 //! The peak of each child is read with `wait4`, which reports that child's
-//! own resource use (tests run side by side in this process).
+//! own resource use (tests run side by side in this process). A child's
+//! peak starts at this process's own peak (Linux carries the spawning
+//! memory's high-water mark across exec), so no test here holds much
+//! memory: the streamed output's bytes are checked in
+//! `tests/cli_stream_bytes.rs`, a process of its own.
 
 mod common;
 
@@ -128,25 +133,43 @@ fn write_signal(path: &std::path::Path, n: usize) {
     out.flush().unwrap();
 }
 
-/// The peak resident memory of `numlab smooth` on `n` samples, and the
-/// output's bytes equal to the whole-file path's on the first `check` rows.
-fn smooth_peak(n: usize, name: &str) -> u64 {
+/// A two-column CSV file `t,v` of `n` seeded samples on the uniform grid
+/// t = 100 + i / 1000 (three decimals), v with six.
+fn write_xy(path: &std::path::Path, n: usize) {
+    use std::io::Write;
+    let mut state = SEED ^ 0x7879;
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    out.write_all(b"t,v\n").unwrap();
+    let mut line = String::new();
+    for i in 0..n {
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        let v = (state.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64;
+        line.clear();
+        line.push_str(&format!(
+            "{:.3},{:.6}\n",
+            100.0 + i as f64 / 1000.0,
+            v * 2.0 - 1.0
+        ));
+        out.write_all(line.as_bytes()).unwrap();
+    }
+    out.flush().unwrap();
+}
+
+/// The peak resident memory of `numlab smooth` on `n` samples (one column,
+/// or two with `two`) with `flags`, and the output's first rows checked.
+fn smooth_peak(n: usize, name: &str, two: bool, flags: &[&str]) -> u64 {
     let dir = scratch(name);
     let input = dir.join("signal.csv");
-    write_signal(&input, n);
-    let (ok, err, peak) = run_peak(
-        &dir,
-        &[
-            "smooth",
-            input.to_str().unwrap(),
-            "--sigma",
-            "5",
-            "--mode",
-            "wrap",
-            "--output",
-            "out.csv",
-        ],
-    );
+    match two {
+        true => write_xy(&input, n),
+        false => write_signal(&input, n),
+    }
+    let mut args = vec!["smooth", input.to_str().unwrap()];
+    args.extend_from_slice(flags);
+    args.extend(["--output", "out.csv"]);
+    let (ok, err, peak) = run_peak(&dir, &args);
     assert!(ok, "{err}");
     // Read a line at a time: a large allocation here would stay in this
     // process and could be counted in the next child's peak.
@@ -155,9 +178,11 @@ fn smooth_peak(n: usize, name: &str) -> u64 {
     let mut lines = 0;
     for (i, line) in out.lines().enumerate() {
         let line = line.unwrap();
-        match i {
-            0 => assert_eq!(line, "x,y,smoothed"),
-            1 => assert!(line.starts_with("0.0,")),
+        match (i, two) {
+            (0, _) => assert_eq!(line, "x,y,smoothed"),
+            (1, false) => assert!(line.starts_with("0.0,")),
+            (1, true) => assert!(line.starts_with("100.0,")),
+            (2, true) => assert!(line.starts_with("100.001,")),
             _ => {}
         }
         lines += 1;
@@ -185,11 +210,43 @@ fn smooth_memory_does_not_grow_to_1e7() {
     smooth_peaks(3_000_000, 10_000_000);
 }
 
+/// Two columns on a uniform x stream too (the grid checked in a pass of
+/// its own): 1e6 and 3e6 rows (22 and 66 MB of text; read whole the larger
+/// would take about 400 MB) within 16 MB of each other, under 80 MB.
+#[test]
+fn smooth_two_columns_memory_does_not_grow() {
+    smooth_peaks_with(1_000_000, 3_000_000, true, &["--sigma", "0.005"]);
+}
+
+/// A wide kernel (sigma 100 samples, 801 taps: the FFT under `--method
+/// auto`) streams too, block by block as the whole-signal FFT.
+#[test]
+fn smooth_wide_kernel_memory_does_not_grow() {
+    smooth_peaks_with(
+        1_000_000,
+        3_000_000,
+        false,
+        &["--sigma", "100", "--mode", "reflect"],
+    );
+}
+
+/// The same to 1e7 rows, two columns and the wide kernel (`--ignored`).
+#[test]
+#[ignore]
+fn smooth_two_columns_and_wide_kernel_to_1e7() {
+    smooth_peaks_with(3_000_000, 10_000_000, true, &["--sigma", "0.005"]);
+    smooth_peaks_with(3_000_000, 10_000_000, false, &["--sigma", "100"]);
+}
+
 fn smooth_peaks(small_n: usize, large_n: usize) {
-    let small = smooth_peak(small_n, &format!("smooth-{small_n}"));
-    let large = smooth_peak(large_n, &format!("smooth-{large_n}"));
+    smooth_peaks_with(small_n, large_n, false, &["--sigma", "5", "--mode", "wrap"]);
+}
+
+fn smooth_peaks_with(small_n: usize, large_n: usize, two: bool, flags: &[&str]) {
+    let small = smooth_peak(small_n, &format!("smooth-{small_n}-{two}"), two, flags);
+    let large = smooth_peak(large_n, &format!("smooth-{large_n}-{two}"), two, flags);
     eprintln!(
-        "smooth peak resident memory: {:.1} MB ({small_n} samples), {:.1} MB ({large_n})",
+        "smooth {flags:?} (two columns: {two}) peak resident memory: {:.1} MB ({small_n} samples), {:.1} MB ({large_n})",
         small as f64 / (1 << 20) as f64,
         large as f64 / (1 << 20) as f64
     );

@@ -166,3 +166,31 @@ fn density_grids_do_not_depend_on_threads() {
         );
     }
 }
+
+/// `numlab smooth` of a file over 8 MB streams (two columns on a uniform
+/// x; the direct sum, and the FFT whose blocks the threads share): the
+/// same bytes on 1 and 3 threads.
+#[test]
+fn streamed_smooth_does_not_depend_on_threads() {
+    let dir = scratch("threads-stream");
+    let n = 500_000;
+    let y = signals::uniform(n, -4.0, 4.0, 19).unwrap();
+    let text: String = y
+        .iter()
+        .enumerate()
+        .map(|(i, v)| format!("{:?},{v:?}\n", i as f64 * 0.25))
+        .collect();
+    std::fs::write(dir.join("xy.csv"), text).unwrap();
+    assert!(std::fs::metadata(dir.join("xy.csv")).unwrap().len() > 8 << 20);
+    for sigma in ["1", "30"] {
+        let args = ["smooth", "xy.csv", "--sigma", sigma, "--mode", "wrap"];
+        let one = run(&dir, "1", &args);
+        let three = run(&dir, "3", &args);
+        assert!(one.len() > n * 10, "{args:?}: short output");
+        assert!(
+            one == three,
+            "{args:?}: output differs between 1 and 3 threads"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -661,7 +661,12 @@ fn chunks(body: &[u8], chunk_bytes: usize) -> Vec<&[u8]> {
     bounds.windows(2).map(|w| &body[w[0]..w[1]]).collect()
 }
 
-fn scan_body(body: &[u8], layout: &Layout, chunk_bytes: usize) -> Option<Body> {
+fn scan_body(
+    body: &[u8],
+    layout: &Layout,
+    chunk_bytes: usize,
+    progress: &crate::progress::Progress,
+) -> Option<Body> {
     let chunks = chunks(body, chunk_bytes);
     // Small files are read on the calling thread: waking the pool costs
     // more than their lines.
@@ -691,7 +696,9 @@ fn scan_body(body: &[u8], layout: &Layout, chunk_bytes: usize) -> Option<Body> {
     }
     let (one_column, slots) = (layout.one_column, &layout.slots);
     let scan = |((c, out), first): ((&&[u8], &mut Vec<&mut [f64]>), &usize)| {
-        scan_chunk(c, *first, one_column, slots, &mut Place(out))
+        let info = scan_chunk(c, *first, one_column, slots, &mut Place(out));
+        progress.add(c.len() as u64);
+        info
     };
     let infos: Option<Vec<ChunkInfo>> = if parallel {
         numlab_core::threads::install(|| {
@@ -730,7 +737,9 @@ pub(crate) fn read(
     chunk_bytes: usize,
 ) -> Option<Columns> {
     let layout = layout(data, true, path, header, keys)?;
-    let body = scan_body(&data[layout.body_start..], &layout, chunk_bytes)?;
+    let progress = crate::progress::Progress::bytes(&format!("reading {path}"), data.len() as u64);
+    progress.set(layout.body_start as u64);
+    let body = scan_body(&data[layout.body_start..], &layout, chunk_bytes, &progress)?;
     if let (Some(b), Some(r)) = (body.first_blank, body.last_row) {
         if b < r {
             return None;
@@ -801,8 +810,8 @@ pub(crate) fn stream<T: Send>(
             let layout = layout(data, true, path, header, Some(keys))?;
             let order = state.start(&layout, keys, per_block, fold)?;
             let mut start = layout.body_start;
-            let mut progress =
-                crate::progress::Progress::new(&format!("reading {path}"), data.len() as u64);
+            let progress =
+                crate::progress::Progress::bytes(&format!("reading {path}"), data.len() as u64);
             while start < data.len() {
                 let nominal = start + block_bytes;
                 let end = if nominal >= data.len() {

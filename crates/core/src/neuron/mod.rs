@@ -68,7 +68,7 @@ pub use poisson::{
     counts_per_step, source_trains, Binomial, PoissonInput, SourceSpike, MAX_BINOMIAL_TABLE,
     MAX_PULSE_MV, MAX_SOURCES, MAX_TRAIN_SPIKES,
 };
-pub use single::{safe_currents, simulate, step, Config, Method, Run};
+pub use single::{safe_currents, simulate, simulate_with_progress, step, Config, Method, Run};
 pub use spikes::{upward_crossings, SpikeStats};
 
 use crate::error::{check, Result};

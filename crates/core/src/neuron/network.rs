@@ -419,6 +419,23 @@ impl Network {
     /// # Errors
     /// As [`run`](Self::run).
     pub fn run_with_threads(&self, threads: usize) -> Result<NetworkRun> {
+        self.run_observed(threads, &|_, _| {})
+    }
+
+    /// [`run`](Self::run), calling `progress(done, steps)` after each time
+    /// step (for a progress bar; the result does not depend on it).
+    ///
+    /// # Errors
+    /// As [`run`](Self::run).
+    pub fn run_with_progress(&self, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<NetworkRun> {
+        self.run_observed(crate::threads::num_threads(), progress)
+    }
+
+    fn run_observed(
+        &self,
+        threads: usize,
+        progress: &(dyn Fn(u64, u64) + Sync),
+    ) -> Result<NetworkRun> {
         let n = self.v0.len();
         let parts = threads.clamp(1, n.max(1));
         // Contiguous ranges, multiples of 8 neurons (SIMD lanes).
@@ -449,6 +466,7 @@ impl Network {
                     full_at = Some(k + 1);
                     break;
                 }
+                progress(k + 1, self.steps);
             }
         });
         if let Some(k) = full_at {

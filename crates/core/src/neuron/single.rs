@@ -352,6 +352,21 @@ impl Config {
 /// a current outside [`safe_currents`] (on `current`), or else dt too large
 /// for the method ([`NumlabError::InvalidParameter`] on `dt`).
 pub fn simulate(cfg: &Config) -> Result<Run> {
+    simulate_observed(cfg, |_, _| {})
+}
+
+/// [`simulate`], calling `progress(done, steps)` every 65,536 steps (for a
+/// progress bar; the result does not depend on it).
+///
+/// # Errors
+/// As [`simulate`].
+pub fn simulate_with_progress(cfg: &Config, progress: &dyn Fn(u64, u64)) -> Result<Run> {
+    simulate_observed(cfg, progress)
+}
+
+/// The loop of [`simulate`], generic in its observer so that `simulate`'s
+/// (which does nothing) leaves the loop as it was.
+fn simulate_observed(cfg: &Config, progress: impl Fn(u64, u64)) -> Result<Run> {
     let steps = cfg.validate()?;
     let p = cfg.params;
     let mut s = match cfg.start {
@@ -408,6 +423,9 @@ pub fn simulate(cfg: &Config) -> Result<Run> {
     let has_input = cfg.input.is_some();
     let thr = cfg.threshold;
     for k in 0..steps {
+        if k & 0xffff == 0xffff {
+            progress(k, steps);
+        }
         let prev = s.v;
         s = step(&p, &s, cfg.current, dt, cfg.method);
         if has_input {

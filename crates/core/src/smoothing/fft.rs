@@ -61,9 +61,21 @@ impl OverlapSave {
         }
     }
 
+    /// Outputs per block: block `b` of a valid correlation gives outputs
+    /// `b * step..(b + 1) * step` from `ext[b * step..b * step + fft_len]`
+    /// (zero-padded past the end of `ext`), whatever else `ext` holds.
+    pub(crate) fn step(&self) -> usize {
+        self.fft_len - self.taps + 1
+    }
+
+    /// The samples one block transforms.
+    pub(crate) fn fft_len(&self) -> usize {
+        self.fft_len
+    }
+
     /// Valid correlation: `ext.len() == out.len() + taps - 1`.
     pub(crate) fn correlate_valid(&self, ext: &[f64], out: &mut [f64]) {
-        let step = self.fft_len - self.taps + 1;
+        let step = self.step();
         // About 64K samples of transforms per chunk (at most 16 blocks): enough
         // to pay for a thread and its scratch, small enough that long kernels
         // (32K-point blocks) still give the threads several chunks to share.

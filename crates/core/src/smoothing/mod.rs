@@ -327,17 +327,59 @@ pub fn uniform_spacing(x: &[f64]) -> Option<f64> {
     if n == 0 {
         return None;
     }
-    let dx = (x[n - 1] - x[0]) / (n - 1) as f64;
-    if !(dx.is_finite() && dx > 0.0) {
-        return None;
-    }
-    // 1e-6 of a step, plus the resolution of f64 at the magnitude of x
-    // (timestamps such as 1.7e9 s sampled every millisecond).
-    let tol = 1e-6 * dx + 4.0 * f64::EPSILON * x[0].abs().max(x[n - 1].abs());
+    let grid = UniformGrid::from_ends(x[0], x[n - 1], n)?;
     x.iter()
         .enumerate()
-        .all(|(i, &v)| (v - (x[0] + i as f64 * dx)).abs() <= tol)
-        .then_some(dx)
+        .all(|(i, &v)| grid.fits(i, v))
+        .then_some(grid.dx())
+}
+
+/// The test of [`uniform_spacing`] one point at a time, for x that arrives
+/// in pieces (a file read twice: its ends and length first, then every
+/// point): the grid of `n >= 2` points from `first` to `last`, and whether
+/// point `i` lies on it. `x` is uniform exactly when every point fits.
+///
+/// ```
+/// use numlab_core::smoothing::{uniform_spacing, UniformGrid};
+/// let x = [10.0, 10.5, 11.0, 11.5000001];
+/// let grid = UniformGrid::from_ends(x[0], x[3], x.len()).unwrap();
+/// let fits = x.iter().enumerate().all(|(i, &v)| grid.fits(i, v));
+/// assert_eq!(fits.then_some(grid.dx()), uniform_spacing(&x));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct UniformGrid {
+    x0: f64,
+    dx: f64,
+    tol: f64,
+}
+
+impl UniformGrid {
+    /// The grid of `n` points from `first` to `last`; `None` for fewer than
+    /// two points or a step that is not finite and positive.
+    pub fn from_ends(first: f64, last: f64, n: usize) -> Option<Self> {
+        if n < 2 {
+            return None;
+        }
+        let dx = (last - first) / (n - 1) as f64;
+        if !(dx.is_finite() && dx > 0.0) {
+            return None;
+        }
+        // 1e-6 of a step, plus the resolution of f64 at the magnitude of x
+        // (timestamps such as 1.7e9 s sampled every millisecond).
+        let tol = 1e-6 * dx + 4.0 * f64::EPSILON * first.abs().max(last.abs());
+        Some(UniformGrid { x0: first, dx, tol })
+    }
+
+    /// The step.
+    pub fn dx(&self) -> f64 {
+        self.dx
+    }
+
+    /// Whether point `i` at `v` lies on the grid.
+    #[inline]
+    pub fn fits(&self, i: usize, v: f64) -> bool {
+        (v - (self.x0 + i as f64 * self.dx)).abs() <= self.tol
+    }
 }
 
 /// SciPy's `gaussian_filter1d(y, sigma, mode=mode, cval=cval, truncate=truncate)`

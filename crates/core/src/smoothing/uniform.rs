@@ -73,6 +73,18 @@ impl UniformPlan {
         &self.kernel
     }
 
+    /// Whether [`apply`](Self::apply) on `n` samples runs the direct sum
+    /// for every output although the plan names another method (`Auto`
+    /// resolved to the FFT, on a signal shorter than the kernel).
+    pub(crate) fn short_direct(&self, n: usize) -> bool {
+        self.auto && n < self.kernel.len()
+    }
+
+    /// The overlap-save filter of an FFT plan (built on first use).
+    pub(crate) fn overlap_save(&self) -> &OverlapSave {
+        self.fft.get_or_init(|| OverlapSave::new(&self.kernel))
+    }
+
     /// Valid correlation with the planned method; `Recursive` is not a
     /// correlation with the truncated kernel and is handled by the caller.
     pub(crate) fn correlate_valid(&self, ext: &[f64], out: &mut [f64], force_direct: bool) {
@@ -81,10 +93,7 @@ impl UniformPlan {
         }
         match (&self.sliding, self.method) {
             (Some(s), _) => s.correlate_valid(ext, out),
-            (_, Method::Fft) => self
-                .fft
-                .get_or_init(|| OverlapSave::new(&self.kernel))
-                .correlate_valid(ext, out),
+            (_, Method::Fft) => self.overlap_save().correlate_valid(ext, out),
             _ => direct::correlate_valid(ext, &self.kernel, out),
         }
     }

@@ -283,18 +283,41 @@ impl ConvergenceStudy {
     /// # Errors
     /// As [`level`](Self::level), for every grid before any is run.
     pub fn run(&self) -> Result<ConvergenceTable> {
+        self.run_with_progress(&|_, _| {})
+    }
+
+    /// [`run`](Self::run), calling `progress(done, total)` as each grid
+    /// finishes, in units of cell updates (cells x steps; for a progress
+    /// bar, the result does not depend on it).
+    ///
+    /// # Errors
+    /// As [`run`](Self::run).
+    pub fn run_with_progress(
+        &self,
+        progress: &(dyn Fn(u64, u64) + Sync),
+    ) -> Result<ConvergenceTable> {
         // Largest first: its limits bind the whole list.
         let mut sizes = self.grids.clone();
         sizes.sort_unstable_by(|a, b| b.cmp(a));
+        let mut total = 0u64;
         for n in sizes {
-            self.plan(n)?;
+            let (_, steps, _) = self.plan(n)?;
+            total = total.saturating_add(steps.saturating_mul(n as u64));
         }
+        let done_work = std::sync::atomic::AtomicU64::new(0);
         // Largest grids first, so the long levels start early; each level is
         // computed the same way whichever thread runs it.
         let mut order: Vec<usize> = (0..self.grids.len()).collect();
         order.sort_by_key(|&i| std::cmp::Reverse(self.grids[i]));
         let done = crate::threads::map(order.len(), |k| {
-            (order[k], self.level(self.grids[order[k]]))
+            let n = self.grids[order[k]];
+            let level = self.level(n);
+            let work = self
+                .plan(n)
+                .map_or(0, |(_, steps, _)| steps.saturating_mul(n as u64));
+            let now = done_work.fetch_add(work, std::sync::atomic::Ordering::Relaxed) + work;
+            progress(now, total);
+            (order[k], level)
         });
         let mut results: Vec<Option<Result<Level>>> = vec![None; self.grids.len()];
         for (i, r) in done {
