@@ -389,10 +389,15 @@ type ChunkSlots<'id> = (
 /// copies that into the part, keeping the receipt.
 fn fill_chunk<'id>(item: &mut ChunkSlots<'id>, chunk: &impl Fn(usize, &mut [f64])) {
     let mut slots = item.1.take().expect("each chunk is blurred once");
-    let mut part = crate::alloc::pool::take_f64(slots.remaining());
-    chunk(item.0, &mut part);
-    slots.push_slice(&part);
-    crate::alloc::pool::give_f64(part);
+    let len = slots.remaining();
+    // From a cache-line boundary (8 f64), so that the kernels' vector
+    // stores of rows that start there do not straddle two lines.
+    let mut buf = crate::alloc::pool::take_f64(len + 8);
+    let skip = buf.as_ptr().align_offset(64).min(8);
+    let part = &mut buf[skip..skip + len];
+    chunk(item.0, part);
+    slots.push_slice(part);
+    crate::alloc::pool::give_f64(buf);
     item.2 = Some(slots.finish());
 }
 

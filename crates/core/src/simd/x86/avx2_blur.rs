@@ -83,10 +83,13 @@ impl Avx2 {
         }
         let panel_len = rows_in * PANEL;
         let band_len = bands * width * BAND;
-        if scratch.len() < panel_len + band_len {
-            scratch.resize(panel_len + band_len, 0.0);
+        if scratch.len() < panel_len + band_len + LINE {
+            scratch.resize(panel_len + band_len + LINE, 0.0);
         }
-        let (panel, tb) = scratch.split_at_mut(panel_len);
+        // Both parts from a cache-line boundary (PANEL is a multiple of a
+        // line): no vector load or store below straddles two lines.
+        let skip = scratch.as_ptr().align_offset(LINE * 8).min(LINE);
+        let (panel, tb) = scratch[skip..].split_at_mut(panel_len);
         for p0 in (0..width).step_by(PANEL) {
             let pw = PANEL.min(width - p0);
             // SAFETY: `self` proves AVX2 and FMA, the features these are
@@ -108,8 +111,12 @@ impl Avx2 {
 /// The scratch [`Avx2::blur_bands`] uses for `rows` output rows of a grid
 /// `width` columns wide and a kernel of `taps` taps.
 pub(crate) const fn blur_bands_scratch(rows: usize, width: usize, taps: usize) -> usize {
-    (rows + taps) * PANEL + rows * width
+    (rows + taps) * PANEL + rows * width + LINE
 }
+
+/// f64 per cache line.
+const LINE: usize = 8;
+const _: () = assert!(PANEL % LINE == 0);
 
 /// The 4 x 4 transpose: lane l of vector i to lane i of vector l.
 #[inline]
