@@ -301,7 +301,10 @@ fn columns_first_parts(
     let out_rows_per_chunk = if h * w <= SERIAL_MAX_CELLS {
         h
     } else {
-        (1usize << 15).div_ceil(w).max(1)
+        // 2^16 output cells a chunk (64 rows of 1024: the halo of 2R rows
+        // each chunk's column pass also reads is a smaller share than with
+        // 32), and at least four chunks.
+        (1usize << 16).div_ceil(w).min(h.div_ceil(4)).max(1)
     }
     .next_multiple_of(ROWS_AT_ONCE);
     let chunk = |start: usize, part: &mut [f64]| {
