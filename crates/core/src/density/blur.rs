@@ -23,7 +23,13 @@
 //! (`simd/x86/avx2_density.rs`: strips of 8 columns, eight accumulators in
 //! the sixteen registers, the columns in panels of 64 so the rows that
 //! successive bands share stay cached); both do per cell the generic code's
-//! fused multiply-adds in its order, so every path gives the same bits.
+//! fused multiply-adds in its order, so every path gives the same bits. On
+//! the AVX2 path a chunk's full bands of four rows take one fused kernel
+//! instead (`simd/x86/avx2_blur.rs`: the column pass converts each count
+//! once per panel and keeps the band's rows interleaved, so that the row
+//! pass can share its loads between neighbouring columns), with the same
+//! operations per cell. The output is written once, chunk by chunk, never
+//! zeroed first (`simd::vec_written_by`).
 
 use crate::error::{check, NumlabError, Result};
 use crate::simd::{self, Simd};

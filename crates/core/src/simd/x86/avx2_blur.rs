@@ -67,7 +67,7 @@ impl Avx2 {
     ) -> usize {
         let taps = weights.len();
         let r = taps / 2;
-        if P == 0 || P > 4 || taps < BAND || taps % 2 == 0 || width < 2 * r + STRIP {
+        if P == 0 || P > 4 || taps < BAND || taps.is_multiple_of(2) || width < 2 * r + STRIP {
             return 0;
         }
         let n = width - 2 * r;
@@ -116,7 +116,7 @@ pub(crate) const fn blur_bands_scratch(rows: usize, width: usize, taps: usize) -
 
 /// f64 per cache line.
 const LINE: usize = 8;
-const _: () = assert!(PANEL % LINE == 0);
+const _: () = assert!(PANEL.is_multiple_of(LINE));
 
 /// The 4 x 4 transpose: lane l of vector i to lane i of vector l.
 #[inline]
@@ -336,8 +336,8 @@ fn row_band(band: &[f64], width: usize, wts: &[f64], rows: &mut [f64]) {
     for o in o0..n {
         let a = o + r;
         let mut acc = _mm256_mul_pd(w0, t(a));
-        for k in 1..=r {
-            let wk = _mm256_set1_pd(wts[k]);
+        for (k, &wk) in wts.iter().enumerate().skip(1) {
+            let wk = _mm256_set1_pd(wk);
             acc = _mm256_fmadd_pd(wk, _mm256_add_pd(t(a - k), t(a + k)), acc);
         }
         let mut v = [0.0; BAND];
