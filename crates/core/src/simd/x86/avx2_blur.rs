@@ -32,7 +32,7 @@ use super::Avx2;
 const BAND: usize = 4;
 /// Columns per panel of the column pass: the counts of a panel's rows are
 /// converted once into a scratch that stays in L2 (chunk rows + taps - 1
-/// rows of 96 f64: 86 KB for 32 rows and 81 taps) while the bands go down it.
+/// rows of 96 f64: 110 KB for 64 rows and 81 taps) while the bands go down it.
 const PANEL: usize = 96;
 /// Vectors per strip of the column pass: three, twelve accumulators (with
 /// eight, each accumulator's multiply-add waits on the one before it, four
