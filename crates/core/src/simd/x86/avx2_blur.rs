@@ -52,9 +52,10 @@ impl Avx2 {
     /// from the sum of the `P` count grids (rows of `width`), output row 0
     /// of `out` being row `row0` of the column pass. `scratch` is working
     /// memory, any contents (grown here if shorter than
-    /// [`blur_bands_scratch`]). Returns the output rows done: a multiple of four, 0 for a
-    /// shape this kernel does not take (fewer than four taps, rows narrower
-    /// than eight columns, more than four parts).
+    /// [`blur_bands_scratch`]). Returns the output rows done: a multiple of
+    /// four, 0 for a shape this kernel does not take (fewer than four taps,
+    /// an even number of taps, output rows narrower than a strip, more than
+    /// four parts).
     #[inline(always)]
     pub(crate) fn blur_bands<const P: usize>(
         self,
