@@ -23,7 +23,13 @@
 //! (`simd/x86/avx2_density.rs`: strips of 8 columns, eight accumulators in
 //! the sixteen registers, the columns in panels of 64 so the rows that
 //! successive bands share stay cached); both do per cell the generic code's
-//! fused multiply-adds in its order, so every path gives the same bits.
+//! fused multiply-adds in its order, so every path gives the same bits. On
+//! the AVX2 path a chunk's full bands of four rows take one fused kernel
+//! instead (`simd/x86/avx2_blur.rs`: the column pass converts each count
+//! once per panel and keeps the band's rows interleaved, so that the row
+//! pass can share its loads between neighbouring columns), with the same
+//! operations per cell. The output is written once, chunk by chunk, never
+//! zeroed first (`simd::vec_written_by`).
 
 use crate::error::{check, NumlabError, Result};
 use crate::simd::{self, Simd};
@@ -170,13 +176,14 @@ impl GridBlur {
         // The route depends on the plan and the grid only, never on the CPU
         // or the number of parts (threads), so every path gives the same bits.
         if self.plan.method() != Method::Fft && width > 2 * self.radius && !parts.is_empty() {
+            let isa = simd::isa();
             if parts.len() <= 4 {
-                return Ok(columns_first_parts(&self.plan, parts, width, height));
+                return Ok(columns_first_parts(isa, &self.plan, parts, width, height));
             }
             // More parts than the fused kernel takes: their exact sum as one
             // part (the two-pass route below only if a cell overflows u32).
             if let Some(sum) = sum_parts(parts) {
-                return Ok(columns_first_parts(&self.plan, &[sum], width, height));
+                return Ok(columns_first_parts(isa, &self.plan, &[sum], width, height));
             }
         }
         self.valid(width, height, |row, buf| {
@@ -288,6 +295,7 @@ fn sum_parts(parts: &[Vec<u32>]) -> Option<Vec<u32>> {
 /// to [`SERIAL_MAX_CELLS`] output cells): then it runs on the calling thread,
 /// which on these small grids costs less than waking a second one.
 fn columns_first_parts(
+    isa: simd::Isa,
     plan: &UniformPlan,
     parts: &[Vec<u32>],
     width: usize,
@@ -296,17 +304,47 @@ fn columns_first_parts(
     let r = plan.kernel().left;
     let (w, h) = (width - 2 * r, height - 2 * r);
     let weights = &plan.kernel().weights;
-    let mut out = crate::alloc::zeroed(h * w);
     let out_rows_per_chunk = if h * w <= SERIAL_MAX_CELLS {
         h
     } else {
-        (1usize << 15).div_ceil(w).max(1)
+        // 2^16 output cells a chunk (64 rows of 1024: the halo of 2R rows
+        // each chunk's column pass also reads is a smaller share than with
+        // 32), and at least four chunks.
+        (1usize << 16).div_ceil(w).min(h.div_ceil(4)).max(1)
     }
     .next_multiple_of(ROWS_AT_ONCE);
-    let isa = simd::isa();
     let chunk = |start: usize, part: &mut [f64]| {
         let row0 = start / w;
         let n_rows = part.len() / w;
+        // The AVX2 path blurs the full bands of four rows in one fused
+        // kernel (`simd::Avx2::blur_bands`); the rest (every row on the
+        // other paths) takes the column pass, then the row pass.
+        let mut done = 0;
+        #[cfg(target_arch = "x86_64")]
+        if isa == simd::Isa::Avx2 {
+            if let Some(v) = simd::Avx2::new() {
+                let mut scratch = crate::alloc::pool::take_f64(simd::blur_bands_scratch(
+                    n_rows,
+                    width,
+                    weights.len(),
+                ));
+                done = match parts {
+                    [a] => v.blur_bands([a], width, row0, weights, part, &mut scratch),
+                    [a, b] => v.blur_bands([a, b], width, row0, weights, part, &mut scratch),
+                    [a, b, c] => v.blur_bands([a, b, c], width, row0, weights, part, &mut scratch),
+                    [a, b, c, d] => {
+                        v.blur_bands([a, b, c, d], width, row0, weights, part, &mut scratch)
+                    }
+                    _ => unreachable!("one to four parts, checked by the caller"),
+                };
+                crate::alloc::pool::give_f64(scratch);
+            }
+        }
+        if done == n_rows {
+            return;
+        }
+        let (row0, part) = (row0 + done, &mut part[done * w..]);
+        let n_rows = n_rows - done;
         let mut cols = crate::alloc::pool::take_f64(n_rows * width);
         match parts {
             [a] => column_pass_on(isa, [a], width, row0, weights, &mut cols),
@@ -318,12 +356,58 @@ fn columns_first_parts(
         row_pass_on(isa, &cols, width, plan.kernel(), part);
         crate::alloc::pool::give_f64(cols);
     };
-    if out_rows_per_chunk * w >= out.len() {
-        chunk(0, &mut out);
-    } else {
-        threads::for_each_chunk(&mut out, out_rows_per_chunk * w, chunk);
-    }
+    // The output is written once, never zeroed first (a pass over 8 MB on
+    // one thread for a 1024 x 1024 grid): each chunk is blurred into a
+    // pooled buffer and copied into its unwritten part of the output
+    // (`simd::vec_written_by`), while it is still cached.
+    let chunk_len = out_rows_per_chunk * w;
+    let (out, ()) = simd::vec_written_by(h * w, |all| {
+        let mut items = Vec::new();
+        let (mut rest, mut start) = (all, 0);
+        while rest.remaining() > chunk_len {
+            let (a, b) = rest.split_at(chunk_len);
+            items.push((start, Some(a), None));
+            (rest, start) = (b, start + chunk_len);
+        }
+        items.push((start, Some(rest), None));
+        let run = |item: &mut ChunkSlots<'_>| fill_chunk(item, &chunk);
+        if let [one] = &mut items[..] {
+            run(one);
+        } else {
+            threads::for_each_item(&mut items, run);
+        }
+        let all = items
+            .into_iter()
+            .filter_map(|(_, _, written)| written)
+            .reduce(|a, b| a.join(b))
+            .expect("at least one chunk");
+        (all, ())
+    });
     out
+}
+
+/// A chunk of the output: its first index, its unwritten part, then the
+/// receipt for that part once written.
+type ChunkSlots<'id> = (
+    usize,
+    Option<simd::Slots<'id, f64>>,
+    Option<simd::Written<'id>>,
+);
+
+/// Runs `chunk(start, buf)` for the chunk's part into a pooled buffer and
+/// copies that into the part, keeping the receipt.
+fn fill_chunk<'id>(item: &mut ChunkSlots<'id>, chunk: &impl Fn(usize, &mut [f64])) {
+    let mut slots = item.1.take().expect("each chunk is blurred once");
+    let len = slots.remaining();
+    // From a cache-line boundary (8 f64), so that the kernels' vector
+    // stores of rows that start there do not straddle two lines.
+    let mut buf = crate::alloc::pool::take_f64(len + 8);
+    let skip = buf.as_ptr().align_offset(64).min(8);
+    let part = &mut buf[skip..skip + len];
+    chunk(item.0, part);
+    slots.push_slice(part);
+    crate::alloc::pool::give_f64(buf);
+    item.2 = Some(slots.finish());
 }
 
 /// Output grids up to this many cells (128 x 128) are blurred on the calling
@@ -753,6 +837,60 @@ mod path_tests {
             let mut out = vec![0.0; w * rows];
             vertical_on(crate::simd::Isa::Scalar, &sum, w, 0, &weights, &mut out);
             assert_eq!(out, want);
+        }
+    }
+
+    /// The fused blur of count parts (on AVX2 its own kernel,
+    /// `simd::Avx2::blur_bands`: band-interleaved columns, panels, the
+    /// narrow last strip, the last output columns one at a time, rows left
+    /// over after the full bands) gives the scalar bits on every path, for
+    /// one to four parts and kernels of odd and even radius.
+    #[test]
+    fn fused_blur_agrees_on_every_path() {
+        for (sigma, width, height, n_parts) in [
+            (1.5, 23, 19, 1),
+            (2.0, 150, 41, 2),
+            (3.0, 227, 70, 3),
+            (1.0, 13, 30, 4),
+            (2.5, 109, 29, 2),
+            (0.8, 40, 13, 1),
+        ] {
+            let plan = UniformPlan::new(
+                Kernel::symmetric(sigma, (4.0 * sigma + 0.5) as usize).unwrap(),
+                Method::Direct,
+            )
+            .unwrap();
+            let parts: Vec<Vec<u32>> = (0..n_parts)
+                .map(|p| {
+                    (0..width * height)
+                        .map(|i| (((i + 7 * p) * 7919) % 13) as u32 * (p as u32 + 1))
+                        .collect()
+                })
+                .collect();
+            let got = assert_same_bits_on_every_path(
+                &format!("fused {width}x{height} {n_parts}"),
+                |isa| columns_first_parts(isa, &plan, &parts, width, height),
+            );
+            // The two passes one after the other on the summed counts: the same bits.
+            let sum: Vec<f64> = (0..width * height)
+                .map(|i| parts.iter().map(|p| f64::from(p[i])).sum())
+                .collect();
+            let r = plan.kernel().left;
+            let (w, h) = (width - 2 * r, height - 2 * r);
+            let mut cols = vec![0.0; h * width];
+            vertical_on(
+                crate::simd::Isa::Scalar,
+                &sum,
+                width,
+                0,
+                &plan.kernel().weights,
+                &mut cols,
+            );
+            let mut want = vec![0.0; h * w];
+            for (row, o) in want.chunks_mut(w).enumerate() {
+                plan.correlate_valid(&cols[row * width..(row + 1) * width], o, true);
+            }
+            assert_eq!(got, want, "{width}x{height}");
         }
     }
 

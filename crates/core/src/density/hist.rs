@@ -108,14 +108,17 @@ impl Axis {
 }
 
 /// Counts per cell of a `width` × `height` grid over `view`, as one `u32`
-/// histogram per part of the points (sum them for the counts).
+/// histogram per part of the points (sum them for the counts), and the
+/// number of points with a NaN or infinite coordinate (counted a block at a
+/// time as the block is binned, while its coordinates are cached: no pass
+/// of its own over the points).
 pub(crate) fn count_parts(
     x: &[f64],
     y: &[f64],
     view: &View,
     width: usize,
     height: usize,
-) -> Vec<Vec<u32>> {
+) -> (Vec<Vec<u32>>, usize) {
     let ax = Axis::new(view.x0, view.x1, width);
     let ay = Axis::new(view.y0, view.y1, height);
     let n = x.len();
@@ -126,16 +129,42 @@ pub(crate) fn count_parts(
         .max(n.div_ceil(1 << 31))
         .max(1);
     let per = n.div_ceil(parts);
-    let count = |lo: usize, hi: usize| -> Vec<u32> {
+    let isa = crate::simd::isa();
+    let count = |lo: usize, hi: usize| -> (Vec<u32>, usize) {
         let mut h = crate::alloc::pool::take_zeroed_u32(width * height);
-        count_into(&x[lo..hi], &y[lo..hi], &ax, &ay, width, &mut h);
-        h
+        let mut nonfinite = 0;
+        for (xs, ys) in x[lo..hi]
+            .chunks(COUNT_BLOCK)
+            .zip(y[lo..hi].chunks(COUNT_BLOCK))
+        {
+            count_into_on(isa, xs, ys, &ax, &ay, width, &mut h);
+            nonfinite += count_nonfinite_on(isa, xs, ys);
+        }
+        (h, nonfinite)
     };
     if parts == 1 {
         // One part: counted on the calling thread (no worker to wake).
-        return vec![count(0, n)];
+        let (h, nonfinite) = count(0, n);
+        return (vec![h], nonfinite);
     }
-    crate::threads::map(parts, |p| count(p * per, ((p + 1) * per).min(n)))
+    let counted = crate::threads::map(parts, |p| count(p * per, ((p + 1) * per).min(n)));
+    let nonfinite = counted.iter().map(|c| c.1).sum();
+    (counted.into_iter().map(|c| c.0).collect(), nonfinite)
+}
+
+/// Points binned at a time by [`count_parts`] before their non-finite
+/// coordinates are counted: 2 x 64 KiB of coordinates, still in L2.
+const COUNT_BLOCK: usize = 1 << 13;
+
+crate::simd::dispatch!(fn count_nonfinite_on(x: &[f64], y: &[f64]) -> usize => count_nonfinite_generic);
+
+/// How many of the points `(x[i], y[i])` have a NaN or infinite coordinate.
+#[inline(always)]
+fn count_nonfinite_generic<S: crate::simd::Simd>(_: S, x: &[f64], y: &[f64]) -> usize {
+    x.iter()
+        .zip(y)
+        .map(|(a, b)| usize::from(!(a.is_finite() & b.is_finite())))
+        .sum()
 }
 
 /// Adds the points' counts into `h` (row-major, `width` columns), in blocks:
@@ -254,13 +283,12 @@ pub fn histogram2d(
     width: usize,
     height: usize,
 ) -> Result<Density> {
-    let pts = Points::new(x, y)?;
+    let pts = Points::lengths(x, y)?;
     check_size(width, height)?;
-    let parts = count_parts(pts.x, pts.y, &view, width, height);
-    Ok(Density {
-        grid: Grid::from_rows(view, width, height, merge_parts(parts, width * height)),
-        nonfinite: pts.nonfinite,
-    })
+    let (parts, nonfinite) = count_parts(pts.x, pts.y, &view, width, height);
+    let grid = Grid::from_rows(view, width, height, merge_parts(parts, width * height));
+    Points::some_finite(x.len(), nonfinite)?;
+    Ok(Density { grid, nonfinite })
 }
 
 /// A 2-D histogram counted a block of points at a time: the bins and counts

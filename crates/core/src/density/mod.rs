@@ -382,6 +382,27 @@ impl<'a> Points<'a> {
         Ok(Points { x, y, nonfinite })
     }
 
+    /// The checks of [`new`](Self::new) but the last, for a caller that
+    /// counts the non-finite points itself (as it bins them) and then calls
+    /// [`some_finite`](Self::some_finite); `nonfinite` is left 0.
+    pub(crate) fn lengths(x: &'a [f64], y: &'a [f64]) -> Result<Self> {
+        check::min_len("x", x, 1)?;
+        check::same_len("x", x, "y", y)?;
+        Ok(Points { x, y, nonfinite: 0 })
+    }
+
+    /// The last check of [`new`](Self::new): some point of the `len` is finite.
+    pub(crate) fn some_finite(len: usize, nonfinite: usize) -> Result<()> {
+        if nonfinite == len {
+            return Err(NumlabError::TooShort {
+                name: "finite points (x, y)",
+                len: 0,
+                min: 1,
+            });
+        }
+        Ok(())
+    }
+
     pub(crate) fn finite_len(&self) -> usize {
         self.x.len() - self.nonfinite
     }
@@ -523,7 +544,9 @@ pub fn gaussian_density_with(
     height: usize,
     blur: &GridBlur,
 ) -> Result<Density> {
-    let pts = Points::new(x, y)?;
+    // The non-finite points are counted as they are binned (no pass of
+    // their own), so the last check of `Points::new` comes after the count.
+    let pts = Points::lengths(x, y)?;
     let r = blur.radius();
     check_padded(
         width,
@@ -536,13 +559,17 @@ pub fn gaussian_density_with(
     )?;
     let (wp, hp) = (width + 2 * r, height + 2 * r);
     let padded = view.padded(width, height, r, r);
-    let counts = hist::count_parts(pts.x, pts.y, &padded, wp, hp);
+    let (counts, nonfinite) = hist::count_parts(pts.x, pts.y, &padded, wp, hp);
+    if let Err(e) = Points::some_finite(x.len(), nonfinite) {
+        hist::release_parts(counts);
+        return Err(e);
+    }
     let values = blur.blur_valid_parts(&counts, wp, hp);
     hist::release_parts(counts);
     let values = values?;
     Ok(Density {
         grid: Grid::from_rows(view, width, height, values),
-        nonfinite: pts.nonfinite,
+        nonfinite,
     })
 }
 
@@ -589,7 +616,7 @@ pub fn box_density(
     )?;
     let (wp, hp) = (width + 2 * pad, height + 2 * pad);
     let padded = view.padded(width, height, pad, pad);
-    let mut grid = hist::merge_parts(hist::count_parts(pts.x, pts.y, &padded, wp, hp), wp * hp);
+    let mut grid = hist::merge_parts(hist::count_parts(pts.x, pts.y, &padded, wp, hp).0, wp * hp);
     box_sum_rows(&mut grid, wp, hp, radius, passes, true)?;
     let full = Grid::from_rows(padded, wp, hp, grid);
     let mut cropped = full.crop(pad, pad, height, width)?;

@@ -72,7 +72,7 @@ pub(crate) use os::advise_huge_pages;
 
 pub(crate) use scalar::Scalar;
 #[cfg(target_arch = "x86_64")]
-pub(crate) use x86::{Avx2, Avx512, Bins};
+pub(crate) use x86::{blur_bands_scratch, Avx2, Avx512, Bins};
 
 /// The environment variable that forces a code path.
 pub const ENV_VAR: &str = "NUMLAB_SIMD";

@@ -10,11 +10,13 @@
 //! [`dispatch!`]: super::dispatch
 
 mod avx2;
+mod avx2_blur;
 mod avx2_density;
 mod avx2_wave;
 mod avx512;
 
 pub(crate) use avx2::Avx2;
+pub(crate) use avx2_blur::blur_bands_scratch;
 pub(crate) use avx512::{Avx512, Bins};
 
 /// Lane masks: the first n lanes on, n = 0..=8 (the AVX2 `mask`).
