@@ -800,6 +800,7 @@ pub(crate) fn stream<T: Send>(
             let layout = layout(data, true, path, header, Some(keys))?;
             let order = state.start(&layout, keys, per_block, fold)?;
             let mut start = layout.body_start;
+            let mut released = 0;
             let mut progress =
                 crate::progress::Progress::new(&format!("reading {path}"), data.len() as u64);
             while start < data.len() {
@@ -816,8 +817,12 @@ pub(crate) fn stream<T: Send>(
                     chunk_bytes,
                     per_block,
                     fold,
+                    &|chunk| source.release_part(chunk),
                 )?;
-                source.release(0..end);
+                // The pages the chunks did not release whole (those across
+                // a boundary between chunks).
+                source.release(released..end);
+                released = end / 4096 * 4096;
                 start = end;
                 progress.set(end as u64);
             }
@@ -827,7 +832,7 @@ pub(crate) fn stream<T: Send>(
             let layout = layout(data, true, path, header, Some(keys))?;
             let order = state.start(&layout, keys, per_block, fold)?;
             let body = &data[layout.body_start..];
-            state.section(body, &layout, &order, chunk_bytes, per_block, fold)?;
+            state.section(body, &layout, &order, chunk_bytes, per_block, fold, &|_| {})?;
         }
     }
     if state.rows == 0 {
@@ -892,7 +897,11 @@ impl StreamState {
     /// (each chunk scanned once, its rows appended: no count of its lines
     /// first, and the chunk is still in cache while `map` reads it, on the
     /// thread that scanned it); `fold` then takes the chunks' results in
-    /// file order, on the calling thread.
+    /// file order, on the calling thread. `release` gets each chunk once
+    /// it has been read, on the thread that read it (the pages of a mapped
+    /// file are dropped there, in parallel, not after the section on the
+    /// calling thread).
+    #[allow(clippy::too_many_arguments)]
     fn section<T: Send>(
         &mut self,
         text: &[u8],
@@ -901,6 +910,7 @@ impl StreamState {
         chunk_bytes: usize,
         map: &(dyn Fn(Vec<Vec<f64>>) -> T + Sync),
         fold: &mut dyn FnMut(T) -> Option<()>,
+        release: &(dyn Fn(&[u8]) + Sync),
     ) -> Option<()> {
         let chunks = chunks(text, chunk_bytes);
         let (one_column, slots) = (layout.one_column, &layout.slots);
@@ -910,7 +920,9 @@ impl StreamState {
                 .iter()
                 .map(|_| Vec::with_capacity(c.len() / 8 + 1))
                 .collect();
-            let info = scan_chunk(c, 0, one_column, slots, &mut Push(&mut cols))?;
+            let info = scan_chunk(c, 0, one_column, slots, &mut Push(&mut cols));
+            release(c);
+            let info = info?;
             let mut rows = cols.first().map_or(0, Vec::len);
             // A one-column file holds a NaN per blank line: those after the
             // chunk's last row are held back (rows may follow them).
