@@ -451,6 +451,37 @@ fn plain_row<S: Sink>(
     Some(p)
 }
 
+/// [`plain_row`] for a row of two cells, `s0` and `s1` the slots of its
+/// columns: the same rows taken, the same values put, the same next index,
+/// in fewer instructions (no array of values, no loop over the cells).
+#[inline(always)]
+fn plain_pair<S: Sink>(
+    chunk: &[u8],
+    pos: usize,
+    (s0, s1): (Option<usize>, Option<usize>),
+    row: usize,
+    out: &mut S,
+) -> Option<usize> {
+    let (a, e) = plain_number(chunk, pos)?;
+    if chunk.get(e) != Some(&b',') {
+        return None;
+    }
+    let (b, e) = plain_number(chunk, e + 1)?;
+    let next = match chunk.get(e) {
+        None => e,
+        Some(b'\n') => e + 1,
+        Some(b'\r') if chunk.get(e + 1) == Some(&b'\n') => e + 2,
+        _ => return None,
+    };
+    if let Some(j) = s0 {
+        out.put(j, row, a);
+    }
+    if let Some(j) = s1 {
+        out.put(j, row, b);
+    }
+    Some(next)
+}
+
 /// Scans one chunk of whole lines; `slots[k]` is where column k's values go
 /// (`None`: checked only) in `out`.
 fn scan_chunk<S: Sink>(
@@ -464,9 +495,17 @@ fn scan_chunk<S: Sink>(
     let mut pos = 0;
     let mut row = 0;
     let width = slots.len();
+    let pair = match slots {
+        &[s0, s1] => Some((s0, s1)),
+        _ => None,
+    };
     while pos < chunk.len() {
         let line = first_line + row;
-        if let Some(next) = plain_row(chunk, pos, slots, row, out) {
+        let plain = match pair {
+            Some(pair) => plain_pair(chunk, pos, pair, row, out),
+            None => plain_row(chunk, pos, slots, row, out),
+        };
+        if let Some(next) = plain {
             info.last_row = Some(line);
             pos = next;
             row += 1;
@@ -762,6 +801,10 @@ pub(crate) fn read(
     })
 }
 
+/// The shortest chunk that [`stream`] cuts a block into (unless asked for
+/// shorter ones).
+const STREAM_CHUNK_MIN: usize = 1 << 16;
+
 /// Bytes read per block by [`stream`].
 pub(crate) const BLOCK: usize = 16 << 20;
 
@@ -912,6 +955,10 @@ impl StreamState {
         fold: &mut dyn FnMut(T) -> Option<()>,
         release: &(dyn Fn(&[u8]) + Sync),
     ) -> Option<()> {
+        // At least 64 chunks to a long section (of 64 KiB or more each):
+        // the threads wait for the last chunk of each section, so the
+        // chunks are kept short. Their bounds depend on the text only.
+        let chunk_bytes = chunk_bytes.min((text.len() / 64).max(STREAM_CHUNK_MIN));
         let chunks = chunks(text, chunk_bytes);
         let (one_column, slots) = (layout.one_column, &layout.slots);
         let scan = |c: &&[u8]| {
