@@ -315,6 +315,84 @@ fn plain_number(b: &[u8], mut i: usize) -> Option<(f64, usize)> {
     Some((f64::from_bits(v.to_bits() | (u64::from(neg) << 63)), i))
 }
 
+/// The eight bytes at `b[i..]` as a little-endian word; `None` past the end.
+#[inline(always)]
+fn word(b: &[u8], i: usize) -> Option<u64> {
+    Some(u64::from_le_bytes(b.get(i..i.checked_add(8)?)?.try_into().ok()?))
+}
+
+/// [`plain_number`] for the common short numbers, in fewer instructions:
+/// an optional sign, digits, then optionally a point and at most seven
+/// digits (the eight bytes after the point read at once), 15 digits at
+/// most in all, and no exponent after them. The value is [`plain_number`]'s
+/// (the same mantissa, below 10^15, over the same power of ten, at most
+/// 10^7: one correctly rounded division), and so is the index after it.
+/// `None` for anything else (then [`plain_number`] reads the cell).
+#[inline(always)]
+fn quick_number(b: &[u8], i: usize) -> Option<(f64, usize)> {
+    let c = *b.get(i)?;
+    let neg = c == b'-';
+    let mut i = i + usize::from(neg | (c == b'+'));
+    let start = i;
+    let mut mant: u64 = 0;
+    while let Some(&d) = b.get(i) {
+        let d = d.wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        mant = mant.wrapping_mul(10).wrapping_add(u64::from(d));
+        i += 1;
+    }
+    let int_digits = i - start;
+    let mut frac = 0;
+    if b.get(i) == Some(&b'.') {
+        // The fraction's digits: the bytes after the point up to the first
+        // that is not a digit (as in `digit_run`), their value by the
+        // multiply-shift combination.
+        let x = word(b, i + 1)? ^ 0x3030_3030_3030_3030;
+        let flags = (x.wrapping_add(0x7676_7676_7676_7676) | x) & 0x8080_8080_8080_8080;
+        frac = (flags.trailing_zeros() / 8) as usize;
+        if frac == 8 {
+            return None;
+        }
+        // The `frac` digits moved to the top bytes (in two shifts: none
+        // left for no digit).
+        let v = (x << (56 - 8 * frac as u32)) << 8;
+        let v = v.wrapping_mul(10).wrapping_add(v >> 8);
+        let v = ((v & 0x0000_00FF_0000_00FF)
+            .wrapping_mul(100 + (1_000_000 << 32))
+            .wrapping_add(((v >> 16) & 0x0000_00FF_0000_00FF).wrapping_mul(1 + (10_000 << 32))))
+            >> 32;
+        mant = mant.wrapping_mul(POW10_U64[frac]).wrapping_add(v);
+        i += 1 + frac;
+    }
+    if int_digits + frac == 0
+        || int_digits + frac > 15
+        || b.get(i).is_some_and(|&e| e | 0x20 == b'e')
+    {
+        return None;
+    }
+    // Below 10^15: exact as a double, through the signed conversion.
+    let v = mant as i64 as f64 / POW10[frac];
+    Some((f64::from_bits(v.to_bits() | (u64::from(neg) << 63)), i))
+}
+
+/// [`quick_number`], else [`plain_number`]: the same value and index as
+/// [`plain_number`] either way.
+#[inline(always)]
+fn row_number(b: &[u8], i: usize) -> Option<(f64, usize)> {
+    match quick_number(b, i) {
+        Some(r) => Some(r),
+        None => plain_number(b, i),
+    }
+}
+
+/// [`quick_number`] and [`plain_number`] on the cell at `b[i..]`.
+#[cfg(test)]
+pub(super) fn quick_and_plain(b: &[u8], i: usize) -> [Option<(f64, usize)>; 2] {
+    [quick_number(b, i), plain_number(b, i)]
+}
+
 /// How a cell ended.
 enum End {
     /// At a comma; the next cell starts at the index.
@@ -430,7 +508,7 @@ fn plain_row<S: Sink>(
     let mut values = [0.0; MAX];
     let mut p = pos;
     for (k, value) in values[..width].iter_mut().enumerate() {
-        let (v, e) = plain_number(chunk, p)?;
+        let (v, e) = row_number(chunk, p)?;
         *value = v;
         p = if k + 1 < width {
             (chunk.get(e) == Some(&b',')).then_some(e + 1)?
@@ -462,11 +540,11 @@ fn plain_pair<S: Sink>(
     row: usize,
     out: &mut S,
 ) -> Option<usize> {
-    let (a, e) = plain_number(chunk, pos)?;
+    let (a, e) = row_number(chunk, pos)?;
     if chunk.get(e) != Some(&b',') {
         return None;
     }
-    let (b, e) = plain_number(chunk, e + 1)?;
+    let (b, e) = row_number(chunk, e + 1)?;
     let next = match chunk.get(e) {
         None => e,
         Some(b'\n') => e + 1,
