@@ -318,7 +318,9 @@ fn plain_number(b: &[u8], mut i: usize) -> Option<(f64, usize)> {
 /// The eight bytes at `b[i..]` as a little-endian word; `None` past the end.
 #[inline(always)]
 fn word(b: &[u8], i: usize) -> Option<u64> {
-    Some(u64::from_le_bytes(b.get(i..i.checked_add(8)?)?.try_into().ok()?))
+    Some(u64::from_le_bytes(
+        b.get(i..i.checked_add(8)?)?.try_into().ok()?,
+    ))
 }
 
 /// [`plain_number`] for the common short numbers, in fewer instructions:

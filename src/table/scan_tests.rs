@@ -386,7 +386,9 @@ fn parallel_chunks() {
                         0 => String::new(),
                         1 => "nan".into(),
                         2 => format!("{:.6}", v.clamp(-1e9, 1e9)),
-                        3..=9 => format!("{:.6}", (rng.next() as f64 / u64::MAX as f64 - 0.5) * 100.0),
+                        3..=9 => {
+                            format!("{:.6}", (rng.next() as f64 / u64::MAX as f64 - 0.5) * 100.0)
+                        }
                         _ => format!("{v:e}"),
                     }
                 })
@@ -564,7 +566,14 @@ fn quick_numbers_are_plain_numbers() {
         }
     }
     assert!(quick > tried / 8, "quick path: {quick} of {tried}");
-    for cell in ["-0.123456,", "1.234567\n", "12,", "-3\r\n", "0.5\n", "+7.25,"] {
+    for cell in [
+        "-0.123456,",
+        "1.234567\n",
+        "12,",
+        "-3\r\n",
+        "0.5\n",
+        "+7.25,",
+    ] {
         let bytes = format!("{cell}00000000");
         let [q, p] = scan::quick_and_plain(bytes.as_bytes(), 0);
         assert!(q.is_some(), "{cell:?}");
