@@ -420,15 +420,21 @@ fn read_csv(a: ReadCsvArgs) -> Result<(), String> {
     };
     let table = Columns::read_keys(&a.input, Header::from_flag(a.header), &keys)?;
     let keys = keys(table.values.len());
-    let mut line = String::new();
-    for key in &keys {
-        let c = table.column(key, "--columns")?;
-        if line.is_empty() {
-            line = format!("{} rows", c.len());
-        }
-        line.push_str(&format!("; {key}: sum {}", c.iter().sum::<f64>()));
+    let cols = keys
+        .iter()
+        .map(|key| table.column(key, "--columns"))
+        .collect::<Result<Vec<_>, _>>()?;
+    // Each column summed in row order (the same sum as a loop over the
+    // rows), the columns at once on the pool's threads.
+    let sums = numlab_core::threads::map(cols.len(), |k| cols[k].iter().sum::<f64>());
+    let mut line = format!("{} rows", cols.first().map_or(0, |c| c.len()));
+    for (key, sum) in keys.iter().zip(&sums) {
+        line.push_str(&format!("; {key}: sum {sum}"));
     }
     outln!("{line}");
+    // The columns' memory handed back on the pool's threads at once too.
+    let Columns { mut values, .. } = table;
+    numlab_core::threads::for_each_item(&mut values, |v| *v = Vec::new());
     Ok(())
 }
 

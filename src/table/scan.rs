@@ -315,6 +315,86 @@ fn plain_number(b: &[u8], mut i: usize) -> Option<(f64, usize)> {
     Some((f64::from_bits(v.to_bits() | (u64::from(neg) << 63)), i))
 }
 
+/// The eight bytes at `b[i..]` as a little-endian word; `None` past the end.
+#[inline(always)]
+fn word(b: &[u8], i: usize) -> Option<u64> {
+    Some(u64::from_le_bytes(
+        b.get(i..i.checked_add(8)?)?.try_into().ok()?,
+    ))
+}
+
+/// [`plain_number`] for the common short numbers, in fewer instructions:
+/// an optional sign, digits, then optionally a point and at most seven
+/// digits (the eight bytes after the point read at once), 15 digits at
+/// most in all, and no exponent after them. The value is [`plain_number`]'s
+/// (the same mantissa, below 10^15, over the same power of ten, at most
+/// 10^7: one correctly rounded division), and so is the index after it.
+/// `None` for anything else (then [`plain_number`] reads the cell).
+#[inline(always)]
+fn quick_number(b: &[u8], i: usize) -> Option<(f64, usize)> {
+    let c = *b.get(i)?;
+    let neg = c == b'-';
+    let mut i = i + usize::from(neg | (c == b'+'));
+    let start = i;
+    let mut mant: u64 = 0;
+    while let Some(&d) = b.get(i) {
+        let d = d.wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        mant = mant.wrapping_mul(10).wrapping_add(u64::from(d));
+        i += 1;
+    }
+    let int_digits = i - start;
+    let mut frac = 0;
+    if b.get(i) == Some(&b'.') {
+        // The fraction's digits: the bytes after the point up to the first
+        // that is not a digit (as in `digit_run`), their value by the
+        // multiply-shift combination.
+        let x = word(b, i + 1)? ^ 0x3030_3030_3030_3030;
+        let flags = (x.wrapping_add(0x7676_7676_7676_7676) | x) & 0x8080_8080_8080_8080;
+        frac = (flags.trailing_zeros() / 8) as usize;
+        if frac == 8 {
+            return None;
+        }
+        // The `frac` digits moved to the top bytes (in two shifts: none
+        // left for no digit).
+        let v = (x << (56 - 8 * frac as u32)) << 8;
+        let v = v.wrapping_mul(10).wrapping_add(v >> 8);
+        let v = ((v & 0x0000_00FF_0000_00FF)
+            .wrapping_mul(100 + (1_000_000 << 32))
+            .wrapping_add(((v >> 16) & 0x0000_00FF_0000_00FF).wrapping_mul(1 + (10_000 << 32))))
+            >> 32;
+        mant = mant.wrapping_mul(POW10_U64[frac]).wrapping_add(v);
+        i += 1 + frac;
+    }
+    if int_digits + frac == 0
+        || int_digits + frac > 15
+        || b.get(i).is_some_and(|&e| e | 0x20 == b'e')
+    {
+        return None;
+    }
+    // Below 10^15: exact as a double, through the signed conversion.
+    let v = mant as i64 as f64 / POW10[frac];
+    Some((f64::from_bits(v.to_bits() | (u64::from(neg) << 63)), i))
+}
+
+/// [`quick_number`], else [`plain_number`]: the same value and index as
+/// [`plain_number`] either way.
+#[inline(always)]
+fn row_number(b: &[u8], i: usize) -> Option<(f64, usize)> {
+    match quick_number(b, i) {
+        Some(r) => Some(r),
+        None => plain_number(b, i),
+    }
+}
+
+/// [`quick_number`] and [`plain_number`] on the cell at `b[i..]`.
+#[cfg(test)]
+pub(super) fn quick_and_plain(b: &[u8], i: usize) -> [Option<(f64, usize)>; 2] {
+    [quick_number(b, i), plain_number(b, i)]
+}
+
 /// How a cell ended.
 enum End {
     /// At a comma; the next cell starts at the index.
@@ -430,7 +510,7 @@ fn plain_row<S: Sink>(
     let mut values = [0.0; MAX];
     let mut p = pos;
     for (k, value) in values[..width].iter_mut().enumerate() {
-        let (v, e) = plain_number(chunk, p)?;
+        let (v, e) = row_number(chunk, p)?;
         *value = v;
         p = if k + 1 < width {
             (chunk.get(e) == Some(&b',')).then_some(e + 1)?
@@ -451,6 +531,37 @@ fn plain_row<S: Sink>(
     Some(p)
 }
 
+/// [`plain_row`] for a row of two cells, `s0` and `s1` the slots of its
+/// columns: the same rows taken, the same values put, the same next index,
+/// in fewer instructions (no array of values, no loop over the cells).
+#[inline(always)]
+fn plain_pair<S: Sink>(
+    chunk: &[u8],
+    pos: usize,
+    (s0, s1): (Option<usize>, Option<usize>),
+    row: usize,
+    out: &mut S,
+) -> Option<usize> {
+    let (a, e) = row_number(chunk, pos)?;
+    if chunk.get(e) != Some(&b',') {
+        return None;
+    }
+    let (b, e) = row_number(chunk, e + 1)?;
+    let next = match chunk.get(e) {
+        None => e,
+        Some(b'\n') => e + 1,
+        Some(b'\r') if chunk.get(e + 1) == Some(&b'\n') => e + 2,
+        _ => return None,
+    };
+    if let Some(j) = s0 {
+        out.put(j, row, a);
+    }
+    if let Some(j) = s1 {
+        out.put(j, row, b);
+    }
+    Some(next)
+}
+
 /// Scans one chunk of whole lines; `slots[k]` is where column k's values go
 /// (`None`: checked only) in `out`.
 fn scan_chunk<S: Sink>(
@@ -464,9 +575,17 @@ fn scan_chunk<S: Sink>(
     let mut pos = 0;
     let mut row = 0;
     let width = slots.len();
+    let pair = match slots {
+        &[s0, s1] => Some((s0, s1)),
+        _ => None,
+    };
     while pos < chunk.len() {
         let line = first_line + row;
-        if let Some(next) = plain_row(chunk, pos, slots, row, out) {
+        let plain = match pair {
+            Some(pair) => plain_pair(chunk, pos, pair, row, out),
+            None => plain_row(chunk, pos, slots, row, out),
+        };
+        if let Some(next) = plain {
             info.last_row = Some(line);
             pos = next;
             row += 1;
@@ -772,6 +891,10 @@ pub(crate) fn read(
     })
 }
 
+/// The shortest chunk that [`stream`] cuts a block into (unless asked for
+/// shorter ones).
+const STREAM_CHUNK_MIN: usize = 1 << 16;
+
 /// Bytes read per block by [`stream`].
 pub(crate) const BLOCK: usize = 16 << 20;
 
@@ -810,6 +933,7 @@ pub(crate) fn stream<T: Send>(
             let layout = layout(data, true, path, header, Some(keys))?;
             let order = state.start(&layout, keys, per_block, fold)?;
             let mut start = layout.body_start;
+            let mut released = 0;
             let progress =
                 crate::progress::Progress::bytes(&format!("reading {path}"), data.len() as u64);
             while start < data.len() {
@@ -826,8 +950,12 @@ pub(crate) fn stream<T: Send>(
                     chunk_bytes,
                     per_block,
                     fold,
+                    &|chunk| source.release_part(chunk),
                 )?;
-                source.release(0..end);
+                // The pages the chunks did not release whole (those across
+                // a boundary between chunks).
+                source.release(released..end);
+                released = end / 4096 * 4096;
                 start = end;
                 progress.set(end as u64);
             }
@@ -837,7 +965,7 @@ pub(crate) fn stream<T: Send>(
             let layout = layout(data, true, path, header, Some(keys))?;
             let order = state.start(&layout, keys, per_block, fold)?;
             let body = &data[layout.body_start..];
-            state.section(body, &layout, &order, chunk_bytes, per_block, fold)?;
+            state.section(body, &layout, &order, chunk_bytes, per_block, fold, &|_| {})?;
         }
     }
     if state.rows == 0 {
@@ -902,7 +1030,11 @@ impl StreamState {
     /// (each chunk scanned once, its rows appended: no count of its lines
     /// first, and the chunk is still in cache while `map` reads it, on the
     /// thread that scanned it); `fold` then takes the chunks' results in
-    /// file order, on the calling thread.
+    /// file order, on the calling thread. `release` gets each chunk once
+    /// it has been read, on the thread that read it (the pages of a mapped
+    /// file are dropped there, in parallel, not after the section on the
+    /// calling thread).
+    #[allow(clippy::too_many_arguments)]
     fn section<T: Send>(
         &mut self,
         text: &[u8],
@@ -911,7 +1043,12 @@ impl StreamState {
         chunk_bytes: usize,
         map: &(dyn Fn(Vec<Vec<f64>>) -> T + Sync),
         fold: &mut dyn FnMut(T) -> Option<()>,
+        release: &(dyn Fn(&[u8]) + Sync),
     ) -> Option<()> {
+        // At least 64 chunks to a long section (of 64 KiB or more each):
+        // the threads wait for the last chunk of each section, so the
+        // chunks are kept short. Their bounds depend on the text only.
+        let chunk_bytes = chunk_bytes.min((text.len() / 64).max(STREAM_CHUNK_MIN));
         let chunks = chunks(text, chunk_bytes);
         let (one_column, slots) = (layout.one_column, &layout.slots);
         let scan = |c: &&[u8]| {
@@ -920,7 +1057,9 @@ impl StreamState {
                 .iter()
                 .map(|_| Vec::with_capacity(c.len() / 8 + 1))
                 .collect();
-            let info = scan_chunk(c, 0, one_column, slots, &mut Push(&mut cols))?;
+            let info = scan_chunk(c, 0, one_column, slots, &mut Push(&mut cols));
+            release(c);
+            let info = info?;
             let mut rows = cols.first().map_or(0, Vec::len);
             // A one-column file holds a NaN per blank line: those after the
             // chunk's last row are held back (rows may follow them).

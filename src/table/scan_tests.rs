@@ -376,8 +376,8 @@ fn shapes_and_refusals() {
 #[test]
 fn parallel_chunks() {
     let mut rng = Rng(SEED ^ 3);
-    for width in [1, 3] {
-        let mut text = String::from(if width == 1 { "v\n" } else { "a,b,c\n" });
+    for width in [1, 2, 3] {
+        let mut text = String::from(["v\n", "a,b\n", "a,b,c\n"][width - 1]);
         while text.len() < 2 * scan::PARALLEL_FROM {
             let row: Vec<String> = (0..width)
                 .map(|_| {
@@ -386,6 +386,9 @@ fn parallel_chunks() {
                         0 => String::new(),
                         1 => "nan".into(),
                         2 => format!("{:.6}", v.clamp(-1e9, 1e9)),
+                        3..=9 => {
+                            format!("{:.6}", (rng.next() as f64 / u64::MAX as f64 - 0.5) * 100.0)
+                        }
                         _ => format!("{v:e}"),
                     }
                 })
@@ -523,5 +526,57 @@ fn one_column_streams_as_read() {
             assert_eq!(bits(&got), bits(&want), "{name} {block} {chunk}");
         }
         let _ = std::fs::remove_file(&p);
+    }
+}
+
+/// Every cell the quick path of a row reads, the plain path reads with the
+/// same value (bit for bit, that of `str::parse`) and ends at the same
+/// index; and the quick path takes the common cells (six decimals, short
+/// integers), whatever follows them.
+#[test]
+fn quick_numbers_are_plain_numbers() {
+    let mut rng = Rng(SEED ^ 0x9c1c);
+    let (mut quick, mut tried) = (0, 0);
+    for _ in 0..100_000 {
+        let v = (rng.next() as f64 / u64::MAX as f64 - 0.5) * 10f64.powi(rng.below(21) as i32 - 10);
+        let mut cells = printings(v, &mut rng);
+        cells.push(format!("{:.*}", rng.below(10), v));
+        cells.push(format!("{}", rng.next() % 10u64.pow(rng.below(20) as u32)));
+        cells.push(format!("{}.", rng.below(1000)));
+        cells.push(format!(".{}", rng.below(1000)));
+        cells.push(["", "-", "+", ".", "-.", "nan", "1.2.3", "--1", "0x1"][rng.below(9)].into());
+        for cell in cells {
+            // What follows the cell: a separator, an exponent, digits of
+            // another cell, or the end of the chunk; sometimes short.
+            let tail = ["", ",", "\n", "\r\n", "e5", "E-2", ",1.25\n", "x", " "][rng.below(9)];
+            let pad = ["", "0", "1234567"][rng.below(3)];
+            let text = format!("{cell}{tail}{pad}");
+            let lead = rng.below(2);
+            let bytes = [&b"7"[..lead], text.as_bytes()].concat();
+            let [q, p] = scan::quick_and_plain(&bytes, lead);
+            tried += 1;
+            if let Some((qv, qi)) = q {
+                quick += 1;
+                let (pv, pi) = p.unwrap_or_else(|| panic!("plain declined {text:?}"));
+                assert!(same(qv, pv), "{text:?}: {qv:e} != {pv:e}");
+                assert_eq!(qi, pi, "{text:?}");
+                let s = std::str::from_utf8(&bytes[lead..qi]).unwrap();
+                assert!(same(qv, s.parse().unwrap()), "{text:?}");
+            }
+        }
+    }
+    assert!(quick > tried / 8, "quick path: {quick} of {tried}");
+    for cell in [
+        "-0.123456,",
+        "1.234567\n",
+        "12,",
+        "-3\r\n",
+        "0.5\n",
+        "+7.25,",
+    ] {
+        let bytes = format!("{cell}00000000");
+        let [q, p] = scan::quick_and_plain(bytes.as_bytes(), 0);
+        assert!(q.is_some(), "{cell:?}");
+        assert_eq!(q, p, "{cell:?}");
     }
 }
