@@ -274,6 +274,7 @@ pub fn run(a: DensityArgs) -> Result<(), String> {
             format!("the points' bounds make no view ({e}): give --view X0,Y0,X1,Y1")
         })?,
     };
+    let spinner = crate::progress::Spinner::new(&format!("density --method {}", a.method));
     let d = match a.method.as_str() {
         "hist" => histogram2d(x, y, view, w, h),
         "gauss" => gaussian_density(x, y, view, w, h, a.sigma, 4.0),
@@ -314,6 +315,7 @@ pub fn run(a: DensityArgs) -> Result<(), String> {
         }
     }
     .map_err(flag_error)?;
+    drop(spinner);
     finish(&a, out_kind, &d, x.len(), x, y)
 }
 

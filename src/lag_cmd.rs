@@ -109,7 +109,10 @@ pub fn run(a: LagArgs) -> Result<(), String> {
     let tb = read_signal(&a.b, a.header, a.column.as_deref())?;
     let (xa, what_a) = signal(&ta, a.column.as_deref())?;
     let (xb, what_b) = signal(&tb, a.column.as_deref())?;
-    let d = est.estimate(xa, xb).map_err(|e| {
+    let spinner = crate::progress::Spinner::new("lag: correlating");
+    let d = est.estimate(xa, xb);
+    drop(spinner);
+    let d = d.map_err(|e| {
         // Name the file a signal-level error is about.
         let text = flag(e.clone());
         match &e {

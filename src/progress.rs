@@ -107,6 +107,61 @@ impl Progress {
     }
 }
 
+/// A spinner for a computation whose progress is not counted (a KDE, the
+/// correlation of `lag`): drawn on stderr once it has run for about a
+/// second, when stderr is a terminal; cleared when dropped.
+pub(crate) struct Spinner {
+    /// Tells the waiting thread the work is done.
+    done: Option<std::sync::mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Spinner {
+    /// A spinner for `what` (e.g. "density: kde").
+    pub(crate) fn new(what: &str) -> Self {
+        if !std::io::stderr().is_terminal() {
+            return Spinner {
+                done: None,
+                thread: None,
+            };
+        }
+        let (done, wait) = std::sync::mpsc::channel::<()>();
+        let what = what.to_string();
+        let thread = std::thread::Builder::new()
+            .name("numlab-spinner".into())
+            .spawn(move || {
+                // Done within a second: nothing is drawn.
+                if wait.recv_timeout(AFTER) != Err(std::sync::mpsc::RecvTimeoutError::Timeout) {
+                    return;
+                }
+                let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+                if let Ok(style) = ProgressStyle::with_template("{spinner} {msg}") {
+                    bar.set_style(style);
+                }
+                bar.set_message(what);
+                bar.enable_steady_tick(Duration::from_millis(120));
+                let _ = wait.recv();
+                bar.finish_and_clear();
+            })
+            .ok();
+        Spinner {
+            done: Some(done),
+            thread,
+        }
+    }
+}
+
+impl Drop for Spinner {
+    /// The spinner, if drawn, is cleared before the command prints anything
+    /// more.
+    fn drop(&mut self) {
+        drop(self.done.take());
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
 impl Drop for Progress {
     /// The bar, if shown, is cleared from the terminal.
     fn drop(&mut self) {

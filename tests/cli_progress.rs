@@ -94,3 +94,49 @@ fn read_bar_on_a_terminal_only() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A computation without a count (`density --method knn` on a large grid,
+/// a few seconds of work) shows a spinner on a terminal once it has run for
+/// a second, cleared before the result line; with stderr a file, nothing.
+#[test]
+fn density_spinner_on_a_terminal_only() {
+    let dir = scratch("progress-knn");
+    let mut text = String::from("x,y\n");
+    let mut state: u64 = 0x6b6e_6e5f_7370_696e;
+    for _ in 0..20_000 {
+        let mut next = || {
+            state ^= state >> 12;
+            state ^= state << 25;
+            state ^= state >> 27;
+            (state.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let (x, y) = (next(), next());
+        text.push_str(&format!("{x},{y}\n"));
+    }
+    common::write_csv(&dir, "pts.csv", &text);
+    let args = [
+        "density",
+        "pts.csv",
+        "--method",
+        "knn",
+        "--k",
+        "128",
+        "--size",
+        "1024x1024",
+        "--output",
+        "k.npy",
+    ];
+    let o = common::numlab(&dir, &args);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    assert!(o.stderr.is_empty(), "{}", common::stderr(&o));
+    if !have_script() {
+        eprintln!("no `script` here: the terminal half is skipped");
+        return;
+    }
+    let (drawn, took) = on_terminal(&dir, &args.join(" "));
+    assert!(drawn.contains("wrote k.npy"), "{drawn}");
+    if took.as_secs_f64() > 2.5 {
+        assert!(drawn.contains("density --method knn"), "{drawn}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
